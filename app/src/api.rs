@@ -1,0 +1,18 @@
+//! Server functions: the browser UI's calls into [`postkamer_core::Core`]. Each one finds the
+//! caller the middleware attached to the request; the core decides what the caller may do.
+//! All take JSON and carry the CSRF header (see [`crate::csrf`]).
+
+pub mod auth;
+pub mod relations;
+pub mod users;
+
+use serde::{Deserialize, Serialize};
+
+/// List parameters shared by the relation lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListParams {
+    pub search: String,
+    /// `name`, `-name`, `city`, … (see `PersonSort::parse` / `CompanySort::parse`).
+    pub sort: String,
+    pub page: u32,
+}

@@ -1,0 +1,117 @@
+use crate::csrf::CsrfClient;
+use crate::error::AppError;
+use leptos::prelude::*;
+use postkamer_domain::{ApiTokenId, Locale, User};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::ssr;
+
+/// The signed-in user, or `None` on the login page.
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn me() -> Result<Option<User>, AppError> {
+    let Ok(caller) = ssr::caller() else {
+        return Ok(None);
+    };
+    Ok(Some(ssr::state()?.core.me(&caller).await?))
+}
+
+/// Checks the credentials and starts a session (an HttpOnly cookie).
+#[server(prefix = "/fn", endpoint = "login", input = Json, client = CsrfClient)]
+pub async fn login(email: String, password: String) -> Result<User, AppError> {
+    let state = ssr::state()?;
+    let client = ssr::client_info();
+    let login = state
+        .core
+        .login(&email, &password, client.ip, client.user_agent.as_deref())
+        .await?;
+    let max_age = (login.expires_at - postkamer_store::now_millis()) / 1000;
+    ssr::add_header(
+        http::header::SET_COOKIE,
+        &ssr::session_cookie(&login.session_token, max_age, state.secure_cookies),
+    );
+    Ok(login.user)
+}
+
+#[server(prefix = "/fn", endpoint = "logout", input = Json, client = CsrfClient)]
+pub async fn logout() -> Result<(), AppError> {
+    let state = ssr::state()?;
+    if let Some(secret) = ssr::session_secret() {
+        state.core.logout(&secret).await?;
+    }
+    ssr::add_header(
+        http::header::SET_COOKIE,
+        &ssr::session_cookie("", 0, state.secure_cookies),
+    );
+    Ok(())
+}
+
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    Ok(state.core.set_locale(&caller, locale).await?)
+}
+
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    let session = ssr::session_secret();
+    Ok(state
+        .core
+        .change_password(&caller, &current, &new, &confirm, session.as_deref())
+        .await?)
+}
+
+/// An API token as listed for its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: ApiTokenId,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<postkamer_store::ApiToken> for TokenInfo {
+    fn from(t: postkamer_store::ApiToken) -> Self {
+        TokenInfo {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    Ok(state
+        .core
+        .list_api_tokens(&caller)
+        .await?
+        .into_iter()
+        .map(TokenInfo::from)
+        .collect())
+}
+
+/// Creates a token; the secret is in the answer once and never again.
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn create_api_token(name: String) -> Result<(TokenInfo, String), AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    let (token, secret) = state.core.create_api_token(&caller, &name).await?;
+    Ok((token.into(), secret))
+}
+
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn revoke_api_token(id: ApiTokenId) -> Result<(), AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    Ok(state.core.revoke_api_token(&caller, id).await?)
+}

@@ -1,0 +1,170 @@
+//! The error every server function returns, typed so a page can react to each case: show
+//! validation messages next to the fields, send the user to the login page, say "Geen toegang".
+
+use postkamer_domain::{Locale, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input")]
+    Validation(ValidationErrors),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong e-mail address or password")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// The validation errors, if this is a validation failure.
+    pub fn validation(&self) -> Option<&ValidationErrors> {
+        match self {
+            AppError::Validation(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A human sentence for the top of a form or page.
+    pub fn message(&self, locale: Locale) -> String {
+        use crate::i18n::t;
+        match self {
+            AppError::Validation(_) => t(
+                locale,
+                "Controleer de gemarkeerde velden.",
+                "Please check the marked fields.",
+            )
+            .into(),
+            AppError::Unauthenticated => t(
+                locale,
+                "U bent niet (meer) ingelogd.",
+                "You are not signed in (any more).",
+            )
+            .into(),
+            AppError::BadCredentials => t(
+                locale,
+                "E-mailadres of wachtwoord onjuist.",
+                "E-mail address or password incorrect.",
+            )
+            .into(),
+            AppError::Forbidden => t(
+                locale,
+                "Geen toegang: deze pagina is alleen voor SuperAdmins.",
+                "No access: this page is for SuperAdmins only.",
+            )
+            .into(),
+            AppError::NotFound => t(
+                locale,
+                "Niet gevonden. Misschien is het verwijderd.",
+                "Not found. It may have been deleted.",
+            )
+            .into(),
+            AppError::Conflict(what) => match (what.as_str(), locale) {
+                ("last superadmin", Locale::Nl) => {
+                    "Er moet minstens één actieve SuperAdmin blijven.".into()
+                }
+                ("last superadmin", Locale::En) => {
+                    "At least one active SuperAdmin must remain.".into()
+                }
+                ("own account", Locale::Nl) => "U kunt uw eigen account niet deactiveren.".into(),
+                ("own account", Locale::En) => "You cannot deactivate your own account.".into(),
+                (_, Locale::Nl) => {
+                    "Dit botst met een wijziging van iemand anders. Probeer het opnieuw.".into()
+                }
+                (_, Locale::En) => {
+                    "This conflicts with someone else's change. Please try again.".into()
+                }
+            },
+            AppError::TooManyRequests { retry_after_secs } => match locale {
+                Locale::Nl => format!(
+                    "Te veel mislukte pogingen. Probeer het over {} minuten opnieuw.",
+                    retry_after_secs.div_ceil(60)
+                ),
+                Locale::En => format!(
+                    "Too many failed attempts. Try again in {} minutes.",
+                    retry_after_secs.div_ceil(60)
+                ),
+            },
+            AppError::Internal => t(
+                locale,
+                "Er ging iets mis op de server. Uw invoer is bewaard; probeer het opnieuw.",
+                "Something went wrong on the server. Your input is kept; please try again.",
+            )
+            .into(),
+            AppError::Transport(_) => t(
+                locale,
+                "De server is niet bereikbaar. Uw invoer is bewaard; probeer het opnieuw.",
+                "The server cannot be reached. Your input is kept; please try again.",
+            )
+            .into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status of a response carrying this error.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated | AppError::BadCredentials => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Conflict(_) => S::CONFLICT,
+            AppError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Converting a core error also sets the status of the response being built, so a refused
+/// server function answers 403 (not 500) and a page that cannot load its record answers 404.
+#[cfg(feature = "ssr")]
+impl From<postkamer_core::CoreError> for AppError {
+    fn from(err: postkamer_core::CoreError) -> Self {
+        crate::ssr::fail(AppError::from_core(err))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn from_core(err: postkamer_core::CoreError) -> Self {
+        use postkamer_core::CoreError;
+        match err {
+            CoreError::Validation(v) => AppError::Validation(v),
+            CoreError::Unauthenticated => AppError::BadCredentials,
+            CoreError::Forbidden => AppError::Forbidden,
+            CoreError::NotFound => AppError::NotFound,
+            CoreError::Conflict(what) => AppError::Conflict(what.to_owned()),
+            CoreError::Throttled { retry_after_secs } => {
+                AppError::TooManyRequests { retry_after_secs }
+            }
+            CoreError::Internal(detail) => {
+                tracing::error!(%detail, "server function failed");
+                AppError::Internal
+            }
+        }
+    }
+}

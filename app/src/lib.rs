@@ -1,0 +1,87 @@
+#![recursion_limit = "256"]
+//! Postkamer's browser UI: the app shell, its pages and the server functions they call.
+//!
+//! Everything renders on the server first (SSR) and becomes interactive once the wasm in
+//! `frontend/` hydrates it. Server-only code sits behind the `ssr` feature.
+
+pub mod api;
+mod components;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use pages::{beheer, layout::Layout, login::LoginPage, relations, simple};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let csrf = ssr::csrf_token().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let csrf = String::new();
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="csrf-token" content=csrf />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the document once the wasm has taken over, so browser tests can wait for it.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/postkamer.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Postkamer".to_owned() } else { format!("{page} · Postkamer") } />
+        <Router>
+            <Routes fallback=|| view! { <simple::NotFound /> }>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("/") view=simple::Inbox />
+                    <Route path=path!("/relaties") view=relations::PersonsPage />
+                    <Route path=path!("/relaties/bedrijven") view=relations::CompaniesPage />
+                    <Route path=path!("/relaties/personen/nieuw") view=relations::NewPersonPage />
+                    <Route path=path!("/relaties/personen/:id") view=relations::PersonPage />
+                    <Route path=path!("/relaties/personen/:id/bewerken") view=relations::EditPersonPage />
+                    <Route path=path!("/relaties/bedrijven/nieuw") view=relations::NewCompanyPage />
+                    <Route path=path!("/relaties/bedrijven/:id") view=relations::CompanyPage />
+                    <Route path=path!("/relaties/bedrijven/:id/bewerken") view=relations::EditCompanyPage />
+                    <Route path=path!("/dossiers") view=simple::Dossiers />
+                    <Route path=path!("/taken") view=simple::Tasks />
+                    <Route path=path!("/beheer") view=beheer::BeheerIndex />
+                    <Route path=path!("/beheer/gebruikers") view=beheer::UsersPage />
+                    <Route path=path!("/beheer/crm-voorkeuren/ai-instellingen") view=beheer::AiSettingsPage />
+                    <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
+                    <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />
+                    <Route path=path!("/beheer/e-mail/domeinen") view=beheer::DomainsPage />
+                    <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view=beheer::SyncPage />
+                    <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view=beheer::PasswordPage />
+                    <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view=beheer::TokensPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,151 @@
+//! Beheer: the settings menu, laid out as the SpinOffice help texts name it.
+
+mod account;
+mod users;
+
+pub use account::{PasswordPage, TokensPage};
+pub use users::UsersPage;
+
+use crate::api::users::require_superadmin;
+use crate::components::{ComingSoon, ErrorBox};
+use crate::error::AppError;
+use crate::i18n::{t, tr, use_locale};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use postkamer_domain::User;
+
+fn current_user() -> Option<User> {
+    use_context::<Resource<Result<Option<User>, AppError>>>()
+        .and_then(|me| me.get_untracked())
+        .and_then(Result::ok)
+        .flatten()
+}
+
+#[component]
+pub fn BeheerIndex() -> impl IntoView {
+    let locale = use_locale();
+    let superadmin = current_user().is_some_and(|u| u.is_superadmin());
+    let link = move |href: &'static str, nl: &'static str, en: &'static str, admin_only: bool| {
+        (!admin_only || superadmin).then(|| view! {
+            <li><a href=href data-test=format!("beheer-link-{}", href.rsplit('/').next().unwrap_or(href))>{move || t(locale.get(), nl, en)}</a>
+                {admin_only.then(|| view! { <span class="badge">"SuperAdmin"</span> })}</li>
+        })
+    };
+    view! {
+        <Title text=move || t(locale.get(), "Beheer", "Settings") />
+        <h1>{tr("Beheer", "Settings")}</h1>
+        <div class="beheer-grid">
+            <section class="card">
+                <h2>{tr("CRM-voorkeuren", "CRM preferences")}</h2>
+                <ul class="plain">{link("/beheer/crm-voorkeuren/ai-instellingen", "AI-instellingen", "AI settings", true)}</ul>
+            </section>
+            <section class="card">
+                <h2>{tr("E-mail", "E-mail")}</h2>
+                <ul class="plain">
+                    {link("/beheer/e-mail/sjablonen", "E-mailsjablonen", "E-mail templates", false)}
+                    {link("/beheer/e-mail/actietypen", "Actietypen", "Action types", false)}
+                    {link("/beheer/e-mail/domeinen", "Domeinen", "Domains", true)}
+                </ul>
+            </section>
+            <section class="card">
+                <h2>{tr("Gebruikersinstellingen", "User settings")}</h2>
+                <ul class="plain">
+                    {link("/beheer/gebruikersinstellingen/synchronisatie", "Synchronisatie", "Synchronisation", false)}
+                    {link("/beheer/gebruikersinstellingen/wachtwoord", "Wachtwoord wijzigen", "Change password", false)}
+                    {link("/beheer/gebruikersinstellingen/api-tokens", "API-tokens", "API tokens", false)}
+                </ul>
+            </section>
+            <section class="card">
+                <h2>{tr("Gebruikers", "Users")}</h2>
+                <ul class="plain">{link("/beheer/gebruikers", "Gebruikers beheren", "Manage users", true)}</ul>
+                {(!superadmin).then(|| view! { <p class="muted">{tr("Alleen SuperAdmins beheren gebruikers.", "Only SuperAdmins manage users.")}</p> })}
+            </section>
+        </div>
+    }
+}
+
+/// Renders `page` for SuperAdmins; everyone else gets "Geen toegang" and HTTP 403.
+#[component]
+fn SuperAdminOnly(children: ChildrenFn) -> impl IntoView {
+    let allowed = Resource::new(|| (), |_| require_superadmin());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match allowed.await {
+                    Ok(()) => children.with_value(|c| c()).into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AiSettingsPage() -> impl IntoView {
+    view! {
+        <Title text="AI-instellingen" />
+        <SuperAdminOnly>
+            <ComingSoon
+                title="CRM-voorkeuren → AI-instellingen"
+                title_en="CRM preferences → AI settings"
+                text="Hier zet een SuperAdmin de SmartMail AI-assistent aan of uit voor de hele organisatie. Dit volgt in een latere release."
+                text_en="Here a SuperAdmin switches the SmartMail AI assistant on or off for the whole organisation. This follows in a later release."
+            />
+        </SuperAdminOnly>
+    }
+}
+
+#[component]
+pub fn DomainsPage() -> impl IntoView {
+    view! {
+        <Title text="Domeinen" />
+        <SuperAdminOnly>
+            <ComingSoon
+                title="E-mail → Domeinen"
+                title_en="E-mail → Domains"
+                text="Hier stelt u SPF en DKIM (selectors key001 en key002) in voor uw verzenddomeinen, gecontroleerd tegen de live DNS. Dit volgt in een latere release."
+                text_en="Here you set up SPF and DKIM (selectors key001 and key002) for your sending domains, checked against live DNS. This follows in a later release."
+            />
+        </SuperAdminOnly>
+    }
+}
+
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    view! {
+        <Title text="E-mailsjablonen" />
+        <ComingSoon
+            title="E-mail → E-mailsjablonen"
+            title_en="E-mail → E-mail templates"
+            text="Sjablonen met het Inhoud-blok (werkbalk Div. → Inhoud) volgen met het verzenden van e-mail in een latere release."
+            text_en="Templates with the Content block (toolbar Div. → Inhoud) follow with e-mail sending in a later release."
+        />
+    }
+}
+
+#[component]
+pub fn ActionTypesPage() -> impl IntoView {
+    view! {
+        <Title text="Actietypen" />
+        <ComingSoon
+            title="E-mail → Actietypen"
+            title_en="E-mail → Action types"
+            text="Actietypen kiezen het standaardsjabloon van een e-mail. Dit volgt met het verzenden van e-mail in een latere release."
+            text_en="Action types choose the default template of an e-mail. This follows with e-mail sending in a later release."
+        />
+    }
+}
+
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    view! {
+        <Title text="Synchronisatie" />
+        <ComingSoon
+            title="Gebruikersinstellingen → Synchronisatie"
+            title_en="User settings → Synchronisation"
+            text="Hier zet u de synchronisatie van relaties met uw iPhone of Android-telefoon (CardDAV) aan. Relaties markeert u nu al met 'Synchroniseren'; de CardDAV-server volgt in een latere release."
+            text_en="Here you switch on syncing relations to your iPhone or Android phone (CardDAV). You can already mark relations with 'Synchronise'; the CardDAV server follows in a later release."
+        />
+    }
+}

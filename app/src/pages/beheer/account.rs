@@ -1,0 +1,108 @@
+//! Gebruikersinstellingen of the signed-in user: password and API tokens.
+
+use crate::api::auth::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
+use crate::components::{ErrorBox, TextField, format_date, validation_errors};
+use crate::i18n::{t, tr, use_locale};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let locale = use_locale();
+    let change = ServerAction::<ChangePassword>::new();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let errors = validation_errors(change.value());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        change.dispatch(ChangePassword {
+            current: current.get_untracked(),
+            new: new.get_untracked(),
+            confirm: confirm.get_untracked(),
+        });
+    };
+    view! {
+        <Title text=move || t(locale.get(), "Wachtwoord wijzigen", "Change password") />
+        <p class="crumbs"><a href="/beheer">{tr("Beheer", "Settings")}</a></p>
+        <h1>{tr("Wachtwoord wijzigen", "Change password")}</h1>
+        <form class="card form narrow" on:submit=submit novalidate data-test="password-form">
+            {move || match change.value().get() {
+                Some(Ok(())) => Some(view! { <p class="notice ok" data-test="password-changed">{tr("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions were signed out.")}</p> }.into_any()),
+                Some(Err(error)) if error.validation().is_none() => Some(view! { <ErrorBox error /> }.into_any()),
+                _ => None,
+            }}
+            <TextField label="Huidig wachtwoord" label_en="Current password" field="current" value=current errors input_type="password" autocomplete="current-password" />
+            <TextField label="Nieuw wachtwoord (min. 10 tekens)" label_en="New password (min. 10 characters)" field="new" value=new errors input_type="password" autocomplete="new-password" />
+            <TextField label="Nieuw wachtwoord herhalen" label_en="Repeat new password" field="confirm" value=confirm errors input_type="password" autocomplete="new-password" />
+            <div class="form-actions">
+                <button type="submit" class="primary" data-test="save" disabled=move || change.pending().get()>{tr("Wijzigen", "Change")}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let locale = use_locale();
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    let name = RwSignal::new(String::new());
+    let errors = validation_errors(create.value());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateApiToken {
+            name: name.get_untracked(),
+        });
+    };
+    view! {
+        <Title text=move || t(locale.get(), "API-tokens", "API tokens") />
+        <p class="crumbs"><a href="/beheer">{tr("Beheer", "Settings")}</a></p>
+        <h1>{tr("API-tokens", "API tokens")}</h1>
+        <p class="muted">{tr(
+            "Met een API-token gebruikt een ander programma de JSON-API namens u (Authorization: Bearer …). ",
+            "With an API token another program uses the JSON API on your behalf (Authorization: Bearer …). ",
+        )}<a href="/api/v1/docs">{tr("API-documentatie", "API documentation")}</a></p>
+        {move || create.value().get().and_then(Result::ok).map(|(token, secret)| view! {
+            <div class="notice ok" data-test="new-token">
+                <p>{tr("Kopieer dit token nu; het wordt niet opnieuw getoond:", "Copy this token now; it will not be shown again:")}" "<strong>{token.name}</strong></p>
+                <code class="secret" data-test="new-token-secret">{secret}</code>
+            </div>
+        })}
+        <form class="card form narrow" on:submit=submit novalidate>
+            <TextField label="Naam (bijv. het programma)" label_en="Name (e.g. the program)" field="name" value=name errors />
+            <div class="form-actions">
+                <button type="submit" class="primary" data-test="create-token">{tr("Token aanmaken", "Create token")}</button>
+            </div>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{tr("Nog geen tokens.", "No tokens yet.")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="list">
+                            <thead><tr><th>{tr("Naam", "Name")}</th><th>{tr("Begint met", "Starts with")}</th><th>{tr("Aangemaakt", "Created")}</th><th>{tr("Laatst gebruikt", "Last used")}</th><th></th></tr></thead>
+                            <tbody>{list.into_iter().map(|tok| {
+                                let id = tok.id;
+                                view! {
+                                    <tr data-test="token-row">
+                                        <td>{tok.name}</td><td><code>{tok.prefix}"…"</code></td>
+                                        <td>{format_date(tok.created_at)}</td>
+                                        <td>{tok.last_used_at.map(format_date).unwrap_or_else(|| "—".into())}</td>
+                                        <td><button type="button" class="link danger" data-test="revoke-token"
+                                            on:click=move |_| { revoke.dispatch(RevokeApiToken { id }); }>{tr("Intrekken", "Revoke")}</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}</tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

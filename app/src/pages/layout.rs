@@ -1,0 +1,108 @@
+//! The frame around every signed-in page: main menu, language switch, logout.
+
+use crate::api::auth::{Logout, SetLocale, me};
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate};
+use postkamer_domain::{Locale, User};
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| me());
+    let locale = Signal::derive(move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|u: User| u.locale)
+            .unwrap_or_default()
+    });
+    provide_context(locale);
+    provide_context(me);
+    view! {
+        <Suspense fallback=|| view! { <div class="loading">"…"</div> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) => view! { <Frame user /> }.into_any(),
+                    _ => view! { <ToLogin /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Sends a visitor without a session to the login page.
+#[component]
+fn ToLogin() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect("/login");
+    Effect::new(move |_| use_navigate()("/login", Default::default()));
+}
+
+#[component]
+fn Frame(user: User) -> impl IntoView {
+    let locale = crate::i18n::use_locale();
+    let me = expect_context::<Resource<Result<Option<User>, crate::error::AppError>>>();
+    let set_locale = ServerAction::<SetLocale>::new();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if set_locale.value().get().is_some_and(|r| r.is_ok()) {
+            me.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            // A full load, so no state of the old session survives.
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let location = use_location();
+    let active = move |prefix: &'static str| {
+        let path = location.pathname.get();
+        if prefix == "/" {
+            path == "/"
+        } else {
+            path.starts_with(prefix)
+        }
+    };
+    let nav = move |href: &'static str, test: &'static str, nl: &'static str, en: &'static str| {
+        view! {
+            <a href=href data-test=test class:active=move || active(href) aria-current=move || active(href).then_some("page")>
+                {move || t(locale.get(), nl, en)}
+            </a>
+        }
+    };
+    let other = move || match locale.get() {
+        Locale::Nl => Locale::En,
+        Locale::En => Locale::Nl,
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Postkamer"</a>
+            <nav class="mainmenu" aria-label=move || t(locale.get(), "Hoofdmenu", "Main menu")>
+                {nav("/", "nav-postvak", "Postvak IN", "Inbox")}
+                {nav("/relaties", "nav-relaties", "Relaties", "Relations")}
+                {nav("/dossiers", "nav-dossiers", "Dossiers", "Dossiers")}
+                {nav("/taken", "nav-taken", "Taken", "Tasks")}
+                {nav("/beheer", "nav-beheer", "Beheer", "Settings")}
+            </nav>
+            <div class="account">
+                <span class="who" data-test="current-user" title=user.email.to_string()>{user.name.clone()}</span>
+                <button
+                    type="button"
+                    class="link"
+                    data-test="locale-switch"
+                    on:click=move |_| { set_locale.dispatch(SetLocale { locale: other() }); }
+                >
+                    {move || match other() { Locale::En => "English", Locale::Nl => "Nederlands" }}
+                </button>
+                <button type="button" class="link" data-test="logout" on:click=move |_| { logout.dispatch(Logout {}); }>
+                    {move || t(locale.get(), "Uitloggen", "Log out")}
+                </button>
+            </div>
+        </header>
+        <main class="content">
+            <Outlet />
+        </main>
+    }
+}

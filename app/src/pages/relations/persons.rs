@@ -1,0 +1,221 @@
+use super::person_form::PersonForm;
+use super::{ListToolbar, Tab, list_href, list_params, sort_header};
+use crate::api::relations::{DeletePerson, get_person, list_persons};
+use crate::components::{ErrorBox, Pager, format_date};
+use crate::i18n::{t, tr, use_locale};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use postkamer_domain::PersonId;
+use postkamer_domain::relation::{Person, PersonInput, PhoneKind};
+
+#[component]
+pub fn PersonsPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = list_params();
+    let persons = Resource::new(move || params.get(), |p| list_persons(p, None));
+    view! {
+        <Title text=move || t(locale.get(), "Relaties", "Relations") />
+        <ListToolbar tab=Tab::Persons />
+        <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let p = params.get_untracked();
+                match persons.await {
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty" data-test="empty">{tr("Geen contactpersonen gevonden.", "No contact persons found.")}</p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let base = list_href("/relaties", &p, None);
+                        view! {
+                            <table class="list">
+                                <thead><tr>
+                                    <th>{sort_header("/relaties", &p, "name", tr("Naam", "Name"))}</th>
+                                    <th>{sort_header("/relaties", &p, "company", tr("Bedrijf", "Company"))}</th>
+                                    <th class="hide-narrow">{tr("E-mail", "E-mail")}</th>
+                                    <th class="hide-narrow">{tr("Telefoon", "Phone")}</th>
+                                    <th class="hide-narrow">{sort_header("/relaties", &p, "city", tr("Plaats", "City"))}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.items.iter().map(|row| view! {
+                                        <tr data-test="person-row">
+                                            <td><a href=format!("/relaties/personen/{}", row.id)>{row.display_name.clone()}</a>
+                                                {row.job_title.clone().map(|j| view! { <span class="muted">" · "{j}</span> })}</td>
+                                            <td>{row.company.clone().map(|c| view! { <a href=format!("/relaties/bedrijven/{}", c.id)>{c.name}</a> })}</td>
+                                            <td class="hide-narrow">{row.primary_email.clone()}</td>
+                                            <td class="hide-narrow">{row.primary_phone.clone()}</td>
+                                            <td class="hide-narrow">{row.city.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager page base />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn person_id() -> Memo<Option<PersonId>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
+}
+
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let id = person_id();
+    let person = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_person(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(person) => view! { <PersonDetail person /> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn phone_kind(kind: PhoneKind, locale: postkamer_domain::Locale) -> &'static str {
+    match kind {
+        PhoneKind::Werk => t(locale, "werk", "work"),
+        PhoneKind::Mobiel => t(locale, "mobiel", "mobile"),
+        PhoneKind::Prive => t(locale, "privé", "home"),
+        PhoneKind::Fax => "fax",
+        PhoneKind::Overig => t(locale, "overig", "other"),
+    }
+}
+
+#[component]
+fn PersonDetail(person: Person) -> impl IntoView {
+    let locale = use_locale();
+    let delete = ServerAction::<DeletePerson>::new();
+    Effect::new(move |_| {
+        if delete.value().get().is_some_and(|r| r.is_ok()) {
+            use_navigate()("/relaties", Default::default());
+        }
+    });
+    let id = person.id;
+    let on_delete = move |_| {
+        let question = t(
+            locale.get_untracked(),
+            "Deze contactpersoon verwijderen?",
+            "Delete this contact person?",
+        );
+        if window().confirm_with_message(question).unwrap_or(false) {
+            delete.dispatch(DeletePerson { id });
+        }
+    };
+    let address = [
+        person.address.street.clone(),
+        format!("{} {}", person.address.postal_code, person.address.city)
+            .trim()
+            .to_owned(),
+        person.address.country.clone(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>();
+    view! {
+        <Title text=person.display_name.clone() />
+        <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a></p>
+        <div class="page-head">
+            <h1 data-test="person-name">{person.display_name.clone()}</h1>
+            <div class="actions">
+                <a class="button" href=format!("/relaties/personen/{id}/bewerken") data-test="edit">{tr("Bewerken", "Edit")}</a>
+                <button type="button" class="danger" data-test="delete" on:click=on_delete>{tr("Verwijderen", "Delete")}</button>
+            </div>
+        </div>
+        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
+        <div class="detail-grid">
+            <section class="card">
+                <dl>
+                    <dt>{tr("Functie", "Job title")}</dt>
+                    <dd data-test="person-job_title">{person.job_title.clone().unwrap_or_default()}</dd>
+                    <dt>{tr("Bedrijf", "Company")}</dt>
+                    <dd data-test="person-company">{person.company.clone().map(|c| view! { <a href=format!("/relaties/bedrijven/{}", c.id)>{c.name}</a> })}</dd>
+                    <dt>{tr("E-mail", "E-mail")}</dt>
+                    <dd><ul class="plain" data-test="person-emails">
+                        {person.emails.iter().map(|e| view! {
+                            <li><a href=format!("mailto:{}", e.address)>{e.address.to_string()}</a>
+                                {e.primary.then(|| view! { <span class="badge">{tr("primair", "primary")}</span> })}</li>
+                        }).collect_view()}
+                    </ul></dd>
+                    <dt>{tr("Telefoon", "Phone")}</dt>
+                    <dd><ul class="plain">
+                        {person.phones.iter().map(|p| {
+                            let kind = p.kind;
+                            view! { <li><a href=format!("tel:{}", p.number.replace(' ', ""))>{p.number.clone()}</a>" "<span class="muted">{move || phone_kind(kind, locale.get())}</span></li> }
+                        }).collect_view()}
+                    </ul></dd>
+                    <dt>{tr("Adres", "Address")}</dt>
+                    <dd>{address.into_iter().map(|line| view! { <div>{line}</div> }).collect_view()}</dd>
+                    <dt>{tr("Synchroniseren", "Synchronise")}</dt>
+                    <dd data-test="person-sync">{if person.synchroniseren { tr("ja", "yes").into_any() } else { tr("nee", "no").into_any() }}</dd>
+                    <dt>{tr("Gewijzigd", "Modified")}</dt>
+                    <dd>{format_date(person.updated_at)}" UTC"</dd>
+                </dl>
+                {person.notes.clone().map(|n| view! { <h2>{tr("Notities", "Notes")}</h2><p class="notes">{n}</p> })}
+            </section>
+            <section class="card timeline" data-test="timeline">
+                <h2>{tr("Tijdlijn", "Timeline")}</h2>
+                <p class="muted">{tr(
+                    "Nog niets. Mail, notities en taken van deze relatie verschijnen hier zodra de IMAP-koppeling (volgende release) actief is.",
+                    "Nothing yet. Mail, notes and tasks of this relation appear here once the IMAP connection (next release) is active.",
+                )}</p>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+pub fn NewPersonPage() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Title text=move || t(locale.get(), "Nieuwe contactpersoon", "New contact person") />
+        <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a></p>
+        <h1>{tr("Nieuwe contactpersoon", "New contact person")}</h1>
+        <PersonForm initial=PersonInput::default() id=None />
+    }
+}
+
+#[component]
+pub fn EditPersonPage() -> impl IntoView {
+    let id = person_id();
+    let person = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_person(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(person) => view! {
+                        <Title text=person.display_name.clone() />
+                        <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a>" › "
+                            <a href=format!("/relaties/personen/{}", person.id)>{person.display_name.clone()}</a></p>
+                        <h1>{tr("Contactpersoon bewerken", "Edit contact person")}</h1>
+                        <PersonForm initial=person.to_input() id=Some(person.id) />
+                    }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,241 @@
+//! Logging in and out, sessions, API tokens and login throttling.
+
+use crate::tokens::{hash_secret, now_millis, random_secret};
+use crate::{Core, CoreError, CoreResult, password};
+use postkamer_domain::validate::Invalid;
+use postkamer_domain::{ApiTokenId, EmailAddress, User, ValidationErrors};
+use postkamer_store::{ApiToken, ApiTokens, LoginThrottle, NewSession, Sessions, Users};
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// How many failed logins are allowed within `window`, per account and per client address.
+#[derive(Debug, Clone)]
+pub struct ThrottlePolicy {
+    pub window: Duration,
+    pub per_account: u64,
+    pub per_ip: u64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            window: Duration::from_secs(15 * 60),
+            per_account: 5,
+            per_ip: 30,
+        }
+    }
+}
+
+/// A successful login: the user and the session secret for the cookie.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub user: User,
+    pub session_token: String,
+    pub expires_at: i64,
+}
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Core {
+    /// Checks the credentials, throttling repeated failures per account and per address.
+    /// Unknown address, wrong password and deactivated account all answer `Unauthenticated`.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+        user_agent: Option<&str>,
+    ) -> CoreResult<Login> {
+        let now = now_millis();
+        let policy = &self.config.throttle;
+        let since = now - millis(policy.window);
+        let account_key = format!("account:{}", email.trim().to_lowercase());
+        let ip_key = ip.map(|ip| format!("ip:{ip}"));
+
+        let mut keys = vec![(account_key.as_str(), policy.per_account)];
+        if let Some(ip_key) = &ip_key {
+            keys.push((ip_key.as_str(), policy.per_ip));
+        }
+        for (key, limit) in &keys {
+            let (failures, oldest) = self.store.login_failures_since(key, since).await?;
+            if failures >= *limit {
+                let retry_at = oldest.unwrap_or(now) + millis(policy.window);
+                let retry_after_secs =
+                    u64::try_from((retry_at - now).max(1000) / 1000).unwrap_or(1);
+                tracing::warn!(key, failures, "login throttled");
+                return Err(CoreError::Throttled { retry_after_secs });
+            }
+        }
+
+        let found = match EmailAddress::parse(email) {
+            Ok(address) => self.store.user_for_login(&address).await?,
+            Err(_) => None,
+        };
+        // An unknown address is verified against a real hash too, so the response time does not
+        // tell which accounts exist.
+        let dummy;
+        let hash = match &found {
+            Some((_, hash)) => hash.as_str(),
+            None => {
+                dummy = self.dummy_hash().await?;
+                dummy.as_str()
+            }
+        };
+        let verified = password::verify_password(hash, password).await;
+        let user = match found {
+            Some((user, _)) if verified && user.active => user,
+            _ => {
+                for (key, _) in &keys {
+                    self.store.record_login_failure(key, now).await?;
+                }
+                return Err(CoreError::Unauthenticated);
+            }
+        };
+        self.store.clear_login_failures(&account_key).await?;
+
+        let session_token = random_secret();
+        let expires_at = now + millis(self.config.session_ttl);
+        self.store
+            .create_session(&NewSession {
+                token_hash: &hash_secret(&session_token),
+                user_id: user.id,
+                now,
+                expires_at,
+                user_agent,
+            })
+            .await?;
+        tracing::info!(user = %user.id, "logged in");
+        Ok(Login {
+            user,
+            session_token,
+            expires_at,
+        })
+    }
+
+    async fn dummy_hash(&self) -> CoreResult<&String> {
+        self.dummy_hash
+            .get_or_try_init(|| password::hash_password("postkamer dummy password"))
+            .await
+    }
+
+    /// The user behind a session cookie, if the session is valid.
+    pub async fn session_user(&self, session_token: &str) -> CoreResult<Option<User>> {
+        Ok(self
+            .store
+            .session_user(&hash_secret(session_token), now_millis())
+            .await?)
+    }
+
+    pub async fn logout(&self, session_token: &str) -> CoreResult<()> {
+        Ok(self
+            .store
+            .delete_session(&hash_secret(session_token))
+            .await?)
+    }
+
+    /// Changes the caller's password and ends the caller's other sessions.
+    pub async fn change_password(
+        &self,
+        caller: &User,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        session_token: Option<&str>,
+    ) -> CoreResult<()> {
+        let hash = self.store.password_hash(caller.org_id, caller.id).await?;
+        let mut errors = ValidationErrors::default();
+        if !password::verify_password(&hash, current).await {
+            errors.push("current", Invalid::WrongPassword);
+        }
+        check_new_password(&mut errors, "new", new);
+        if new != confirm {
+            errors.push("confirm", Invalid::PasswordMismatch);
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let hash = password::hash_password(new).await?;
+        self.store
+            .set_password_hash(caller.org_id, caller.id, &hash)
+            .await?;
+        let keep = session_token.map(hash_secret);
+        self.store
+            .delete_user_sessions(caller.id, keep.as_deref())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates a bearer token for the caller; the secret is returned once and stored hashed.
+    pub async fn create_api_token(
+        &self,
+        caller: &User,
+        name: &str,
+    ) -> CoreResult<(ApiToken, String)> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ValidationErrors::single("name", Invalid::Required).into());
+        }
+        if name.chars().count() > 100 {
+            return Err(ValidationErrors::single("name", Invalid::TooLong { max: 100 }).into());
+        }
+        let secret = format!("pk_{}", random_secret());
+        let prefix: String = secret.chars().take(10).collect();
+        let token = self
+            .store
+            .create_api_token(
+                caller.id,
+                name,
+                &hash_secret(&secret),
+                &prefix,
+                now_millis(),
+            )
+            .await?;
+        Ok((token, secret))
+    }
+
+    pub async fn list_api_tokens(&self, caller: &User) -> CoreResult<Vec<ApiToken>> {
+        Ok(self.store.list_api_tokens(caller.id).await?)
+    }
+
+    pub async fn revoke_api_token(&self, caller: &User, id: ApiTokenId) -> CoreResult<()> {
+        Ok(self
+            .store
+            .revoke_api_token(caller.id, id, now_millis())
+            .await?)
+    }
+
+    /// The user behind a bearer token, if the token is valid.
+    pub async fn api_token_user(&self, secret: &str) -> CoreResult<Option<User>> {
+        Ok(self
+            .store
+            .api_token_user(&hash_secret(secret), now_millis())
+            .await?)
+    }
+
+    /// Housekeeping: drops expired sessions and old login failures.
+    pub async fn prune(&self) -> CoreResult<()> {
+        let now = now_millis();
+        self.store.delete_expired_sessions(now).await?;
+        self.store
+            .prune_login_failures(now - millis(self.config.throttle.window))
+            .await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn check_new_password(errors: &mut ValidationErrors, field: &str, password: &str) {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        errors.push(
+            field,
+            Invalid::PasswordTooShort {
+                min: MIN_PASSWORD_LEN,
+            },
+        );
+    } else if password.len() > 1024 {
+        errors.push(field, Invalid::TooLong { max: 1024 });
+    }
+}

@@ -1,0 +1,69 @@
+//! Postkamer's use cases. Server functions (the browser UI) and the JSON API both call [`Core`],
+//! so a rule — who may do what, what is valid, how a login is throttled — is written once.
+//!
+//! Every operation on behalf of a person takes the calling [`User`] and works inside that user's
+//! organisation only: a record of another organisation is [`CoreError::NotFound`], never its data.
+
+mod auth;
+mod error;
+mod password;
+mod relations;
+mod tokens;
+mod users;
+
+pub use auth::{Login, ThrottlePolicy};
+pub use error::{CoreError, CoreResult};
+pub use password::{hash_password, verify_password};
+pub use users::UserInput;
+
+use postkamer_domain::User;
+use postkamer_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of the use cases that operators may tune.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    pub session_ttl: Duration,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(14 * 24 * 3600),
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
+/// The application core: cheap to clone, shared by every request.
+#[derive(Debug, Clone)]
+pub struct Core {
+    store: Store,
+    config: CoreConfig,
+    dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl Core {
+    pub fn new(store: Store, config: CoreConfig) -> Self {
+        Self {
+            store,
+            config,
+            dummy_hash: Arc::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Refuses callers who are not SuperAdmin.
+fn require_superadmin(caller: &User) -> CoreResult<()> {
+    if caller.is_superadmin() {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden)
+    }
+}

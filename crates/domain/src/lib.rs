@@ -1,0 +1,18 @@
+//! Plain types shared by every Postkamer crate, the browser included: identifiers, the normalised
+//! [`EmailAddress`], accounts and relations, and the validation rules that the UI and the JSON API
+//! both apply. No I/O, no framework types.
+
+mod email;
+mod ids;
+mod locale;
+mod page;
+pub mod relation;
+mod user;
+pub mod validate;
+
+pub use email::{EmailAddress, EmailError};
+pub use ids::{ApiTokenId, CompanyId, OrgId, PersonId, UserId};
+pub use locale::Locale;
+pub use page::{Page, PageRequest, SortDir};
+pub use user::{NewUser, Role, User};
+pub use validate::{FieldError, Invalid, ValidationErrors};

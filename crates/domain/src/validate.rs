@@ -1,0 +1,179 @@
+//! Validation results shared by the UI and the JSON API. A rule is written once (in
+//! [`crate::relation`]), produces [`FieldError`]s naming the field by its path in the submitted
+//! input (`emails[1].address`), and each error knows its Dutch and English message.
+
+use crate::Locale;
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Invalid {
+    Required,
+    TooLong { max: usize },
+    TooMany { max: usize },
+    ControlCharacters,
+    Email,
+    DuplicateEmail,
+    SeveralPrimary,
+    Phone,
+    Kvk,
+    PostalCode,
+    Url,
+    Domain,
+    UnknownCompany,
+    PasswordTooShort { min: usize },
+    PasswordMismatch,
+    EmailTaken,
+    WrongPassword,
+}
+
+impl Invalid {
+    pub fn message(self, locale: Locale) -> String {
+        use Invalid::*;
+        match locale {
+            Locale::Nl => match self {
+                Required => "Dit veld is verplicht.".into(),
+                TooLong { max } => format!("Maximaal {max} tekens."),
+                TooMany { max } => format!("Maximaal {max} items."),
+                ControlCharacters => "Bevat ongeldige (besturings)tekens.".into(),
+                Email => "Dit is geen geldig e-mailadres.".into(),
+                DuplicateEmail => "Dit e-mailadres staat er al bij.".into(),
+                SeveralPrimary => "Er kan maar één primair e-mailadres zijn.".into(),
+                Phone => "Dit is geen geldig telefoonnummer.".into(),
+                Kvk => "Een KvK-nummer bestaat uit 8 cijfers.".into(),
+                PostalCode => "Een Nederlandse postcode ziet eruit als 1234 AB.".into(),
+                Url => "Dit is geen geldig webadres.".into(),
+                Domain => "Dit is geen geldige domeinnaam (bijvoorbeeld voorbeeld.nl).".into(),
+                UnknownCompany => "Dit bedrijf bestaat niet (meer).".into(),
+                PasswordTooShort { min } => {
+                    format!("Het wachtwoord moet minstens {min} tekens hebben.")
+                }
+                PasswordMismatch => "De wachtwoorden komen niet overeen.".into(),
+                EmailTaken => "Er is al een gebruiker met dit e-mailadres.".into(),
+                WrongPassword => "Het huidige wachtwoord klopt niet.".into(),
+            },
+            Locale::En => match self {
+                Required => "This field is required.".into(),
+                TooLong { max } => format!("At most {max} characters."),
+                TooMany { max } => format!("At most {max} items."),
+                ControlCharacters => "Contains invalid (control) characters.".into(),
+                Email => "This is not a valid e-mail address.".into(),
+                DuplicateEmail => "This e-mail address is already listed.".into(),
+                SeveralPrimary => "Only one e-mail address can be primary.".into(),
+                Phone => "This is not a valid phone number.".into(),
+                Kvk => "A KvK number has 8 digits.".into(),
+                PostalCode => "A Dutch postal code looks like 1234 AB.".into(),
+                Url => "This is not a valid web address.".into(),
+                Domain => "This is not a valid domain name (for example example.com).".into(),
+                UnknownCompany => "This company does not exist (any more).".into(),
+                PasswordTooShort { min } => {
+                    format!("The password needs at least {min} characters.")
+                }
+                PasswordMismatch => "The passwords do not match.".into(),
+                EmailTaken => "A user with this e-mail address already exists.".into(),
+                WrongPassword => "The current password is wrong.".into(),
+            },
+        }
+    }
+}
+
+/// One invalid field: its path in the submitted input and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    #[serde(flatten)]
+    pub error: Invalid,
+}
+
+/// Every problem found in one submission, in field order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{} invalid field(s)", .0.len())]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn single(field: impl Into<String>, error: Invalid) -> Self {
+        Self(vec![FieldError {
+            field: field.into(),
+            error,
+        }])
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, error: Invalid) {
+        self.0.push(FieldError {
+            field: field.into(),
+            error,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first error for `field`, if any, in the given language.
+    pub fn message_for(&self, field: &str, locale: Locale) -> Option<String> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.error.message(locale))
+    }
+
+    /// `Ok(value)` when nothing was found, the collected errors otherwise.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// Field checks shared by the relation and account rules.
+pub(crate) struct Check<'a> {
+    pub errors: &'a mut ValidationErrors,
+}
+
+impl Check<'_> {
+    /// Trims `value`, checks length and control characters; `None` when empty.
+    pub fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> Option<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            if required {
+                self.errors.push(field, Invalid::Required);
+            }
+            return None;
+        }
+        if value.chars().count() > max {
+            self.errors.push(field, Invalid::TooLong { max });
+            return None;
+        }
+        if value.chars().any(char::is_control) {
+            self.errors.push(field, Invalid::ControlCharacters);
+            return None;
+        }
+        Some(value.to_owned())
+    }
+
+    /// Like [`Check::text`], but line breaks and tabs are allowed (notes).
+    pub fn multiline(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        if value.chars().count() > max {
+            self.errors.push(field, Invalid::TooLong { max });
+            return None;
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.errors.push(field, Invalid::ControlCharacters);
+            return None;
+        }
+        Some(value.replace("\r\n", "\n"))
+    }
+}

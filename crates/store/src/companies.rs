@@ -1,0 +1,345 @@
+//! Companies (bedrijven).
+
+use crate::search::{Tokens, fold, multi_insert, prefix_end, query_terms};
+use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use postkamer_domain::relation::{
+    Address, Company, CompanyRef, CompanySort, CompanySummary, ValidCompany,
+};
+use postkamer_domain::{CompanyId, OrgId, Page, PageRequest, SortDir};
+use sqlx::AssertSqlSafe;
+use std::future::Future;
+
+/// What to list: a search over name, KvK number, city, e-mail domains and phone.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyQuery {
+    pub search: String,
+    pub sort: CompanySort,
+    pub dir: SortDir,
+    pub page: PageRequest,
+}
+
+pub trait Companies: Send + Sync {
+    fn create_company(
+        &self,
+        org: OrgId,
+        company: &ValidCompany,
+    ) -> impl Future<Output = StoreResult<Company>> + Send;
+    fn company(
+        &self,
+        org: OrgId,
+        id: CompanyId,
+    ) -> impl Future<Output = StoreResult<Company>> + Send;
+    fn update_company(
+        &self,
+        org: OrgId,
+        id: CompanyId,
+        company: &ValidCompany,
+    ) -> impl Future<Output = StoreResult<Company>> + Send;
+    /// Deletes the company; its contact persons stay, without a company.
+    fn delete_company(
+        &self,
+        org: OrgId,
+        id: CompanyId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_companies(
+        &self,
+        org: OrgId,
+        query: &CompanyQuery,
+    ) -> impl Future<Output = StoreResult<Page<CompanySummary>>> + Send;
+    /// Companies that mail from `domain` (to suggest one for a new contact person).
+    fn companies_by_domain(
+        &self,
+        org: OrgId,
+        domain: &str,
+    ) -> impl Future<Output = StoreResult<Vec<CompanyRef>>> + Send;
+    /// All companies as id and name, by name, for pickers (at most `limit`).
+    fn company_refs(
+        &self,
+        org: OrgId,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<CompanyRef>>> + Send;
+}
+
+#[derive(sqlx::FromRow)]
+struct CompanyRow {
+    id: i64,
+    name: String,
+    kvk_number: Option<String>,
+    street: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    phone: Option<String>,
+    website: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    person_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    name: String,
+    city: String,
+    phone: Option<String>,
+    kvk_number: Option<String>,
+    person_count: i64,
+}
+
+const PERSON_COUNT: &str =
+    "(SELECT COUNT(*) FROM persons p WHERE p.company_id = c.id) AS person_count";
+
+fn tokens(company: &ValidCompany) -> Vec<String> {
+    let mut t = Tokens::default();
+    t.words(&company.name).words(&company.address.city);
+    company.kvk_number.iter().for_each(|k| {
+        t.words(k);
+    });
+    company.phone.iter().for_each(|p| {
+        t.phone(p);
+    });
+    company.email_domains.iter().for_each(|d| {
+        t.address(d);
+    });
+    t.into_vec()
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+/// Writes a company's domains and search tokens inside the open transaction `$tx`.
+macro_rules! write_children {
+    ($tx:ident, $org:expr, $id:expr, $company:expr) => {{
+        let domains = &$company.email_domains;
+        if !domains.is_empty() {
+            let sql = multi_insert(
+                "company_domains (company_id, org_id, position, domain)",
+                4,
+                domains.len(),
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for (pos, d) in domains.iter().enumerate() {
+                q = q
+                    .bind($id)
+                    .bind($org.0)
+                    .bind(i64::try_from(pos).unwrap_or(0))
+                    .bind(d.as_str());
+            }
+            q.execute(&mut *$tx).await?;
+        }
+        let tokens = tokens($company);
+        if !tokens.is_empty() {
+            let sql = multi_insert(
+                "company_tokens (company_id, org_id, token)",
+                3,
+                tokens.len(),
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for t in &tokens {
+                q = q.bind($id).bind($org.0).bind(t.as_str());
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+impl Companies for Store {
+    async fn create_company(&self, org: OrgId, company: &ValidCompany) -> StoreResult<Company> {
+        let now = now_millis();
+        let id = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO companies (org_id, name, sort_name, kvk_number, street, postal_code, \
+                 city, sort_city, country, phone, website, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            )
+            .bind(org.0)
+            .bind(&company.name)
+            .bind(fold(&company.name))
+            .bind(&company.kvk_number)
+            .bind(&company.address.street)
+            .bind(&company.address.postal_code)
+            .bind(&company.address.city)
+            .bind(fold(&company.address.city))
+            .bind(&company.address.country)
+            .bind(&company.phone)
+            .bind(&company.website)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            write_children!(tx, org, id, company);
+            tx.commit().await?;
+            id
+        });
+        self.company(org, CompanyId(id)).await
+    }
+
+    async fn company(&self, org: OrgId, id: CompanyId) -> StoreResult<Company> {
+        let sql = format!(
+            "SELECT c.id, c.name, c.kvk_number, c.street, c.postal_code, c.city, c.country, c.phone, \
+             c.website, c.created_at, c.updated_at, {PERSON_COUNT} \
+             FROM companies c WHERE c.org_id = $1 AND c.id = $2"
+        );
+        let domains_sql =
+            "SELECT domain FROM company_domains WHERE company_id = $1 ORDER BY position";
+        let (row, email_domains): (CompanyRow, Vec<String>) = with_pool!(self, pool => {
+            let row: CompanyRow = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0).bind(id.0).fetch_one(pool).await?;
+            let domains = sqlx::query_scalar(domains_sql).bind(id.0).fetch_all(pool).await?;
+            (row, domains)
+        });
+        Ok(Company {
+            id: CompanyId(row.id),
+            name: row.name,
+            kvk_number: row.kvk_number,
+            address: Address {
+                street: row.street,
+                postal_code: row.postal_code,
+                city: row.city,
+                country: row.country,
+            },
+            phone: row.phone,
+            website: row.website,
+            email_domains,
+            person_count: count(row.person_count),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+
+    async fn update_company(
+        &self,
+        org: OrgId,
+        id: CompanyId,
+        company: &ValidCompany,
+    ) -> StoreResult<Company> {
+        let now = now_millis();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE companies SET name = $3, sort_name = $4, kvk_number = $5, street = $6, \
+                 postal_code = $7, city = $8, sort_city = $9, country = $10, phone = $11, \
+                 website = $12, updated_at = $13 WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org.0)
+            .bind(id.0)
+            .bind(&company.name)
+            .bind(fold(&company.name))
+            .bind(&company.kvk_number)
+            .bind(&company.address.street)
+            .bind(&company.address.postal_code)
+            .bind(&company.address.city)
+            .bind(fold(&company.address.city))
+            .bind(&company.address.country)
+            .bind(&company.phone)
+            .bind(&company.website)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query("DELETE FROM company_domains WHERE company_id = $1").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM company_tokens WHERE company_id = $1").bind(id.0).execute(&mut *tx).await?;
+            write_children!(tx, org, id.0, company);
+            tx.commit().await?;
+        });
+        self.company(org, id).await
+    }
+
+    async fn delete_company(&self, org: OrgId, id: CompanyId) -> StoreResult<()> {
+        let sql = "DELETE FROM companies WHERE org_id = $1 AND id = $2";
+        let done = with_pool!(self, pool => sqlx::query(sql).bind(org.0).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn list_companies(
+        &self,
+        org: OrgId,
+        query: &CompanyQuery,
+    ) -> StoreResult<Page<CompanySummary>> {
+        let terms = query_terms(&query.search);
+        let mut filter = String::from("c.org_id = $1");
+        for i in 0..terms.len() {
+            let (lo, hi) = (2 + 2 * i, 3 + 2 * i);
+            filter.push_str(&format!(
+                " AND c.id IN (SELECT company_id FROM company_tokens \
+                 WHERE org_id = $1 AND token >= ${lo} AND token < ${hi})"
+            ));
+        }
+        let dir = match query.dir {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        };
+        let order = match query.sort {
+            CompanySort::Name => format!("c.sort_name {dir}, c.id {dir}"),
+            CompanySort::City => format!("c.sort_city {dir}, c.sort_name {dir}, c.id {dir}"),
+            CompanySort::Updated => format!("c.updated_at {dir}, c.id {dir}"),
+        };
+        let n = 2 + 2 * terms.len();
+        let list_sql = format!(
+            "SELECT c.id, c.name, c.city, c.phone, c.kvk_number, {PERSON_COUNT} FROM companies c \
+             WHERE {filter} ORDER BY {order} LIMIT ${n} OFFSET ${}",
+            n + 1
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM companies c WHERE {filter}");
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
+            let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
+            let mut total = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
+            for term in &terms {
+                list = list.bind(term.as_str()).bind(prefix_end(term));
+                total = total.bind(term.as_str()).bind(prefix_end(term));
+            }
+            let rows = list.bind(query.page.limit()).bind(query.page.offset()).fetch_all(pool).await?;
+            (rows, total.fetch_one(pool).await?)
+        });
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| CompanySummary {
+                    id: CompanyId(r.id),
+                    name: r.name,
+                    city: r.city,
+                    phone: r.phone,
+                    kvk_number: r.kvk_number,
+                    person_count: count(r.person_count),
+                })
+                .collect(),
+            page: query.page.page,
+            per_page: query.page.per_page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn companies_by_domain(&self, org: OrgId, domain: &str) -> StoreResult<Vec<CompanyRef>> {
+        let sql = "SELECT c.id, c.name FROM company_domains d JOIN companies c ON c.id = d.company_id \
+                   WHERE d.org_id = $1 AND d.domain = $2 ORDER BY c.sort_name, c.id";
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(org.0).bind(domain.trim().to_lowercase()).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| CompanyRef {
+                id: CompanyId(id),
+                name,
+            })
+            .collect())
+    }
+
+    async fn company_refs(&self, org: OrgId, limit: u32) -> StoreResult<Vec<CompanyRef>> {
+        let sql =
+            "SELECT id, name FROM companies WHERE org_id = $1 ORDER BY sort_name, id LIMIT $2";
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(org.0).bind(i64::from(limit)).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| CompanyRef {
+                id: CompanyId(id),
+                name,
+            })
+            .collect())
+    }
+}

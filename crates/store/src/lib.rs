@@ -1,0 +1,161 @@
+//! Postkamer's persistence. The rest of the application talks to [`Store`] through small role
+//! traits ([`Users`], [`Sessions`], [`Companies`], [`Persons`] …) and never sees `sqlx`.
+//!
+//! Two engines sit behind one `Store`: SQLite, the embedded default (one file, WAL, foreign keys
+//! on), and PostgreSQL for deployments with several server instances. The engine is chosen once,
+//! from the database URL, in [`Store::connect`]. Queries are written once with `$n` parameters,
+//! which both engines accept, and run on whichever pool is present through [`with_pool!`];
+//! dialect-specific SQL is rare and sits next to the query it replaces, marked as such.
+
+mod accounts;
+mod companies;
+mod error;
+mod persons;
+mod search;
+mod sessions;
+
+pub use accounts::{Org, Orgs, Users};
+pub use companies::{Companies, CompanyQuery};
+pub use error::{StoreError, StoreResult};
+pub use persons::{PersonQuery, Persons};
+pub use sessions::{ApiToken, ApiTokens, LoginThrottle, NewSession, Sessions};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The handle to the database: cheap to clone, shared by every request.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+}
+
+/// Runs `$body` with `$pool` bound to the store's pool, whichever engine it is. The body is
+/// written once and compiled for both engines.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+impl Store {
+    /// Connects to `url`: `sqlite://path/to/file.db` (created when missing), `sqlite::memory:`,
+    /// or `postgres://…`.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        Self::connect_with(url, 10).await
+    }
+
+    pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Store> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?.application_name("postkamer");
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Db::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:");
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5));
+            // An in-memory database lives in one connection; a file is shared by several.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(if memory { 1 } else { max_connections })
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await?;
+            Db::Sqlite(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        Ok(Store { db })
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date. Safe to run at every start and from several instances.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics; run it after a bulk load (SQLite: `ANALYZE` the
+    /// first time, then `PRAGMA optimize`; PostgreSQL: `ANALYZE`).
+    pub async fn optimize(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let analysed: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                if !analysed {
+                    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+                }
+                sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

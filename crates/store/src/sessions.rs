@@ -1,0 +1,236 @@
+//! Browser sessions, bearer API tokens and the login-failure log used for throttling. The store
+//! keeps only SHA-256 hashes of session and API tokens; the secrets themselves live in the
+//! user's cookie or client.
+
+use crate::accounts::{USER_COLUMNS, UserRow};
+use crate::{Store, StoreError, StoreResult, with_pool};
+use postkamer_domain::{ApiTokenId, User, UserId};
+use sqlx::AssertSqlSafe;
+use std::future::Future;
+
+#[derive(Debug, Clone)]
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: UserId,
+    pub now: i64,
+    pub expires_at: i64,
+    pub user_agent: Option<&'a str>,
+}
+
+pub trait Sessions: Send + Sync {
+    fn create_session(
+        &self,
+        session: &NewSession<'_>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The active user behind an unexpired session.
+    fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+    /// Moves the expiry of a session forward (sliding sessions).
+    fn extend_session(
+        &self,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Ends every session of a user except `keep` (the one that asked, after a password change).
+    fn delete_user_sessions(
+        &self,
+        user: UserId,
+        keep: Option<&str>,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+    fn delete_expired_sessions(&self, now: i64) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+/// A bearer API token as its owner sees it in the list (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub name: String,
+    /// The first characters of the token, so the owner can tell tokens apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+pub trait ApiTokens: Send + Sync {
+    fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        prefix: &str,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<ApiToken>> + Send;
+    fn list_api_tokens(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = StoreResult<Vec<ApiToken>>> + Send;
+    fn revoke_api_token(
+        &self,
+        user: UserId,
+        id: ApiTokenId,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The active user owning an unrevoked token; records the use.
+    fn api_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+}
+
+/// Failed logins, counted per key (`account:<email>`, `ip:<address>`) in the database, so the
+/// limit holds across server instances.
+pub trait LoginThrottle: Send + Sync {
+    fn record_login_failure(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Failures for `key` since `since`, and the time of the oldest of them.
+    fn login_failures_since(
+        &self,
+        key: &str,
+        since: i64,
+    ) -> impl Future<Output = StoreResult<(u64, Option<i64>)>> + Send;
+    fn clear_login_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn prune_login_failures(&self, before: i64) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+impl Sessions for Store {
+    async fn create_session(&self, s: &NewSession<'_>) -> StoreResult<()> {
+        let sql = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent) \
+                   VALUES ($1, $2, $3, $4, $5)";
+        with_pool!(self, pool => sqlx::query(sql)
+            .bind(s.token_hash).bind(s.user_id.0).bind(s.now).bind(s.expires_at).bind(s.user_agent)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
+        );
+        let row: Option<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(token_hash).bind(now).fetch_optional(pool).await)?;
+        row.map(User::try_from).transpose()
+    }
+
+    async fn extend_session(&self, token_hash: &str, expires_at: i64) -> StoreResult<()> {
+        let sql = "UPDATE sessions SET expires_at = $2 WHERE token_hash = $1";
+        with_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let sql = "DELETE FROM sessions WHERE token_hash = $1";
+        with_pool!(self, pool => sqlx::query(sql).bind(token_hash).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
+        let sql = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+        let done = with_pool!(self, pool => sqlx::query(sql)
+            .bind(user.0).bind(keep.unwrap_or("")).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+
+    async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        let sql = "DELETE FROM sessions WHERE expires_at <= $1";
+        let done = with_pool!(self, pool => sqlx::query(sql).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+}
+
+type TokenRow = (i64, String, String, i64, Option<i64>);
+
+fn token(row: TokenRow) -> ApiToken {
+    let (id, name, prefix, created_at, last_used_at) = row;
+    ApiToken {
+        id: ApiTokenId(id),
+        name,
+        prefix,
+        created_at,
+        last_used_at,
+    }
+}
+
+impl ApiTokens for Store {
+    async fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        prefix: &str,
+        now: i64,
+    ) -> StoreResult<ApiToken> {
+        let sql = "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) \
+                   VALUES ($1, $2, $3, $4, $5) RETURNING id, name, prefix, created_at, last_used_at";
+        let row: TokenRow = with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(user.0).bind(name).bind(token_hash).bind(prefix).bind(now)
+            .fetch_one(pool).await)?;
+        Ok(token(row))
+    }
+
+    async fn list_api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        let sql = "SELECT id, name, prefix, created_at, last_used_at FROM api_tokens \
+                   WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC";
+        let rows: Vec<TokenRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).bind(user.0).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(token).collect())
+    }
+
+    async fn revoke_api_token(&self, user: UserId, id: ApiTokenId, now: i64) -> StoreResult<()> {
+        let sql = "UPDATE api_tokens SET revoked_at = $3 \
+                   WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL";
+        let done = with_pool!(self, pool => sqlx::query(sql)
+            .bind(user.0).bind(id.0).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn api_token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+        let sql = "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL \
+                   RETURNING user_id";
+        let user: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(sql)
+            .bind(token_hash).bind(now).fetch_optional(pool).await)?;
+        let Some(user) = user else { return Ok(None) };
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.active");
+        let row: Option<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(user).fetch_optional(pool).await)?;
+        row.map(User::try_from).transpose()
+    }
+}
+
+impl LoginThrottle for Store {
+    async fn record_login_failure(&self, key: &str, now: i64) -> StoreResult<()> {
+        let sql = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
+        with_pool!(self, pool => sqlx::query(sql).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<(u64, Option<i64>)> {
+        let sql = "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at >= $2";
+        let (n, oldest): (i64, Option<i64>) = with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(key).bind(since).fetch_one(pool).await)?;
+        Ok((u64::try_from(n).unwrap_or(0), oldest))
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        let sql = "DELETE FROM login_failures WHERE key = $1";
+        with_pool!(self, pool => sqlx::query(sql).bind(key).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn prune_login_failures(&self, before: i64) -> StoreResult<u64> {
+        let sql = "DELETE FROM login_failures WHERE at < $1";
+        let done = with_pool!(self, pool => sqlx::query(sql).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+}

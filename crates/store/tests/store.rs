@@ -1,0 +1,83 @@
+//! Integration tests of the store. Every test is written once, as `async fn name(store: Store)`
+//! in one of the modules below, and runs against both engines: `sqlite::name` on a fresh
+//! database file, `postgres::name` on a fresh database of the server named by
+//! `POSTKAMER_TEST_PG_URL` (scripts/test.sh starts one and sets it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "store/accounts.rs"]
+mod accounts;
+#[path = "store/companies.rs"]
+mod companies;
+#[path = "store/fixtures.rs"]
+mod fixtures;
+#[path = "store/harness.rs"]
+mod harness;
+#[path = "store/persons.rs"]
+mod persons;
+#[path = "store/sessions.rs"]
+mod sessions;
+
+/// Generates `sqlite::<test>` and `postgres::<test>` for every listed test function.
+macro_rules! on_both_engines {
+    ($($module:ident: [$($test:ident),* $(,)?]),* $(,)?) => {
+        mod sqlite {
+            $($(
+                #[tokio::test]
+                async fn $test() {
+                    crate::harness::run_sqlite(crate::$module::$test).await;
+                }
+            )*)*
+        }
+        mod postgres {
+            $($(
+                #[tokio::test]
+                async fn $test() {
+                    crate::harness::run_postgres(crate::$module::$test).await;
+                }
+            )*)*
+        }
+    };
+}
+
+on_both_engines! {
+    accounts: [
+        migrations_are_idempotent_and_ping_works,
+        orgs_are_created_and_found,
+        users_are_created_with_unique_email,
+        user_for_login_returns_the_hash,
+        users_are_listed_by_name_per_org,
+        user_settings_are_updated,
+        active_superadmins_are_counted,
+        users_are_isolated_between_orgs,
+    ],
+    sessions: [
+        sessions_expire_and_extend,
+        inactive_user_has_no_session,
+        delete_user_sessions_keeps_one,
+        expired_sessions_are_deleted,
+        api_tokens_are_listed_used_and_revoked,
+        api_token_of_another_user_cannot_be_revoked,
+        login_failures_are_counted_cleared_and_pruned,
+    ],
+    companies: [
+        company_is_created_read_and_updated,
+        deleting_a_company_keeps_its_persons,
+        companies_are_searched,
+        companies_are_sorted,
+        company_pages_are_stable,
+        companies_by_domain_and_refs,
+        companies_are_isolated_between_orgs,
+    ],
+    persons: [
+        person_is_created_with_emails_and_phones,
+        person_update_keeps_uid_and_replaces_children,
+        persons_are_found_by_email,
+        persons_are_searched,
+        persons_are_filtered_and_sorted,
+        unknown_company_is_refused_and_nothing_stored,
+        deleting_a_person_removes_its_emails,
+        persons_are_isolated_between_orgs,
+        hostile_text_is_stored_as_plain_text,
+    ],
+}

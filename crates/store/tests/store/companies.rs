@@ -1,0 +1,476 @@
+//! Companies: CRUD, search, sorting, paging, domains and organisation isolation.
+
+use crate::fixtures::{
+    all, assert_not_found, company, company_input, company_with_city, org, person, person_input,
+    person_total, search_companies, search_persons, sorted, valid_company,
+};
+use postkamer_domain::relation::{Address, CompanyInput, CompanyRef, CompanySort};
+use postkamer_domain::{CompanyId, PageRequest, SortDir};
+use postkamer_store::{Companies, CompanyQuery, Persons, Store};
+use std::collections::BTreeSet;
+
+pub async fn company_is_created_read_and_updated(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let input = CompanyInput {
+        name: "  Bakkerij De Vries B.V. ".into(),
+        kvk_number: "1234 5678".into(),
+        phone: " 020 - 123  4567 ".into(),
+        website: "WWW.Bakkerij.nl".into(),
+        address: Address {
+            street: "Dorpsstraat 1".into(),
+            postal_code: "1011ab".into(),
+            city: "Amsterdam".into(),
+            country: String::new(),
+        },
+        email_domains: vec![
+            "@Bakkerij.NL".into(),
+            "bakkerij.nl".into(),
+            "bakker.com".into(),
+        ],
+    };
+    let created = store
+        .create_company(acme, &valid_company(input))
+        .await
+        .unwrap();
+    assert_eq!(created.name, "Bakkerij De Vries B.V.");
+    assert_eq!(created.kvk_number.as_deref(), Some("12345678"));
+    assert_eq!(created.phone.as_deref(), Some("020 - 123 4567"));
+    assert_eq!(created.website.as_deref(), Some("https://www.bakkerij.nl"));
+    assert_eq!(created.address.street, "Dorpsstraat 1");
+    assert_eq!(created.address.postal_code, "1011 AB");
+    assert_eq!(created.address.city, "Amsterdam");
+    assert_eq!(created.email_domains, vec!["bakkerij.nl", "bakker.com"]);
+    assert_eq!(created.person_count, 0);
+    assert!(created.created_at > 0);
+    assert_eq!(created.created_at, created.updated_at);
+    assert_eq!(store.company(acme, created.id).await.unwrap(), created);
+    assert_eq!(
+        search_companies(&store, acme, "bakkerij").await.0,
+        vec![created.id]
+    );
+
+    let update = CompanyInput {
+        name: "De Vries Brood".into(),
+        address: Address {
+            city: "Haarlem".into(),
+            ..Default::default()
+        },
+        email_domains: vec!["nieuw.nl".into(), "alt.nl".into()],
+        ..Default::default()
+    };
+    let updated = store
+        .update_company(acme, created.id, &valid_company(update))
+        .await
+        .unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.name, "De Vries Brood");
+    assert_eq!(updated.kvk_number, None);
+    assert_eq!(updated.phone, None);
+    assert_eq!(updated.website, None);
+    assert_eq!(
+        updated.address,
+        Address {
+            city: "Haarlem".into(),
+            ..Default::default()
+        }
+    );
+    assert_eq!(
+        updated.email_domains,
+        vec!["nieuw.nl", "alt.nl"],
+        "domains replaced, in order"
+    );
+    assert_eq!(updated.created_at, created.created_at);
+    assert!(updated.updated_at >= created.updated_at);
+    assert_eq!(store.company(acme, created.id).await.unwrap(), updated);
+
+    // The old domains and search words are gone; the new ones are found.
+    assert!(
+        store
+            .companies_by_domain(acme, "bakkerij.nl")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let refs = store.companies_by_domain(acme, "alt.nl").await.unwrap();
+    assert_eq!(
+        refs,
+        vec![CompanyRef {
+            id: created.id,
+            name: "De Vries Brood".into()
+        }]
+    );
+    for gone in [
+        "bakkerij",
+        "amsterdam",
+        "12345678",
+        "0201234567",
+        "bakker.com",
+    ] {
+        assert_eq!(
+            search_companies(&store, acme, gone).await,
+            (vec![], 0),
+            "{gone}"
+        );
+    }
+    for found in ["brood", "haarlem", "nieuw.nl", "vries"] {
+        assert_eq!(
+            search_companies(&store, acme, found).await,
+            (vec![created.id], 1),
+            "{found}"
+        );
+    }
+    let summary = store
+        .list_companies(acme, &CompanyQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(summary.total, 1);
+    assert_eq!(summary.items[0].name, "De Vries Brood");
+    assert_eq!(summary.items[0].city, "Haarlem");
+    assert_eq!(summary.items[0].kvk_number, None);
+
+    // A company that does not exist.
+    let missing = CompanyId(created.id.0 + 1000);
+    assert_not_found(store.company(acme, missing).await);
+    assert_not_found(
+        store
+            .update_company(acme, missing, &valid_company(company_input("X")))
+            .await,
+    );
+    assert_not_found(store.delete_company(acme, missing).await);
+}
+
+pub async fn deleting_a_company_keeps_its_persons(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let c = company(
+        &store,
+        acme,
+        CompanyInput {
+            email_domains: vec!["weg.nl".into()],
+            ..company_input("Wegwerp BV")
+        },
+    )
+    .await;
+    let mut with_company = person_input("Jan", "", "Jansen");
+    with_company.company_id = Some(c);
+    let p1 = person(&store, acme, with_company.clone()).await;
+    with_company.last_name = "Pietersen".into();
+    let p2 = person(&store, acme, with_company).await;
+    let loner = person(&store, acme, person_input("Els", "", "Alleen")).await;
+
+    assert_eq!(store.company(acme, c).await.unwrap().person_count, 2);
+    let listed = store
+        .list_companies(acme, &CompanyQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].person_count, 2);
+    assert_eq!(
+        store.person(acme, p1).await.unwrap().company.map(|r| r.id),
+        Some(c)
+    );
+    assert_eq!(
+        sorted(&search_persons(&store, acme, "wegwerp").await.0),
+        vec![p1, p2]
+    );
+
+    store.delete_company(acme, c).await.unwrap();
+    assert_not_found(store.company(acme, c).await);
+    assert_not_found(store.delete_company(acme, c).await);
+    assert_not_found(
+        store
+            .update_company(acme, c, &valid_company(company_input("Terug")))
+            .await,
+    );
+    for p in [p1, p2, loner] {
+        assert_eq!(store.person(acme, p).await.unwrap().company, None);
+    }
+    assert_eq!(person_total(&store, acme).await, 3);
+    assert_eq!(search_persons(&store, acme, "wegwerp").await, (vec![], 0));
+    assert_eq!(search_persons(&store, acme, "jansen").await, (vec![p1], 1));
+    assert!(
+        store
+            .companies_by_domain(acme, "weg.nl")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(search_companies(&store, acme, "").await, (vec![], 0));
+    assert!(store.company_refs(acme, 10).await.unwrap().is_empty());
+}
+
+pub async fn companies_are_searched(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let bakkerij = company(
+        &store,
+        acme,
+        CompanyInput {
+            kvk_number: "1234 5678".into(),
+            phone: "020-1234567".into(),
+            email_domains: vec!["Bakkerij.NL".into()],
+            ..company_with_city("Bakkerij De Vries", "Amsterdam")
+        },
+    )
+    .await;
+    let techniek = company(
+        &store,
+        acme,
+        CompanyInput {
+            kvk_number: "87654321".into(),
+            phone: "+31 10 765 4321".into(),
+            email_domains: vec!["vriestech.nl".into()],
+            ..company_with_city("Vries Techniek", "Rotterdam")
+        },
+    )
+    .await;
+    let hofman = company(&store, acme, company_with_city("Hofman Advies", "Utrecht")).await;
+    let cafe = company(
+        &store,
+        acme,
+        company_with_city("Café Zoë", "'s-Hertogenbosch"),
+    )
+    .await;
+
+    let cases: &[(&str, &[CompanyId])] = &[
+        // Word prefixes of the name, any case; results by name.
+        ("bak", &[bakkerij]),
+        ("BAKKERIJ", &[bakkerij]),
+        ("vri", &[bakkerij, techniek]),
+        ("Hofman", &[hofman]),
+        ("ries", &[]),
+        // Every term must match.
+        ("vries bak", &[bakkerij]),
+        ("vries hofman", &[]),
+        // KvK number, whole or its start.
+        ("12345678", &[bakkerij]),
+        ("8765", &[techniek]),
+        ("1234 5678", &[bakkerij]),
+        // E-mail domain.
+        ("vriestech.nl", &[techniek]),
+        ("bakkerij.nl", &[bakkerij]),
+        // Phone digits, however written; +31 numbers in national form.
+        ("020-1234567", &[bakkerij]),
+        ("0201234567", &[bakkerij]),
+        ("010-7654321", &[techniek]),
+        ("+31107654321", &[techniek]),
+        ("+31 10 765 4321", &[techniek]),
+        ("020 123 45 67", &[bakkerij]),
+        // City, and non-ASCII folded both ways.
+        ("rotter", &[techniek]),
+        ("hertogenbosch", &[cafe]),
+        ("zoe", &[cafe]),
+        ("Zoë CAFÉ", &[cafe]),
+        ("xyz", &[]),
+        ("", &[bakkerij, cafe, hofman, techniek]),
+        ("   ", &[bakkerij, cafe, hofman, techniek]),
+    ];
+    for (search, expected) in cases {
+        let (ids, total) = search_companies(&store, acme, search).await;
+        assert_eq!(ids, *expected, "search {search:?}");
+        assert_eq!(total, expected.len() as u64, "total for {search:?}");
+    }
+}
+
+pub async fn companies_are_sorted(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let bravo = company(&store, acme, company_with_city("bravo", "Amsterdam")).await;
+    let alfa = company(&store, acme, company_with_city("Alfa", "Zwolle")).await;
+    let charlie = company(&store, acme, company_with_city("Charlie", "Utrecht")).await;
+    let emile = company(&store, acme, company_with_city("Émile", "amsterdam")).await;
+
+    let list = |sort: CompanySort, dir: SortDir| {
+        let store = store.clone();
+        async move {
+            let query = CompanyQuery {
+                sort,
+                dir,
+                page: all(),
+                ..Default::default()
+            };
+            let page = store.list_companies(acme, &query).await.unwrap();
+            page.items.iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    // Case and accents do not change the order.
+    assert_eq!(
+        list(CompanySort::Name, SortDir::Asc).await,
+        vec![alfa, bravo, charlie, emile]
+    );
+    assert_eq!(
+        list(CompanySort::Name, SortDir::Desc).await,
+        vec![emile, charlie, bravo, alfa]
+    );
+    // By city, then name.
+    assert_eq!(
+        list(CompanySort::City, SortDir::Asc).await,
+        vec![bravo, emile, charlie, alfa]
+    );
+    assert_eq!(
+        list(CompanySort::City, SortDir::Desc).await,
+        vec![alfa, charlie, emile, bravo]
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store
+        .update_company(
+            acme,
+            alfa,
+            &valid_company(company_with_city("Alfa", "Zwolle")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(list(CompanySort::Updated, SortDir::Desc).await[0], alfa);
+    assert_eq!(list(CompanySort::Updated, SortDir::Asc).await[3], alfa);
+}
+
+pub async fn company_pages_are_stable(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let same1 = company(&store, acme, company_input("Zelfde")).await;
+    let zulu = company(&store, acme, company_input("Zulu")).await;
+    let same2 = company(&store, acme, company_input("Zelfde")).await;
+    let alfa = company(&store, acme, company_input("Alfa")).await;
+    let same3 = company(&store, acme, company_input("zelfde")).await;
+
+    let page = |page: u32, dir: SortDir| {
+        let store = store.clone();
+        async move {
+            let query = CompanyQuery {
+                dir,
+                page: PageRequest::new(Some(page), Some(2)),
+                ..Default::default()
+            };
+            store.list_companies(acme, &query).await.unwrap()
+        }
+    };
+    let mut seen = Vec::new();
+    for (n, expected) in [
+        (1, vec![alfa, same1]),
+        (2, vec![same2, same3]),
+        (3, vec![zulu]),
+        (4, vec![]),
+    ] {
+        let p = page(n, SortDir::Asc).await;
+        assert_eq!(p.total, 5, "page {n}");
+        assert_eq!((p.page, p.per_page), (n, 2));
+        let ids: Vec<CompanyId> = p.items.iter().map(|c| c.id).collect();
+        assert_eq!(ids, expected, "page {n}");
+        seen.extend(ids);
+    }
+    let distinct: BTreeSet<CompanyId> = seen.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        5,
+        "pages 1-3 cover every company once: {seen:?}"
+    );
+
+    let desc: Vec<CompanyId> = [page(1, SortDir::Desc).await, page(2, SortDir::Desc).await]
+        .iter()
+        .flat_map(|p| p.items.iter().map(|c| c.id))
+        .collect();
+    assert_eq!(desc, vec![zulu, same3, same2, same1]);
+}
+
+pub async fn companies_by_domain_and_refs(store: Store) {
+    let a = org(&store, "A").await;
+    let b = org(&store, "B").await;
+    let with_domains = |name: &str, domains: &[&str]| CompanyInput {
+        email_domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+        ..company_input(name)
+    };
+    let zeta = company(&store, a, with_domains("Zeta", &["gedeeld.nl", "zeta.nl"])).await;
+    let alfa = company(&store, a, with_domains("Alfa", &["gedeeld.nl"])).await;
+    let midden = company(&store, a, company_input("Midden")).await;
+    let beta = company(&store, b, with_domains("Beta", &["gedeeld.nl"])).await;
+
+    let r = |id: CompanyId, name: &str| CompanyRef {
+        id,
+        name: name.to_owned(),
+    };
+    let shared = vec![r(alfa, "Alfa"), r(zeta, "Zeta")];
+    assert_eq!(
+        store.companies_by_domain(a, "gedeeld.nl").await.unwrap(),
+        shared
+    );
+    assert_eq!(
+        store.companies_by_domain(a, " GEDEELD.NL ").await.unwrap(),
+        shared
+    );
+    assert_eq!(
+        store.companies_by_domain(a, "zeta.nl").await.unwrap(),
+        vec![r(zeta, "Zeta")]
+    );
+    assert!(
+        store
+            .companies_by_domain(a, "onbekend.nl")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.companies_by_domain(b, "gedeeld.nl").await.unwrap(),
+        vec![r(beta, "Beta")]
+    );
+    assert!(
+        store
+            .companies_by_domain(b, "zeta.nl")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(
+        store.company_refs(a, 10).await.unwrap(),
+        vec![r(alfa, "Alfa"), r(midden, "Midden"), r(zeta, "Zeta")]
+    );
+    assert_eq!(
+        store.company_refs(a, 2).await.unwrap(),
+        vec![r(alfa, "Alfa"), r(midden, "Midden")]
+    );
+    assert_eq!(
+        store.company_refs(b, 10).await.unwrap(),
+        vec![r(beta, "Beta")]
+    );
+}
+
+pub async fn companies_are_isolated_between_orgs(store: Store) {
+    let a = org(&store, "A").await;
+    let b = org(&store, "B").await;
+    let ours = company(
+        &store,
+        a,
+        CompanyInput {
+            email_domains: vec!["geheim.nl".into()],
+            ..company_with_city("Geheim BV", "Delft")
+        },
+    )
+    .await;
+    let theirs = company(&store, b, company_input("Andere BV")).await;
+    let before = store.company(a, ours).await.unwrap();
+
+    assert_not_found(store.company(b, ours).await);
+    assert_not_found(
+        store
+            .update_company(b, ours, &valid_company(company_input("Gekaapt")))
+            .await,
+    );
+    assert_not_found(store.delete_company(b, ours).await);
+    assert_eq!(
+        store.company(a, ours).await.unwrap(),
+        before,
+        "unchanged by org B"
+    );
+
+    assert_eq!(search_companies(&store, b, "").await, (vec![theirs], 1));
+    assert_eq!(search_companies(&store, a, "").await, (vec![ours], 1));
+    assert_eq!(search_companies(&store, b, "geheim").await, (vec![], 0));
+    assert_eq!(search_companies(&store, b, "delft").await, (vec![], 0));
+    assert_eq!(search_companies(&store, b, "gekaapt").await, (vec![], 0));
+    assert_eq!(search_companies(&store, a, "gekaapt").await, (vec![], 0));
+    assert!(
+        store
+            .companies_by_domain(b, "geheim.nl")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let refs = store.company_refs(b, 100).await.unwrap();
+    assert_eq!(refs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![theirs]);
+}

@@ -1,0 +1,99 @@
+//! Runs one test on a fresh, migrated database of either engine.
+
+use postkamer_store::{Engine, Store};
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+use std::future::Future;
+
+/// The admin URL of the test PostgreSQL server.
+const PG_URL_VAR: &str = "POSTKAMER_TEST_PG_URL";
+
+/// A fresh SQLite database file in a temporary directory, removed after the test.
+pub async fn run_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("postkamer.db");
+    let store = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open the SQLite database");
+    assert_eq!(store.engine(), Engine::Sqlite);
+    store.migrate().await.expect("migrate the SQLite database");
+    test(store.clone()).await;
+    store.close().await;
+    drop(dir);
+}
+
+/// A fresh database `pk_test_<hex>` on the server named by `POSTKAMER_TEST_PG_URL`, dropped
+/// after a passing test (a failing one leaves it behind for inspection).
+pub async fn run_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let admin_url = std::env::var(PG_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{PG_URL_VAR} is not set: the PostgreSQL tests need a server. Run them through \
+             scripts/test.sh, which starts a throw-away PostgreSQL and sets {PG_URL_VAR} \
+             (e.g. postgres://postkamer@127.0.0.1:55432/postgres, a trust-auth superuser)."
+        )
+    });
+    let name = format!("pk_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {PG_URL_VAR}={admin_url}: {e}"));
+    admin
+        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("create the test database");
+
+    let store = Store::connect(&with_database(&admin_url, &name))
+        .await
+        .expect("open the PostgreSQL test database");
+    assert_eq!(store.engine(), Engine::Postgres);
+    store
+        .migrate()
+        .await
+        .expect("migrate the PostgreSQL database");
+    test(store.clone()).await;
+    store.close().await;
+
+    admin
+        .execute(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .await
+        .expect("drop the test database");
+    admin.close().await.ok();
+}
+
+/// `postgres://u@h:p/postgres?x=y` with the database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+#[test]
+fn database_name_is_replaced() {
+    assert_eq!(
+        with_database("postgres://pk@127.0.0.1:5432/postgres", "t1"),
+        "postgres://pk@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgresql://pk@localhost:5432?sslmode=disable", "t1"),
+        "postgresql://pk@localhost:5432/t1?sslmode=disable"
+    );
+}

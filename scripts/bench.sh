@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Postkamer's benchmark command (a measurement, not a test: nothing here fails on a slow result).
+#
+#   scripts/bench.sh [--quick]
+#
+# 1. The relations benchmark, crates/store/benches/relations.rs: seeds one organisation with
+#    2,000 companies and 100,000 contact persons (deterministic demo data) into SQLite and into a
+#    throw-away PostgreSQL server it starts, then prints p50/p90/p99/max per call of the e-mail
+#    lookup and of the search page (a mix of realistic queries, and page 50), the seed times, the
+#    database sizes and the peak RSS. Targets on SQLite: e-mail lookup p99 < 1 ms, search page
+#    p99 < 20 ms.
+# 2. The size of the release wasm bundle: `cargo leptos build --release`, then the raw and
+#    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
+#
+# Options:
+#   --quick   10,000 persons, and no wasm release build: to try it out
+#
+# Environment:
+#   BENCH_PERSONS, BENCH_COMPANIES  size of the data set (win over the defaults and --quick)
+#   CARGO_TARGET_DIR  build directory (default ~/.cache/postkamer/target, as scripts/test.sh)
+#   CARGO_BUILD_JOBS  parallel compiler jobs (cargo's default: one per CPU)
+#
+# Without PostgreSQL server binaries (Debian: package postgresql) the relations benchmark runs on
+# SQLite only.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+# shellcheck source=lib/common.sh
+. "$ROOT/scripts/lib/common.sh"
+# shellcheck source=lib/postgres.sh
+. "$ROOT/scripts/lib/postgres.sh"
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    -h | --help)
+      sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      pk_log "unknown argument: $arg (try --help)"
+      exit 2
+      ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then
+  export BENCH_PERSONS=${BENCH_PERSONS:-10000}
+fi
+
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export HOME
+CARGO_TARGET_DIR=$(pk_target_dir "$HOME/.cache/postkamer/target")
+export CARGO_TARGET_DIR
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+cleanup() {
+  local rc=$?
+  pg_stop
+  return "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The same LEPTOS_* values and RUSTFLAGS as scripts/test.sh, so that builds here and there share
+# what they can in the target directory (see the comments there).
+export LEPTOS_OUTPUT_NAME=postkamer
+export LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site"
+export LEPTOS_SITE_PKG_DIR=pkg
+export LEPTOS_SITE_ADDR=127.0.0.1:3000
+export LEPTOS_RELOAD_PORT=3001
+export LEPTOS_JS_MINIFY=false
+export LEPTOS_HASH_FILES=false
+ORIGINAL_RUSTFLAGS=${RUSTFLAGS-}
+if grep -Eq '^[[:space:]]*disable-erase-components[[:space:]]*=[[:space:]]*true' Cargo.toml ||
+  grep -qs rustflags .cargo/config.toml .cargo/config; then
+  HOST_RUSTFLAGS=$ORIGINAL_RUSTFLAGS
+else
+  HOST_RUSTFLAGS="${ORIGINAL_RUSTFLAGS:+$ORIGINAL_RUSTFLAGS }--cfg erase_components"
+fi
+with_rustflags() { # FLAGS COMMAND... — runs COMMAND with RUSTFLAGS=FLAGS (unset when empty)
+  local flags=$1
+  shift
+  if [ -n "$flags" ]; then RUSTFLAGS=$flags "$@"; else env -u RUSTFLAGS "$@"; fi
+}
+
+# ------------------------------------------------------------------ relations
+if pg_find_bindir >/dev/null 2>&1; then
+  pk_step "throw-away PostgreSQL"
+  pg_start
+else
+  pk_log "no PostgreSQL server binaries (Debian: apt-get install postgresql): SQLite only"
+fi
+
+pk_step "relations benchmark: ${BENCH_PERSONS:-100000} persons, ${BENCH_COMPANIES:-2000} companies"
+with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-store --bench relations
+pg_stop
+
+# ------------------------------------------------------------------ wasm bundle
+if [ "$QUICK" = 1 ]; then
+  pk_step "wasm bundle: skipped (--quick)"
+  exit 0
+fi
+
+pk_step "cargo leptos build --release"
+with_rustflags "$ORIGINAL_RUSTFLAGS" cargo leptos build --release
+
+pk_step "release bundle sizes ($LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR)"
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+printf '%-18s %12s %14s %12s %14s\n' file raw "" "gzip -9" ""
+for ext in wasm js; do
+  file="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.$ext"
+  if [ ! -f "$file" ]; then
+    pk_log "missing: $file"
+    exit 1
+  fi
+  raw=$(stat -c %s "$file")
+  gz=$(gzip -9 -c "$file" | wc -c)
+  printf '%-18s %12s %14s %12s %14s\n' "$LEPTOS_OUTPUT_NAME.$ext" "$raw B" "$(kib "$raw")" "$gz B" "$(kib "$gz")"
+done
+if [ "$LEPTOS_JS_MINIFY" = false ]; then
+  pk_log "the .js is not minified (LEPTOS_JS_MINIFY=false, as in scripts/test.sh)"
+fi

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Postkamer's test command (CI runs it through .ci/run).
+#
+#   scripts/test.sh
+#
+# Runs, in order: cargo fmt --check, clippy (server side and the wasm frontend), the Rust tests
+# with cargo nextest (against a throw-away PostgreSQL server it starts), then a debug
+# `cargo leptos build` and the Playwright browser tests against that build (Debian's Chromium,
+# a fresh SQLite database with the demo data). A failing step does not stop the later ones
+# (except that the browser tests need the build); the exit code is non-zero if any failed.
+#
+# Works on a fresh Debian 12 machine as root without input: it installs what is missing
+# (postgresql, chromium, the cargo-leptos tool chain, the npm packages) and nothing that is there.
+#
+# Environment:
+#   CARGO_TARGET_DIR  build directory (default ~/.cache/postkamer/target, outside the clone, so
+#                     repeated CI runs on one machine reuse earlier builds)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+# shellcheck source=lib/common.sh
+. "$ROOT/scripts/lib/common.sh"
+# shellcheck source=lib/postgres.sh
+. "$ROOT/scripts/lib/postgres.sh"
+
+export CARGO_BUILD_JOBS=2
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export HOME
+CARGO_TARGET_DIR=$(pk_target_dir "$HOME/.cache/postkamer/target")
+export CARGO_TARGET_DIR
+
+SERVER_PID=""
+WORK_TMP=""
+declare -a RESULTS=()
+FAILED=0
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+cleanup() {
+  local rc=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+  pg_stop
+  if [ -n "$WORK_TMP" ] && [ -d "$WORK_TMP" ]; then rm -rf "$WORK_TMP"; fi
+  WORK_TMP=""
+  return "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# record NAME ok|FAILED|skipped
+record() {
+  RESULTS+=("$1: $2")
+  if [ "$2" = FAILED ]; then FAILED=1; fi
+}
+
+# ------------------------------------------------------------------ system packages
+missing=()
+pg_find_bindir >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+pk_apt_install "${missing[@]}"
+
+# ------------------------------------------------------------------ build tools
+pk_step "build tools (scripts/ensure-tools.sh)"
+# `cargo install` would build inside CARGO_TARGET_DIR if it were set: keep it out.
+env -u CARGO_TARGET_DIR bash "$ROOT/scripts/ensure-tools.sh"
+if ! cargo nextest --version >/dev/null 2>&1; then
+  pk_step "installing cargo-nextest"
+  env -u CARGO_TARGET_DIR cargo install cargo-nextest --locked --ignore-rust-version
+fi
+
+# ------------------------------------------------------------------ one build for tests and end2end
+# `cargo leptos build` (debug) builds the server with two things a plain cargo build lacks:
+#  - the LEPTOS_* variables below: `leptos` reads LEPTOS_OUTPUT_NAME at compile time, so a
+#    different value (or none) rebuilds leptos and everything above it;
+#  - RUSTFLAGS="--cfg erase_components" (unless Cargo.toml says disable-erase-components = true).
+# Giving clippy and nextest the same values lets the end2end build reuse the test build instead
+# of compiling the whole server a second time. The values equal what cargo-leptos derives from
+# [[workspace.metadata.leptos]] (it also reads them back from the environment), except that the
+# site goes into the target directory rather than ./target/site.
+export LEPTOS_OUTPUT_NAME=postkamer
+export LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site"
+export LEPTOS_SITE_PKG_DIR=pkg
+export LEPTOS_SITE_ADDR=127.0.0.1:3000
+export LEPTOS_RELOAD_PORT=3001
+export LEPTOS_JS_MINIFY=false
+export LEPTOS_HASH_FILES=false
+ORIGINAL_RUSTFLAGS=${RUSTFLAGS-}
+if grep -Eq '^[[:space:]]*disable-erase-components[[:space:]]*=[[:space:]]*true' Cargo.toml; then
+  TEST_RUSTFLAGS=$ORIGINAL_RUSTFLAGS
+elif grep -qs rustflags .cargo/config.toml .cargo/config; then
+  # cargo-leptos merges config-file rustflags into its RUSTFLAGS; a RUSTFLAGS variable here
+  # would replace them instead. Not worth mimicking: build twice, but correctly.
+  TEST_RUSTFLAGS=$ORIGINAL_RUSTFLAGS
+else
+  TEST_RUSTFLAGS="${ORIGINAL_RUSTFLAGS:+$ORIGINAL_RUSTFLAGS }--cfg erase_components"
+fi
+
+# Host builds (clippy, nextest) get TEST_RUSTFLAGS; cargo leptos adds --cfg erase_components
+# itself and the wasm clippy shares nothing with its build, so those get the original RUSTFLAGS.
+with_test_rustflags() {
+  if [ -n "$TEST_RUSTFLAGS" ]; then RUSTFLAGS=$TEST_RUSTFLAGS "$@"; else env -u RUSTFLAGS "$@"; fi
+}
+with_original_rustflags() {
+  if [ -n "$ORIGINAL_RUSTFLAGS" ]; then RUSTFLAGS=$ORIGINAL_RUSTFLAGS "$@"; else env -u RUSTFLAGS "$@"; fi
+}
+
+# ------------------------------------------------------------------ PostgreSQL for the tests
+pk_step "throw-away PostgreSQL"
+pg_start
+printf '  POSTKAMER_TEST_PG_URL=%s\n' "$POSTKAMER_TEST_PG_URL"
+
+# ------------------------------------------------------------------ static checks
+pk_step "cargo fmt --all --check"
+if cargo fmt --all --check; then record fmt ok; else record fmt FAILED; fi
+
+pk_step "cargo clippy --workspace --exclude postkamer-frontend --all-targets -- -D warnings"
+if with_test_rustflags cargo clippy --workspace --exclude postkamer-frontend --all-targets -- -D warnings; then
+  record clippy ok
+else
+  record clippy FAILED
+fi
+
+pk_step "cargo clippy -p postkamer-frontend --target wasm32-unknown-unknown -- -D warnings"
+if with_original_rustflags cargo clippy -p postkamer-frontend --target wasm32-unknown-unknown -- -D warnings; then
+  record clippy-wasm ok
+else
+  record clippy-wasm FAILED
+fi
+
+# ------------------------------------------------------------------ Rust tests
+# Logs of this run and the end2end database; removed on exit.
+WORK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/postkamer-test.XXXXXX")
+
+pk_step "cargo nextest run --workspace --exclude postkamer-frontend --no-fail-fast"
+if with_test_rustflags cargo nextest run --workspace --exclude postkamer-frontend --no-fail-fast 2>&1 |
+  tee "$WORK_TMP/nextest.log"; then
+  record nextest ok
+else
+  record nextest FAILED
+fi
+pg_stop
+
+# ------------------------------------------------------------------ end2end
+pk_step "cargo leptos build (debug)"
+BUILD_OK=0
+if with_original_rustflags cargo leptos build; then
+  BUILD_OK=1
+  record leptos-build ok
+else
+  record leptos-build FAILED
+fi
+
+if [ "$BUILD_OK" = 1 ]; then
+  E2E_OK=1
+  pk_step "end2end: npm packages"
+  # (Re)installs when node_modules is missing or was installed from another package-lock.json.
+  if ! (
+    cd "$ROOT/end2end"
+    stamp=node_modules/.postkamer-lock.sha256
+    want=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules/@playwright/test ]; then
+      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+      printf '%s\n' "$want" >"$stamp"
+    else
+      echo "  end2end/node_modules is up to date"
+    fi
+  ); then
+    pk_log "npm ci in end2end/ failed"
+    E2E_OK=0
+  fi
+
+  pk_step "end2end: start the server (fresh SQLite database with demo data)"
+  BIN="$CARGO_TARGET_DIR/debug/postkamer"
+  if [ "$E2E_OK" = 1 ] && [ ! -f "$LEPTOS_SITE_ROOT/pkg/$LEPTOS_OUTPUT_NAME.wasm" ]; then
+    pk_log "the site is missing: $LEPTOS_SITE_ROOT/pkg/$LEPTOS_OUTPUT_NAME.wasm (did cargo leptos build put it elsewhere?)"
+    E2E_OK=0
+  fi
+  E2E_DB_URL="sqlite://$WORK_TMP/e2e.db"
+  if [ "$E2E_OK" = 1 ] &&
+    ! { DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" migrate &&
+      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" demo; }; then
+    pk_log "postkamer migrate/demo failed"
+    E2E_OK=0
+  fi
+  if [ "$E2E_OK" = 1 ]; then
+    PORT=$(pk_free_port)
+    BASE_URL="http://127.0.0.1:$PORT"
+    DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL \
+      POSTKAMER_LISTEN="127.0.0.1:$PORT" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+      "$BIN" serve >"$WORK_TMP/server.log" 2>&1 &
+    SERVER_PID=$!
+    # Poll /readyz (curl retries for up to a minute; -s: no "connection refused" noise), and
+    # stop waiting at once if the server exits first.
+    curl --retry-connrefused --retry 60 --retry-delay 1 -fs -o /dev/null "$BASE_URL/readyz" &
+    CURL_PID=$!
+    first=""
+    status=0
+    wait -n -p first "$SERVER_PID" "$CURL_PID" || status=$?
+    if [ "$first" = "$CURL_PID" ] && [ "$status" = 0 ]; then
+      echo "  server ready at $BASE_URL (pid $SERVER_PID)"
+    else
+      if [ "$first" = "$SERVER_PID" ]; then
+        pk_log "the server exited (status $status) before it was ready"
+        SERVER_PID=""
+        kill "$CURL_PID" 2>/dev/null || true
+        wait "$CURL_PID" 2>/dev/null || true
+      else
+        pk_log "the server did not become ready at $BASE_URL/readyz"
+      fi
+      E2E_OK=0
+    fi
+  fi
+
+  if [ "$E2E_OK" = 1 ]; then
+    pk_step "end2end: npx playwright test"
+    if (cd "$ROOT/end2end" && BASE_URL=$BASE_URL npx playwright test 2>&1) | tee "$WORK_TMP/playwright.log"; then
+      record end2end ok
+    else
+      record end2end FAILED
+      E2E_OK=0
+    fi
+  else
+    record end2end FAILED
+  fi
+
+  if [ "$E2E_OK" = 0 ] && [ -f "$WORK_TMP/server.log" ]; then
+    pk_step "end2end: last 100 lines of the server log"
+    tail -n 100 "$WORK_TMP/server.log" || true
+  fi
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+else
+  record end2end skipped
+fi
+
+# ------------------------------------------------------------------ summary
+# Test counts from nextest's "Summary [...] N tests run: N passed, N failed, N skipped" line and
+# Playwright's closing "  N passed (12.3s)" / "  N failed" / "  N did not run" lines.
+summary_line() { # FILE REGEX -> the last line of FILE matching REGEX, colour codes removed
+  [ -f "$1" ] || return 0
+  sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1" | grep -E "$2" | tail -n 1 || true
+}
+sum_of() { # TEXT WORDS-REGEX -> the sum of the numbers before those words in TEXT
+  { printf '%s\n' "$1" | grep -oE "[0-9]+ ($2)" || true; } | awk '{ n += $1 } END { print n + 0 }'
+}
+nx=$(summary_line "$WORK_TMP/nextest.log" '^ *Summary \[')
+nx_passed=$(sum_of "$nx" 'passed')
+nx_failed=$(sum_of "$nx" 'failed|timed out')
+nx_skipped=$(sum_of "$nx" 'skipped')
+pw="$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ passed')
+$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ flaky')
+$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ (failed|interrupted)')
+$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ (skipped|did not run)')"
+pw_passed=$(sum_of "$pw" 'passed|flaky')
+pw_failed=$(sum_of "$pw" 'failed|interrupted')
+pw_skipped=$(sum_of "$pw" 'skipped|did not run')
+
+pk_step "summary"
+for line in "${RESULTS[@]}"; do printf '  %s\n' "$line"; done
+printf 'rust tests (nextest): %s passed, %s failed, %s skipped\n' "$nx_passed" "$nx_failed" "$nx_skipped"
+printf 'browser tests (playwright): %s passed, %s failed, %s skipped\n' "$pw_passed" "$pw_failed" "$pw_skipped"
+if [ "$FAILED" != 0 ]; then
+  echo "FAILED: $(printf '%s\n' "${RESULTS[@]}" | awk -F': ' '$2 == "FAILED" { printf "%s%s", sep, $1; sep = ", " }')"
+fi
+printf 'tests: %s passed, %s failed, %s skipped\n' "$((nx_passed + pw_passed))" "$((nx_failed + pw_failed))" "$((nx_skipped + pw_skipped))"
+exit "$FAILED"

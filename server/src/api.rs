@@ -1,0 +1,82 @@
+//! The JSON API under `/api/v1`: the same use cases as the UI, through [`postkamer_core::Core`],
+//! authenticated by a bearer API token (or the browser session plus CSRF header).
+
+mod docs;
+mod relations;
+
+use crate::error::{ApiError, Problem};
+use crate::middleware::{ApiCaller, api_not_found};
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::routing::get;
+use postkamer_app::ssr::AppState;
+use postkamer_domain::User;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .merge(relations::router())
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs::page))
+        .fallback(api_not_found)
+        .layer(axum::middleware::from_fn(crate::error::localize_problems))
+}
+
+/// A JSON body whose rejections (syntax, unknown fields, size, content type) are problem
+/// documents.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = User), (status = 401, body = Problem)))]
+async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
+    Json(user)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Postkamer API", version = "1", description = "Relaties (companies and contact persons) of your organisation. \
+        Authenticate with `Authorization: Bearer <token>`; create a token under Beheer → Gebruikersinstellingen → API-tokens. \
+        Errors are `application/problem+json`; titles follow `Accept-Language` (nl, en)."),
+    paths(
+        me,
+        relations::list_persons, relations::create_person, relations::get_person, relations::update_person,
+        relations::delete_person, relations::persons_by_email,
+        relations::list_companies, relations::create_company, relations::get_company, relations::update_company,
+        relations::delete_company,
+    ),
+    components(schemas(Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

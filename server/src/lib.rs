@@ -1,0 +1,11 @@
+#![recursion_limit = "256"]
+//! The Postkamer server: configuration, the HTTP router (pages, server functions, the JSON
+//! API, probes), authentication and CSRF middleware, and the demo data loader. `main.rs` is
+//! the command line on top.
+
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod middleware;
+pub mod router;

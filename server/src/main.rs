@@ -1,0 +1,238 @@
+//! `postkamer`: the server and the operator's command line.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use postkamer_app::ssr::AppState;
+use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
+use postkamer_domain::Role;
+use postkamer_server::config::{self, Config, LogFormat};
+use postkamer_server::{demo, router};
+use postkamer_store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Postkamer, the mail-centred CRM.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file (TOML); defaults to ./postkamer.toml when present.
+    #[arg(long, global = true, env = "POSTKAMER_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the application.
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo organisation "Demo BV" with users and relations (skipped when present).
+    Demo {
+        #[arg(long, default_value_t = 50)]
+        companies: usize,
+        #[arg(long, default_value_t = 150)]
+        persons: usize,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the organisation is created when it does not exist yet.
+    Create {
+        /// Organisation name.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Gebruiker)]
+        role: RoleArg,
+        /// Read the password from this environment variable instead of asking for it.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Superadmin,
+    Gebruiker,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref()).context("reading the configuration")?;
+    init_tracing(config.log_format);
+    let store = Store::connect_with(&config.database_url, config.db_max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", config::redact_url(&config.database_url)))?;
+    let core = Core::new(
+        store.clone(),
+        CoreConfig {
+            session_ttl: Duration::from_secs(config.session_days * 24 * 3600),
+            throttle: ThrottlePolicy {
+                window: Duration::from_secs(config.login_window_secs),
+                per_account: config.login_failures_per_account,
+                per_ip: config.login_failures_per_ip,
+            },
+        },
+    );
+    match cli.command {
+        Command::Migrate => {
+            store.migrate().await.context("migrating")?;
+            println!(
+                "Database is up to date ({}).",
+                config::redact_url(&config.database_url)
+            );
+        }
+        Command::Serve => {
+            store.migrate().await.context("migrating")?;
+            serve(core, &config).await?;
+        }
+        Command::Demo { companies, persons } => {
+            store.migrate().await.context("migrating")?;
+            match demo::load(&core, companies, persons).await? {
+                demo::Outcome::Created { companies, persons } => {
+                    println!(
+                        "Demo BV aangemaakt: {companies} bedrijven, {persons} contactpersonen."
+                    );
+                }
+                demo::Outcome::AlreadyThere => println!("Demo BV bestaat al; niets gewijzigd."),
+            }
+            println!("Inloggen op http://{}:", config.listen);
+            println!("  SuperAdmin: {} / {}", demo::ADMIN.1, demo::ADMIN.2);
+            println!("  Gebruiker:  {} / {}", demo::USER.1, demo::USER.2);
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    org,
+                    name,
+                    email,
+                    role,
+                    password_env,
+                },
+        } => {
+            store.migrate().await.context("migrating")?;
+            let password = match password_env {
+                Some(var) => std::env::var(&var)
+                    .with_context(|| format!("environment variable {var} is not set"))?,
+                None => {
+                    rpassword::prompt_password("Wachtwoord: ").context("reading the password")?
+                }
+            };
+            let role = match role {
+                RoleArg::Superadmin => Role::SuperAdmin,
+                RoleArg::Gebruiker => Role::Gebruiker,
+            };
+            let input = UserInput {
+                name,
+                email,
+                role: Some(role),
+                password,
+            };
+            match core.bootstrap_user(&org, &input).await {
+                Ok(user) => println!(
+                    "Gebruiker {} ({}) aangemaakt in {org}.",
+                    user.email,
+                    role.as_str()
+                ),
+                Err(postkamer_core::CoreError::Validation(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!(
+                            "{}: {}",
+                            e.field,
+                            e.error.message(postkamer_domain::Locale::Nl)
+                        );
+                    }
+                    anyhow::bail!("gebruiker niet aangemaakt");
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
+    let mut leptos_options = leptos::config::get_configuration(None)
+        .context("reading the Leptos options (LEPTOS_* variables or Cargo.toml)")?
+        .leptos_options;
+    leptos_options.site_addr = config.listen;
+    let state = AppState {
+        core: core.clone(),
+        leptos_options,
+        secure_cookies: config.secure_cookies(),
+    };
+    let app = router::router(state, config.max_body_bytes);
+
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(err) = core.prune().await {
+                tracing::warn!(%err, "housekeeping failed");
+            }
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    tracing::info!(address = %config.listen, config = ?config, "serving");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
+    housekeeping.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
