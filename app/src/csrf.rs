@@ -32,7 +32,6 @@ where
         <BrowserClient as Client<E, IS, OS>>::send(req)
     }
 
-    #[expect(clippy::type_complexity, reason = "the trait's signature")]
     fn open_websocket(
         path: &str,
     ) -> impl Future<

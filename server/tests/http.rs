@@ -2,6 +2,11 @@
 //! CSRF, throttling, organisation isolation, bad input. Requests go through
 //! `tower::ServiceExt::oneshot`; the database is a fresh SQLite file per test.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on the first unexpected error"
+)]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};

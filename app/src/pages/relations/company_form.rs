@@ -57,7 +57,7 @@ pub fn CompanyForm(initial: CompanyInput, id: Option<CompanyId>) -> impl IntoVie
             website: website.get_untracked(),
             email_domains: domains
                 .get_untracked()
-                .split(|c: char| c == '\n' || c == ',' || c == ';')
+                .split(['\n', ',', ';'])
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned)

@@ -43,7 +43,7 @@ pub fn PersonsPage() -> impl IntoView {
                                                 {row.job_title.clone().map(|j| view! { <span class="muted">" · "{j}</span> })}</td>
                                             <td>{row.company.clone().map(|c| view! { <a href=format!("/relaties/bedrijven/{}", c.id)>{c.name}</a> })}</td>
                                             <td class="hide-narrow">{row.primary_email.clone()}</td>
-                                            <td class="hide-narrow">{row.primary_phone.clone()}</td>
+                                            <td class="hide-narrow nowrap">{row.primary_phone.clone()}</td>
                                             <td class="hide-narrow">{row.city.clone()}</td>
                                         </tr>
                                     }).collect_view()}
