@@ -15,4 +15,7 @@ pub struct ListParams {
     /// `name`, `-name`, `city`, … (see `PersonSort::parse` / `CompanySort::parse`).
     pub sort: String,
     pub page: u32,
+    /// Only the contact persons of this company (person lists).
+    #[serde(default)]
+    pub company: Option<postkamer_domain::CompanyId>,
 }

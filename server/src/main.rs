@@ -50,10 +50,13 @@ enum UserCommand {
         /// Organisation name.
         #[arg(long)]
         org: String,
+        /// Full name, as shown in the UI.
         #[arg(long)]
         name: String,
+        /// Login e-mail address (unique across organisations).
         #[arg(long)]
         email: String,
+        /// SuperAdmins manage the organisation under Beheer.
         #[arg(long, value_enum, default_value_t = RoleArg::Gebruiker)]
         role: RoleArg,
         /// Read the password from this environment variable instead of asking for it.

@@ -19,15 +19,12 @@ use postkamer_domain::{
 };
 
 #[server(prefix = "/fn", input = Json, client = CsrfClient)]
-pub async fn list_persons(
-    params: ListParams,
-    company: Option<CompanyId>,
-) -> Result<Page<PersonSummary>, AppError> {
+pub async fn list_persons(params: ListParams) -> Result<Page<PersonSummary>, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     let (sort, dir) = PersonSort::parse(&params.sort).unwrap_or_default();
     let query = postkamer_store::PersonQuery {
         search: params.search,
-        company,
+        company: params.company,
         sort,
         dir,
         page: PageRequest::new(Some(params.page), None),

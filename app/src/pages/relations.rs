@@ -23,6 +23,7 @@ fn list_params() -> Memo<ListParams> {
             search: q.get("q").unwrap_or_default(),
             sort: q.get("sort").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            company: q.get("bedrijf").and_then(|c| c.parse().ok()),
         }
     })
 }
@@ -32,6 +33,9 @@ fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
     let mut parts = Vec::new();
     if !params.search.is_empty() {
         parts.push(format!("q={}", urlencode(&params.search)));
+    }
+    if let Some(company) = params.company {
+        parts.push(format!("bedrijf={company}"));
     }
     let sort = sort.unwrap_or(&params.sort);
     if !sort.is_empty() {
@@ -124,6 +128,7 @@ fn ListToolbar(tab: Tab) -> impl IntoView {
                 let sort = params.get().sort;
                 (!sort.is_empty()).then(|| view! { <input type="hidden" name="sort" value=sort /> })
             }}
+            {move || params.get().company.map(|c| view! { <input type="hidden" name="bedrijf" value=c.to_string() /> })}
             <button type="submit" data-test="search-submit">{move || t(locale.get(), "Zoeken", "Search")}</button>
         </Form>
     }

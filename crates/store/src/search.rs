@@ -118,9 +118,37 @@ pub(crate) fn query_terms(query: &str) -> Vec<String> {
     }
     terms.sort();
     terms.dedup();
+    // Tussenvoegsels and articles match a large share of all relations; next to a real term
+    // they add nothing but cost ("jan de boer" searches for "jan" and "boer").
+    if terms.iter().any(|t| !is_filler(t)) {
+        terms.retain(|t| !is_filler(t));
+    }
     // Ten terms are plenty; more would only make the query slower.
     terms.truncate(10);
     terms
+}
+
+/// Dutch name particles and articles.
+fn is_filler(term: &str) -> bool {
+    matches!(
+        term,
+        "van"
+            | "de"
+            | "der"
+            | "den"
+            | "het"
+            | "t"
+            | "te"
+            | "ter"
+            | "ten"
+            | "in"
+            | "op"
+            | "s"
+            | "la"
+            | "le"
+            | "du"
+            | "d"
+    )
 }
 
 /// The exclusive upper bound of the prefix range of `term`.
@@ -192,6 +220,8 @@ mod tests {
             ["drop", "persons", "table"]
         );
         assert!(query_terms("  ").is_empty());
+        assert_eq!(query_terms("Jan de Boer"), ["boer", "jan"]);
+        assert_eq!(query_terms("van der"), ["der", "van"]);
     }
 
     #[test]

@@ -115,13 +115,11 @@ fn CompanyDetail(company: Company) -> impl IntoView {
     let persons = Resource::new(
         move || id,
         |id| {
-            list_persons(
-                ListParams {
-                    page: 1,
-                    ..Default::default()
-                },
-                Some(id),
-            )
+            list_persons(ListParams {
+                page: 1,
+                company: Some(id),
+                ..Default::default()
+            })
         },
     );
     let address = [
@@ -175,7 +173,14 @@ fn CompanyDetail(company: Company) -> impl IntoView {
                         }
                     })}
                 </Suspense>
-                <a class="button" href="/relaties/personen/nieuw">{tr("Nieuwe contactpersoon", "New contact person")}</a>
+                <div class="actions">
+                    <a class="button" href=format!("/relaties/personen/nieuw?bedrijf={id}") data-test="company-new-person">
+                        {tr("Nieuwe contactpersoon", "New contact person")}
+                    </a>
+                    {(company.person_count > 25).then(|| view! {
+                        <a class="button" href=format!("/relaties?bedrijf={id}")>{tr("Alle contactpersonen", "All contact persons")}</a>
+                    })}
+                </div>
             </section>
             <section class="card timeline" data-test="timeline">
                 <h2>{tr("Tijdlijn", "Timeline")}</h2>

@@ -13,7 +13,7 @@ use postkamer_domain::relation::{Person, PersonInput, PhoneKind};
 pub fn PersonsPage() -> impl IntoView {
     let locale = use_locale();
     let params = list_params();
-    let persons = Resource::new(move || params.get(), |p| list_persons(p, None));
+    let persons = Resource::new(move || params.get(), list_persons);
     view! {
         <Title text=move || t(locale.get(), "Relaties", "Relations") />
         <ListToolbar tab=Tab::Persons />
@@ -182,11 +182,20 @@ fn PersonDetail(person: Person) -> impl IntoView {
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
     let locale = use_locale();
+    // "Nieuwe contactpersoon" on a company page passes the company along.
+    let query = leptos_router::hooks::use_query_map();
+    let initial = PersonInput {
+        company_id: query
+            .read_untracked()
+            .get("bedrijf")
+            .and_then(|c| c.parse().ok()),
+        ..PersonInput::default()
+    };
     view! {
         <Title text=move || t(locale.get(), "Nieuwe contactpersoon", "New contact person") />
         <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a></p>
         <h1>{tr("Nieuwe contactpersoon", "New contact person")}</h1>
-        <PersonForm initial=PersonInput::default() id=None />
+        <PersonForm initial id=None />
     }
 }
 
