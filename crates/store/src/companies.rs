@@ -108,6 +108,24 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
 
+/// Binds the company's columns `$2`..`$12`, in the order INSERT and UPDATE share.
+macro_rules! bind_company {
+    ($query:expr, $company:expr, $now:expr) => {
+        $query
+            .bind(&$company.name)
+            .bind(fold(&$company.name))
+            .bind(&$company.kvk_number)
+            .bind(&$company.address.street)
+            .bind(&$company.address.postal_code)
+            .bind(&$company.address.city)
+            .bind(fold(&$company.address.city))
+            .bind(&$company.address.country)
+            .bind(&$company.phone)
+            .bind(&$company.website)
+            .bind($now)
+    };
+}
+
 /// Writes a company's domains and search tokens inside the open transaction `$tx`.
 macro_rules! write_children {
     ($tx:ident, $org:expr, $id:expr, $company:expr) => {{
@@ -149,23 +167,13 @@ impl Companies for Store {
         let now = now_millis();
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+            let insert = sqlx::query_scalar(
                 "INSERT INTO companies (org_id, name, sort_name, kvk_number, street, postal_code, \
                  city, sort_city, country, phone, website, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
             )
-            .bind(org.0)
-            .bind(&company.name)
-            .bind(fold(&company.name))
-            .bind(&company.kvk_number)
-            .bind(&company.address.street)
-            .bind(&company.address.postal_code)
-            .bind(&company.address.city)
-            .bind(fold(&company.address.city))
-            .bind(&company.address.country)
-            .bind(&company.phone)
-            .bind(&company.website)
-            .bind(now)
+            .bind(org.0);
+            let id: i64 = bind_company!(insert, company, now)
             .fetch_one(&mut *tx)
             .await?;
             write_children!(tx, org, id, company);
@@ -216,24 +224,14 @@ impl Companies for Store {
         let now = now_millis();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE companies SET name = $3, sort_name = $4, kvk_number = $5, street = $6, \
-                 postal_code = $7, city = $8, sort_city = $9, country = $10, phone = $11, \
-                 website = $12, updated_at = $13 WHERE org_id = $1 AND id = $2",
+            let update = sqlx::query(
+                "UPDATE companies SET name = $2, sort_name = $3, kvk_number = $4, street = $5, \
+                 postal_code = $6, city = $7, sort_city = $8, country = $9, phone = $10, \
+                 website = $11, updated_at = $12 WHERE org_id = $1 AND id = $13",
             )
-            .bind(org.0)
+            .bind(org.0);
+            let done = bind_company!(update, company, now)
             .bind(id.0)
-            .bind(&company.name)
-            .bind(fold(&company.name))
-            .bind(&company.kvk_number)
-            .bind(&company.address.street)
-            .bind(&company.address.postal_code)
-            .bind(&company.address.city)
-            .bind(fold(&company.address.city))
-            .bind(&company.address.country)
-            .bind(&company.phone)
-            .bind(&company.website)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

@@ -1,6 +1,8 @@
 //! Contact persons (contactpersonen), their e-mail addresses and phone numbers.
 
-use crate::search::{Tokens, fold, multi_insert, prefix_end, query_terms};
+mod list;
+
+use crate::search::{Tokens, fold, multi_insert};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::relation::{
     Address, CompanyRef, Person, PersonEmail, PersonSort, PersonSummary, Phone, PhoneKind,
@@ -73,48 +75,7 @@ struct PersonRow {
     updated_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    id: i64,
-    first_name: Option<String>,
-    tussenvoegsel: Option<String>,
-    last_name: String,
-    job_title: Option<String>,
-    company_id: Option<i64>,
-    company_name: Option<String>,
-    primary_email: Option<String>,
-    primary_phone: Option<String>,
-    city: String,
-    synchroniseren: bool,
-    total: Option<i64>,
-}
-
-const SUMMARY_COLUMNS: &str = "p.id, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, \
-    p.company_id, c.name AS company_name, p.primary_email, p.primary_phone, p.city, p.synchroniseren";
-
-/// The ids of the persons matching every search term: a term matches a person's own tokens or
-/// those of the person's company; the optional company filter is one more set to intersect.
-fn search_hits(terms: usize, first_param: usize, company_param: Option<usize>) -> String {
-    let mut sets: Vec<String> = (0..terms)
-        .map(|i| {
-            let (lo, hi) = (first_param + 2 * i, first_param + 2 * i + 1);
-            format!(
-                "SELECT id FROM (SELECT person_id AS id FROM person_tokens \
-                   WHERE org_id = $1 AND token >= ${lo} AND token < ${hi} \
-                 UNION SELECT cp.id FROM company_tokens ct JOIN persons cp ON cp.company_id = ct.company_id \
-                   WHERE ct.org_id = $1 AND ct.token >= ${lo} AND ct.token < ${hi}) AS t{i}"
-            )
-        })
-        .collect();
-    if let Some(n) = company_param {
-        sets.push(format!(
-            "SELECT id FROM persons WHERE org_id = $1 AND company_id = ${n}"
-        ));
-    }
-    sets.join(" INTERSECT ")
-}
-
-fn company_ref(id: Option<i64>, name: Option<String>) -> Option<CompanyRef> {
+pub(crate) fn company_ref(id: Option<i64>, name: Option<String>) -> Option<CompanyRef> {
     Some(CompanyRef {
         id: CompanyId(id?),
         name: name.unwrap_or_default(),
@@ -217,6 +178,29 @@ macro_rules! check_company {
     };
 }
 
+/// Binds the person's columns `$3`..`$18`, in the order INSERT and UPDATE share.
+macro_rules! bind_person {
+    ($query:expr, $p:expr) => {
+        $query
+            .bind($p.company_id.map(|c| c.0))
+            .bind(&$p.first_name)
+            .bind(&$p.tussenvoegsel)
+            .bind(&$p.last_name)
+            .bind(sort_name($p))
+            .bind(&$p.job_title)
+            .bind(&$p.address.street)
+            .bind(&$p.address.postal_code)
+            .bind(&$p.address.city)
+            .bind(fold(&$p.address.city))
+            .bind(&$p.address.country)
+            .bind(&$p.notes)
+            .bind($p.primary_email().map(EmailAddress::as_str))
+            .bind($p.phones.first().map(|ph| ph.number.as_str()))
+            .bind($p.synchroniseren)
+            .bind(now_millis())
+    };
+}
+
 const PERSON_INSERT: &str = "INSERT INTO persons (org_id, uid, company_id, first_name, tussenvoegsel, \
     last_name, sort_name, job_title, street, postal_code, city, sort_city, country, notes, \
     primary_email, primary_phone, synchroniseren, created_at, updated_at) \
@@ -234,25 +218,8 @@ impl Persons for Store {
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             check_company!(tx, org, p.company_id);
-            let id: i64 = sqlx::query_scalar(PERSON_INSERT)
-                .bind(org.0)
-                .bind(&uid)
-                .bind(p.company_id.map(|c| c.0))
-                .bind(&p.first_name)
-                .bind(&p.tussenvoegsel)
-                .bind(&p.last_name)
-                .bind(sort_name(p))
-                .bind(&p.job_title)
-                .bind(&p.address.street)
-                .bind(&p.address.postal_code)
-                .bind(&p.address.city)
-                .bind(fold(&p.address.city))
-                .bind(&p.address.country)
-                .bind(&p.notes)
-                .bind(p.primary_email().map(EmailAddress::as_str))
-                .bind(p.phones.first().map(|ph| ph.number.as_str()))
-                .bind(p.synchroniseren)
-                .bind(now_millis())
+            let insert = sqlx::query_scalar(PERSON_INSERT).bind(org.0).bind(&uid);
+            let id: i64 = bind_person!(insert, p)
                 .fetch_one(&mut *tx)
                 .await?;
             write_children!(tx, org, id, p);
@@ -330,25 +297,8 @@ impl Persons for Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             check_company!(tx, org, p.company_id);
-            let done = sqlx::query(PERSON_UPDATE)
-                .bind(org.0)
-                .bind(id.0)
-                .bind(p.company_id.map(|c| c.0))
-                .bind(&p.first_name)
-                .bind(&p.tussenvoegsel)
-                .bind(&p.last_name)
-                .bind(sort_name(p))
-                .bind(&p.job_title)
-                .bind(&p.address.street)
-                .bind(&p.address.postal_code)
-                .bind(&p.address.city)
-                .bind(fold(&p.address.city))
-                .bind(&p.address.country)
-                .bind(&p.notes)
-                .bind(p.primary_email().map(EmailAddress::as_str))
-                .bind(p.phones.first().map(|ph| ph.number.as_str()))
-                .bind(p.synchroniseren)
-                .bind(now_millis())
+            let update = sqlx::query(PERSON_UPDATE).bind(org.0).bind(id.0);
+            let done = bind_person!(update, p)
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
@@ -381,93 +331,7 @@ impl Persons for Store {
         org: OrgId,
         query: &PersonQuery,
     ) -> StoreResult<Page<PersonSummary>> {
-        let terms = query_terms(&query.search);
-        let dir = match query.dir {
-            SortDir::Asc => "ASC",
-            SortDir::Desc => "DESC",
-        };
-        let order = match query.sort {
-            PersonSort::Name => format!("p.sort_name {dir}, p.id {dir}"),
-            PersonSort::Company => {
-                format!("COALESCE(c.sort_name, '') {dir}, p.sort_name {dir}, p.id {dir}")
-            }
-            PersonSort::City => format!("p.sort_city {dir}, p.sort_name {dir}, p.id {dir}"),
-            PersonSort::Updated => format!("p.updated_at {dir}, p.id {dir}"),
-        };
-        let company_param = query.company.map(|_| 2);
-        let first_term_param = if query.company.is_some() { 3 } else { 2 };
-        let limit_param = first_term_param + 2 * terms.len();
-        let page = format!("LIMIT ${limit_param} OFFSET ${}", limit_param + 1);
-        let (list_sql, count_sql) = if terms.is_empty() {
-            // No search: walk the sort index of the organisation's persons.
-            let filter = match company_param {
-                Some(n) => format!("p.org_id = $1 AND p.company_id = ${n}"),
-                None => "p.org_id = $1".to_owned(),
-            };
-            (
-                format!(
-                    "SELECT {SUMMARY_COLUMNS}, NULL AS total FROM persons p \
-                     LEFT JOIN companies c ON c.id = p.company_id WHERE {filter} ORDER BY {order} {page}"
-                ),
-                format!("SELECT COUNT(*) FROM persons p WHERE {filter}"),
-            )
-        } else {
-            // Search: the ids matching every term are computed once, then counted and paged.
-            let hits = search_hits(terms.len(), first_term_param, company_param);
-            (
-                format!(
-                    "WITH hits(id) AS MATERIALIZED ({hits}) \
-                     SELECT {SUMMARY_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total \
-                     FROM hits h JOIN persons p ON p.id = h.id \
-                     LEFT JOIN companies c ON c.id = p.company_id ORDER BY {order} {page}"
-                ),
-                format!("WITH hits(id) AS MATERIALIZED ({hits}) SELECT COUNT(*) FROM hits"),
-            )
-        };
-        let (rows, total): (Vec<SummaryRow>, Option<i64>) = with_pool!(self, pool => {
-            let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
-            let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
-            if let Some(company) = query.company {
-                list = list.bind(company.0);
-                count = count.bind(company.0);
-            }
-            for term in &terms {
-                list = list.bind(term.as_str()).bind(prefix_end(term));
-                count = count.bind(term.as_str()).bind(prefix_end(term));
-            }
-            let rows: Vec<SummaryRow> =
-                list.bind(query.page.limit()).bind(query.page.offset()).fetch_all(pool).await?;
-            // A search page carries its total; otherwise (or past the last page) count apart.
-            let total = match rows.first().and_then(|r| r.total) {
-                Some(total) => Some(total),
-                None if terms.is_empty() || query.page.offset() > 0 => Some(count.fetch_one(pool).await?),
-                None => Some(0),
-            };
-            (rows, total)
-        });
-        let total = total.unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|r| PersonSummary {
-                    id: PersonId(r.id),
-                    display_name: display_name(
-                        r.first_name.as_deref(),
-                        r.tussenvoegsel.as_deref(),
-                        &r.last_name,
-                    ),
-                    job_title: r.job_title,
-                    company: company_ref(r.company_id, r.company_name),
-                    primary_email: r.primary_email,
-                    primary_phone: r.primary_phone,
-                    city: r.city,
-                    synchroniseren: r.synchroniseren,
-                })
-                .collect(),
-            page: query.page.page,
-            per_page: query.page.per_page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        list::list_persons(self, org, query).await
     }
 
     async fn persons_by_email(

@@ -1,0 +1,150 @@
+//! The person list: the organisation's contact persons, searched, sorted and paged.
+
+use super::{PersonQuery, company_ref};
+use crate::search::{prefix_end, query_terms};
+use crate::{Store, StoreResult, with_pool};
+use postkamer_domain::relation::{PersonSort, PersonSummary, display_name};
+use postkamer_domain::{OrgId, Page, PersonId, SortDir};
+use sqlx::AssertSqlSafe;
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    first_name: Option<String>,
+    tussenvoegsel: Option<String>,
+    last_name: String,
+    job_title: Option<String>,
+    company_id: Option<i64>,
+    company_name: Option<String>,
+    primary_email: Option<String>,
+    primary_phone: Option<String>,
+    city: String,
+    synchroniseren: bool,
+    total: Option<i64>,
+}
+
+const SUMMARY_COLUMNS: &str = "p.id, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, \
+    p.company_id, c.name AS company_name, p.primary_email, p.primary_phone, p.city, p.synchroniseren";
+
+/// The ids of the persons matching every search term: a term matches a person's own tokens or
+/// those of the person's company; the optional company filter is one more set to intersect.
+fn search_hits(terms: usize, first_param: usize, company_param: Option<usize>) -> String {
+    let mut sets: Vec<String> = (0..terms)
+        .map(|i| {
+            let (lo, hi) = (first_param + 2 * i, first_param + 2 * i + 1);
+            format!(
+                "SELECT id FROM (SELECT person_id AS id FROM person_tokens \
+                   WHERE org_id = $1 AND token >= ${lo} AND token < ${hi} \
+                 UNION SELECT cp.id FROM company_tokens ct JOIN persons cp ON cp.company_id = ct.company_id \
+                   WHERE ct.org_id = $1 AND ct.token >= ${lo} AND ct.token < ${hi}) AS t{i}"
+            )
+        })
+        .collect();
+    if let Some(n) = company_param {
+        sets.push(format!(
+            "SELECT id FROM persons WHERE org_id = $1 AND company_id = ${n}"
+        ));
+    }
+    sets.join(" INTERSECT ")
+}
+
+pub(super) async fn list_persons(
+    store: &Store,
+    org: OrgId,
+    query: &PersonQuery,
+) -> StoreResult<Page<PersonSummary>> {
+    let terms = query_terms(&query.search);
+    let dir = match query.dir {
+        SortDir::Asc => "ASC",
+        SortDir::Desc => "DESC",
+    };
+    let order = match query.sort {
+        PersonSort::Name => format!("p.sort_name {dir}, p.id {dir}"),
+        PersonSort::Company => {
+            format!("COALESCE(c.sort_name, '') {dir}, p.sort_name {dir}, p.id {dir}")
+        }
+        PersonSort::City => format!("p.sort_city {dir}, p.sort_name {dir}, p.id {dir}"),
+        PersonSort::Updated => format!("p.updated_at {dir}, p.id {dir}"),
+    };
+    let company_param = query.company.map(|_| 2);
+    let first_term_param = if query.company.is_some() { 3 } else { 2 };
+    let limit_param = first_term_param + 2 * terms.len();
+    let page = format!("LIMIT ${limit_param} OFFSET ${}", limit_param + 1);
+    let (list_sql, count_sql) = if terms.is_empty() {
+        // No search: walk the sort index of the organisation's persons.
+        let filter = match company_param {
+            Some(n) => format!("p.org_id = $1 AND p.company_id = ${n}"),
+            None => "p.org_id = $1".to_owned(),
+        };
+        (
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, NULL AS total FROM persons p \
+                 LEFT JOIN companies c ON c.id = p.company_id WHERE {filter} ORDER BY {order} {page}"
+            ),
+            format!("SELECT COUNT(*) FROM persons p WHERE {filter}"),
+        )
+    } else {
+        // Search: the ids matching every term are computed once, then counted and paged.
+        let hits = search_hits(terms.len(), first_term_param, company_param);
+        // The page is chosen on the sort key alone; only its rows are read in full.
+        let sort_join = match query.sort {
+            PersonSort::Company => "LEFT JOIN companies c ON c.id = p.company_id",
+            _ => "",
+        };
+        (
+            format!(
+                "WITH hits(id) AS MATERIALIZED ({hits}), \
+                 page(id) AS (SELECT p.id FROM hits h JOIN persons p ON p.id = h.id {sort_join} \
+                   ORDER BY {order} {page}) \
+                 SELECT {SUMMARY_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total \
+                 FROM page g JOIN persons p ON p.id = g.id \
+                 LEFT JOIN companies c ON c.id = p.company_id ORDER BY {order}"
+            ),
+            format!("WITH hits(id) AS MATERIALIZED ({hits}) SELECT COUNT(*) FROM hits"),
+        )
+    };
+    let (rows, total): (Vec<SummaryRow>, Option<i64>) = with_pool!(store, pool => {
+        let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
+        let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
+        if let Some(company) = query.company {
+            list = list.bind(company.0);
+            count = count.bind(company.0);
+        }
+        for term in &terms {
+            list = list.bind(term.as_str()).bind(prefix_end(term));
+            count = count.bind(term.as_str()).bind(prefix_end(term));
+        }
+        let rows: Vec<SummaryRow> =
+            list.bind(query.page.limit()).bind(query.page.offset()).fetch_all(pool).await?;
+        // A search page carries its total; otherwise (or past the last page) count apart.
+        let total = match rows.first().and_then(|r| r.total) {
+            Some(total) => Some(total),
+            None if terms.is_empty() || query.page.offset() > 0 => Some(count.fetch_one(pool).await?),
+            None => Some(0),
+        };
+        (rows, total)
+    });
+    let total = total.unwrap_or(0);
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|r| PersonSummary {
+                id: PersonId(r.id),
+                display_name: display_name(
+                    r.first_name.as_deref(),
+                    r.tussenvoegsel.as_deref(),
+                    &r.last_name,
+                ),
+                job_title: r.job_title,
+                company: company_ref(r.company_id, r.company_name),
+                primary_email: r.primary_email,
+                primary_phone: r.primary_phone,
+                city: r.city,
+                synchroniseren: r.synchroniseren,
+            })
+            .collect(),
+        page: query.page.page,
+        per_page: query.page.per_page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
