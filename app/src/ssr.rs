@@ -13,6 +13,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Set the `Secure` flag on cookies (the site is served over https).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (set only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

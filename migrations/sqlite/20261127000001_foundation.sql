@@ -1,14 +1,15 @@
 -- Foundation: organisations, users, sessions, API tokens, login throttling, relations.
 -- Times are Unix milliseconds (INTEGER) in both engines, so queries are written once.
+-- AUTOINCREMENT: an id is never reused after a delete (as in PostgreSQL), so links stay valid.
 
 CREATE TABLE organisations (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL,
     created_at  INTEGER NOT NULL
 );
 
 CREATE TABLE users (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id         INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     name           TEXT    NOT NULL,
     email          TEXT    NOT NULL,
@@ -33,7 +34,7 @@ CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 
 CREATE TABLE api_tokens (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name          TEXT    NOT NULL,
     token_hash    TEXT    NOT NULL UNIQUE,
@@ -52,7 +53,7 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_key ON login_failures (key, at);
 
 CREATE TABLE companies (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id      INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     name        TEXT    NOT NULL,
     sort_name   TEXT    NOT NULL,
@@ -81,7 +82,7 @@ CREATE TABLE company_domains (
 CREATE INDEX company_domains_lookup ON company_domains (org_id, domain);
 
 CREATE TABLE persons (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id          INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     uid             TEXT    NOT NULL UNIQUE,
     company_id      INTEGER REFERENCES companies (id) ON DELETE SET NULL,

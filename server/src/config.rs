@@ -30,6 +30,9 @@ pub struct Config {
     pub login_window_secs: u64,
     /// Database connections per server instance.
     pub db_max_connections: u32,
+    /// Behind a reverse proxy: take the client address (for login throttling) from the last
+    /// `X-Forwarded-For` entry. Leave off when clients reach the server directly.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +55,7 @@ impl Default for Config {
             login_failures_per_ip: 30,
             login_window_secs: 15 * 60,
             db_max_connections: 10,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -67,6 +71,7 @@ const KEYS: &[&str] = &[
     "login_failures_per_ip",
     "login_window_secs",
     "db_max_connections",
+    "trust_forwarded_for",
 ];
 
 impl Config {

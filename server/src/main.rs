@@ -190,6 +190,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         core: core.clone(),
         leptos_options,
         secure_cookies: config.secure_cookies(),
+        trust_forwarded_for: config.trust_forwarded_for,
     };
     let app = router::router(state, config.max_body_bytes);
 

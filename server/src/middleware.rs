@@ -64,10 +64,24 @@ pub async fn authenticate(
 ) -> Response {
     let headers = request.headers();
     let path = request.uri().path().to_owned();
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
+    // Behind a reverse proxy every request comes from the proxy; then the client is the
+    // address the proxy appended last to X-Forwarded-For.
+    let forwarded = if state.trust_forwarded_for {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok())
+    } else {
+        None
+    };
+    let ip = forwarded.or(peer);
     let client = ClientInfo {
         ip,
         user_agent: headers
@@ -76,10 +90,12 @@ pub async fn authenticate(
             .map(|s| s.chars().take(300).collect()),
     };
 
-    // Bearer tokens are not sent by browsers on their own, so they need no CSRF token.
+    // Bearer tokens are not sent by browsers on their own, so they need no CSRF token. They
+    // open the JSON API only: not the server functions behind the browser UI (which can create
+    // tokens and change passwords).
     let mut by_token = false;
     let mut caller = None;
-    if let Some(token) = bearer(headers) {
+    if let Some(token) = bearer(headers).filter(|_| path.starts_with("/api/")) {
         match state.core.api_token_user(token).await {
             Ok(Some(user)) => {
                 caller = Some(user);

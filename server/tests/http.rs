@@ -55,6 +55,7 @@ async fn app() -> TestApp {
         core: core.clone(),
         leptos_options,
         secure_cookies: false,
+        trust_forwarded_for: false,
     };
     TestApp {
         router: postkamer_server::router::router(state, LIMIT),

@@ -1,6 +1,7 @@
 //! The frame around every signed-in page: main menu, language switch, logout.
 
 use crate::api::auth::{Logout, SetLocale, me};
+use crate::components::ErrorBox;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -10,21 +11,22 @@ use postkamer_domain::{Locale, User};
 #[component]
 pub fn Layout() -> impl IntoView {
     let me = Resource::new(|| (), |_| me());
-    let locale = Signal::derive(move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .map(|u: User| u.locale)
-            .unwrap_or_default()
-    });
+    // The language lives in a signal of its own: switching it re-renders the texts in place,
+    // without reloading the user (which would rebuild the page and lose what was typed).
+    let locale = RwSignal::new(Locale::default());
+    provide_context::<Signal<Locale>>(locale.into());
     provide_context(locale);
     provide_context(me);
     view! {
         <Suspense fallback=|| view! { <div class="loading">"…"</div> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(user)) => view! { <Frame user /> }.into_any(),
-                    _ => view! { <ToLogin /> }.into_any(),
+                    Ok(Some(user)) => {
+                        locale.set(user.locale);
+                        view! { <Frame user /> }.into_any()
+                    }
+                    Ok(None) => view! { <ToLogin /> }.into_any(),
+                    Err(error) => view! { <main class="content"><ErrorBox error /></main> }.into_any(),
                 }
             })}
         </Suspense>
@@ -41,15 +43,9 @@ fn ToLogin() -> impl IntoView {
 
 #[component]
 fn Frame(user: User) -> impl IntoView {
-    let locale = crate::i18n::use_locale();
-    let me = expect_context::<Resource<Result<Option<User>, crate::error::AppError>>>();
+    let locale = expect_context::<RwSignal<Locale>>();
     let set_locale = ServerAction::<SetLocale>::new();
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if set_locale.value().get().is_some_and(|r| r.is_ok()) {
-            me.refetch();
-        }
-    });
     Effect::new(move |_| {
         if logout.value().get().is_some() {
             // A full load, so no state of the old session survives.
@@ -92,7 +88,9 @@ fn Frame(user: User) -> impl IntoView {
                     type="button"
                     class="link"
                     data-test="locale-switch"
-                    on:click=move |_| { set_locale.dispatch(SetLocale { locale: other() }); }
+                    on:click=move |_| { let next = other();
+                        locale.set(next);
+                        set_locale.dispatch(SetLocale { locale: next }); }
                 >
                     {move || match other() { Locale::En => "English", Locale::Nl => "Nederlands" }}
                 </button>

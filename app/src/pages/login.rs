@@ -5,10 +5,37 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use postkamer_domain::Locale;
 
-/// Only same-site paths are followed after login.
+/// Only same-site paths are followed after login: one leading `/`, and no backslash, control
+/// character or space anywhere (browsers drop tabs and newlines, which would turn `/\t/x` into
+/// the foreign `//x`).
 fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.chars().any(|c| c == '\\' || c <= ' ' || c == '\u{7f}')
+    })
+    .unwrap_or_else(|| "/".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/relaties?q=jan".into())), "/relaties?q=jan");
+        for evil in [
+            "//evil.nl",
+            "/\t/evil.nl",
+            "/\\evil.nl",
+            "https://evil.nl",
+            "/ /evil.nl",
+            "/\n/evil.nl",
+        ] {
+            assert_eq!(safe_next(Some(evil.into())), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
 
 #[component]

@@ -52,24 +52,13 @@ impl Core {
     ) -> CoreResult<Login> {
         let now = now_millis();
         let policy = &self.config.throttle;
-        let since = now - millis(policy.window);
-        let account_key = format!("account:{}", email.trim().to_lowercase());
-        let ip_key = ip.map(|ip| format!("ip:{ip}"));
-
+        let account_key = account_key(email);
+        let ip_key = ip.map(ip_key);
         let mut keys = vec![(account_key.as_str(), policy.per_account)];
         if let Some(ip_key) = &ip_key {
             keys.push((ip_key.as_str(), policy.per_ip));
         }
-        for (key, limit) in &keys {
-            let (failures, oldest) = self.store.login_failures_since(key, since).await?;
-            if failures >= *limit {
-                let retry_at = oldest.unwrap_or(now) + millis(policy.window);
-                let retry_after_secs =
-                    u64::try_from((retry_at - now).max(1000) / 1000).unwrap_or(1);
-                tracing::warn!(key, failures, "login throttled");
-                return Err(CoreError::Throttled { retry_after_secs });
-            }
-        }
+        self.check_throttle(&keys, now).await?;
 
         let found = match EmailAddress::parse(email) {
             Ok(address) => self.store.user_for_login(&address).await?,
@@ -85,7 +74,7 @@ impl Core {
                 dummy.as_str()
             }
         };
-        let verified = password::verify_password(hash, password).await;
+        let verified = self.verify(hash, password).await?;
         let user = match found {
             Some((user, _)) if verified && user.active => user,
             _ => {
@@ -114,6 +103,33 @@ impl Core {
             session_token,
             expires_at,
         })
+    }
+
+    /// Refuses with `Throttled` when any key has reached its limit of failures in the window.
+    async fn check_throttle(&self, keys: &[(&str, u64)], now: i64) -> CoreResult<()> {
+        let window = millis(self.config.throttle.window);
+        for (key, limit) in keys {
+            let (failures, oldest) = self.store.login_failures_since(key, now - window).await?;
+            if failures >= *limit {
+                let retry_at = oldest.unwrap_or(now) + window;
+                let retry_after_secs =
+                    u64::try_from((retry_at - now).max(1000) / 1000).unwrap_or(1);
+                tracing::warn!(key, failures, "login throttled");
+                return Err(CoreError::Throttled { retry_after_secs });
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies a password while holding one of a few permits: argon2 takes 19 MiB and real
+    /// CPU per check, so a burst of logins queues here instead of exhausting memory.
+    async fn verify(&self, hash: &str, password: &str) -> CoreResult<bool> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        Ok(password::verify_password(hash, password).await)
     }
 
     async fn dummy_hash(&self) -> CoreResult<&String> {
@@ -146,9 +162,14 @@ impl Core {
         confirm: &str,
         session_token: Option<&str>,
     ) -> CoreResult<()> {
+        let now = now_millis();
+        let key = account_key(caller.email.as_str());
+        self.check_throttle(&[(key.as_str(), self.config.throttle.per_account)], now)
+            .await?;
         let hash = self.store.password_hash(caller.org_id, caller.id).await?;
         let mut errors = ValidationErrors::default();
-        if !password::verify_password(&hash, current).await {
+        if !self.verify(&hash, current).await? {
+            self.store.record_login_failure(&key, now).await?;
             errors.push("current", Invalid::WrongPassword);
         }
         check_new_password(&mut errors, "new", new);
@@ -227,6 +248,30 @@ impl Core {
     }
 }
 
+/// The throttling key of an account: the normalised address, so `Jan@X.nl.` and `jan@x.nl`
+/// count together.
+fn account_key(email: &str) -> String {
+    match EmailAddress::parse(email) {
+        Ok(address) => format!("account:{address}"),
+        Err(_) => format!("account:{}", email.trim().to_lowercase()),
+    }
+}
+
+/// The throttling key of a client address. IPv6 clients usually hold a whole /64, so they are
+/// counted per /64.
+fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 pub(crate) fn check_new_password(errors: &mut ValidationErrors, field: &str, password: &str) {
     if password.chars().count() < MIN_PASSWORD_LEN {
         errors.push(
@@ -237,5 +282,20 @@ pub(crate) fn check_new_password(errors: &mut ValidationErrors, field: &str, pas
         );
     } else if password.len() > 1024 {
         errors.push(field, Invalid::TooLong { max: 1024 });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_keys_are_normalised() {
+        assert_eq!(account_key(" Jan@X.nl.. "), "account:jan@x.nl");
+        assert_eq!(account_key("geen adres"), "account:geen adres");
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(ip_key(a), ip_key(b));
+        assert_eq!(ip_key("::ffff:192.0.2.1".parse().unwrap()), "ip:192.0.2.1");
     }
 }

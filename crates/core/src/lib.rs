@@ -43,14 +43,18 @@ pub struct Core {
     store: Store,
     config: CoreConfig,
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+    /// Bounds concurrent password checks (see `Core::verify`).
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Core {
     pub fn new(store: Store, config: CoreConfig) -> Self {
+        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self {
             store,
             config,
             dummy_hash: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(permits)),
         }
     }
 

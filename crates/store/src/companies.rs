@@ -1,5 +1,6 @@
 //! Companies (bedrijven).
 
+use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert, prefix_end, query_terms};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::relation::{
@@ -166,7 +167,7 @@ impl Companies for Store {
     async fn create_company(&self, org: OrgId, company: &ValidCompany) -> StoreResult<Company> {
         let now = now_millis();
         let id = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let insert = sqlx::query_scalar(
                 "INSERT INTO companies (org_id, name, sort_name, kvk_number, street, postal_code, \
                  city, sort_city, country, phone, website, created_at, updated_at) \
@@ -223,7 +224,7 @@ impl Companies for Store {
     ) -> StoreResult<Company> {
         let now = now_millis();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let update = sqlx::query(
                 "UPDATE companies SET name = $2, sort_name = $3, kvk_number = $4, street = $5, \
                  postal_code = $6, city = $7, sort_city = $8, country = $9, phone = $10, \

@@ -23,6 +23,7 @@ pub use sessions::{ApiToken, ApiTokens, LoginThrottle, NewSession, Sessions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -150,6 +151,36 @@ impl Store {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+    }
+}
+
+/// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so a
+/// transaction that reads before it writes cannot fail on a snapshot another writer outdated;
+/// PostgreSQL's default `BEGIN` is right as it is.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>> + Send
+    {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>> + Send
+    {
+        self.begin()
     }
 }
 

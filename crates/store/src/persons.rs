@@ -2,6 +2,7 @@
 
 mod list;
 
+use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::relation::{
@@ -216,7 +217,7 @@ impl Persons for Store {
     async fn create_person(&self, org: OrgId, p: &ValidPerson) -> StoreResult<Person> {
         let uid = uuid::Uuid::new_v4().to_string();
         let id = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
             let insert = sqlx::query_scalar(PERSON_INSERT).bind(org.0).bind(&uid);
             let id: i64 = bind_person!(insert, p)
@@ -295,7 +296,7 @@ impl Persons for Store {
         p: &ValidPerson,
     ) -> StoreResult<Person> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
             let update = sqlx::query(PERSON_UPDATE).bind(org.0).bind(id.0);
             let done = bind_person!(update, p)

@@ -28,12 +28,6 @@ pub trait Sessions: Send + Sync {
         token_hash: &str,
         now: i64,
     ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
-    /// Moves the expiry of a session forward (sliding sessions).
-    fn extend_session(
-        &self,
-        token_hash: &str,
-        expires_at: i64,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Ends every session of a user except `keep` (the one that asked, after a password change).
     fn delete_user_sessions(
@@ -118,12 +112,6 @@ impl Sessions for Store {
         let row: Option<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(token_hash).bind(now).fetch_optional(pool).await)?;
         row.map(User::try_from).transpose()
-    }
-
-    async fn extend_session(&self, token_hash: &str, expires_at: i64) -> StoreResult<()> {
-        let sql = "UPDATE sessions SET expires_at = $2 WHERE token_hash = $1";
-        with_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).execute(pool).await.map(|_| ()))?;
-        Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {

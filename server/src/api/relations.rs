@@ -164,7 +164,12 @@ pub async fn persons_by_email(
     })?;
     let mut persons = Vec::new();
     for id in state.core.persons_by_email(&user, &email).await? {
-        persons.push(state.core.person(&user, id).await?);
+        // A person deleted since the lookup is simply no longer there.
+        match state.core.person(&user, id).await {
+            Ok(person) => persons.push(person),
+            Err(CoreError::NotFound) => {}
+            Err(err) => return Err(err.into()),
+        }
     }
     Ok(Json(persons))
 }

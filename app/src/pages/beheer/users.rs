@@ -51,11 +51,13 @@ pub fn UsersPage() -> impl IntoView {
                                 {users.into_iter().map(|u| view! { <UserRow user=u set_role set_active /> }).collect_view()}
                             </tbody>
                         </table>
-                        <NewUser create />
                     }.into_any(),
                 }
             })}
         </Transition>
+        // Outside the list's Transition, so a refreshed list does not clear what was typed.
+        // (The server refuses the call for anyone but a SuperAdmin all the same.)
+        {super::current_user().is_some_and(|u| u.is_superadmin()).then(|| view! { <NewUser create /> })}
     }
 }
 
