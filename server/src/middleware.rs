@@ -134,7 +134,7 @@ pub async fn authenticate(
         let next = if target == "/" {
             String::new()
         } else {
-            format!("?next={}", urlencode(target))
+            format!("?next={}", postkamer_app::url::encode_component(target))
         };
         return Redirect::to(&format!("/login{next}")).into_response();
     }
@@ -161,17 +161,6 @@ pub async fn authenticate(
         }
     }
     response
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The caller of an API request, or 401.

@@ -566,7 +566,28 @@ async fn state_changing_requests_need_the_csrf_token() {
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(page.headers[header::LOCATION], "/login?next=/relaties");
+    assert_eq!(page.headers[header::LOCATION], "/login?next=%2Frelaties");
+}
+
+#[tokio::test]
+async fn api_tokens_do_not_open_the_server_functions() {
+    let app = app().await;
+    let token = app
+        .token(&app.user("Org A", "alice@a.nl", Role::SuperAdmin).await)
+        .await;
+    // Without the browser's CSRF token, a bearer token is no credential for /fn/*.
+    let request = Request::post("/fn/logout")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    is_problem(&app.send(request).await, StatusCode::FORBIDDEN, "csrf");
+    // A page with only a bearer token is treated as signed out.
+    let request = Request::get("/beheer/gebruikers")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

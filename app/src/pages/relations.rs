@@ -32,7 +32,10 @@ fn list_params() -> Memo<ListParams> {
 fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
     let mut parts = Vec::new();
     if !params.search.is_empty() {
-        parts.push(format!("q={}", urlencode(&params.search)));
+        parts.push(format!(
+            "q={}",
+            crate::url::encode_component(&params.search)
+        ));
     }
     if let Some(company) = params.company {
         parts.push(format!("bedrijf={company}"));
@@ -46,17 +49,6 @@ fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
     } else {
         format!("{base}?{}", parts.join("&"))
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A sortable column header: clicking toggles between ascending and descending.

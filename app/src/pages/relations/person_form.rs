@@ -6,7 +6,9 @@ use crate::components::{ErrorBox, FieldError, TextField, validation_errors};
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use postkamer_domain::relation::{Address, EmailInput, PersonInput, PhoneInput, PhoneKind};
+use postkamer_domain::relation::{
+    Address, CompanyRef, EmailInput, PersonInput, PhoneInput, PhoneKind,
+};
 use postkamer_domain::{CompanyId, PersonId};
 
 #[derive(Clone, Copy)]
@@ -31,7 +33,12 @@ fn phone_label(kind: PhoneKind, locale: postkamer_domain::Locale) -> &'static st
 }
 
 #[component]
-pub fn PersonForm(initial: PersonInput, id: Option<PersonId>) -> impl IntoView {
+pub fn PersonForm(
+    initial: PersonInput,
+    id: Option<PersonId>,
+    /// The person's company now, offered even when it is not among the picker's first companies.
+    current_company: Option<CompanyRef>,
+) -> impl IntoView {
     let locale = use_locale();
     let first_name = RwSignal::new(initial.first_name);
     let tussenvoegsel = RwSignal::new(initial.tussenvoegsel);
@@ -131,6 +138,7 @@ pub fn PersonForm(initial: PersonInput, id: Option<PersonId>) -> impl IntoView {
     };
 
     let companies = Resource::new(|| (), |_| company_options());
+    let current_company = StoredValue::new(current_company);
     let cancel_href = id.map_or_else(
         || "/relaties".to_owned(),
         |id| format!("/relaties/personen/{id}"),
@@ -152,7 +160,12 @@ pub fn PersonForm(initial: PersonInput, id: Option<PersonId>) -> impl IntoView {
                         <label for="f-company_id">{tr("Bedrijf", "Company")}</label>
                         <Suspense fallback=|| view! { <select disabled=true><option>"…"</option></select> }>
                             {move || Suspend::new(async move {
-                                let options = companies.await.unwrap_or_default();
+                                let mut options = companies.await.unwrap_or_default();
+                                if let Some(current) = current_company.get_value()
+                                    && !options.iter().any(|c| c.id == current.id)
+                                {
+                                    options.insert(0, current);
+                                }
                                 view! {
                                     <select
                                         id="f-company_id"

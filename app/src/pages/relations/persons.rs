@@ -58,15 +58,16 @@ pub fn PersonsPage() -> impl IntoView {
     }
 }
 
-fn person_id() -> Memo<Option<PersonId>> {
+/// The person named by the `:id` of the route; a malformed id is "not found".
+fn person_resource() -> Resource<Result<Person, crate::error::AppError>> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
-}
-
-#[component]
-pub fn PersonPage() -> impl IntoView {
-    let id = person_id();
-    let person = Resource::new(
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<PersonId>().ok())
+    });
+    Resource::new(
         move || id.get(),
         |id| async move {
             match id {
@@ -74,7 +75,12 @@ pub fn PersonPage() -> impl IntoView {
                 None => Err(crate::error::AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let person = person_resource();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -195,22 +201,13 @@ pub fn NewPersonPage() -> impl IntoView {
         <Title text=move || t(locale.get(), "Nieuwe contactpersoon", "New contact person") />
         <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a></p>
         <h1>{tr("Nieuwe contactpersoon", "New contact person")}</h1>
-        <PersonForm initial id=None />
+        <PersonForm initial id=None current_company=None />
     }
 }
 
 #[component]
 pub fn EditPersonPage() -> impl IntoView {
-    let id = person_id();
-    let person = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_person(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
-        },
-    );
+    let person = person_resource();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -220,7 +217,7 @@ pub fn EditPersonPage() -> impl IntoView {
                         <p class="crumbs"><a href="/relaties">{tr("Relaties", "Relations")}</a>" › "
                             <a href=format!("/relaties/personen/{}", person.id)>{person.display_name.clone()}</a></p>
                         <h1>{tr("Contactpersoon bewerken", "Edit contact person")}</h1>
-                        <PersonForm initial=person.to_input() id=Some(person.id) />
+                        <PersonForm initial=person.to_input() id=Some(person.id) current_company=person.company.clone() />
                     }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
