@@ -10,7 +10,7 @@
 #    lookup and of the search page (a mix of realistic queries, and page 50), the seed times, the
 #    database sizes and the peak RSS. Targets on SQLite: e-mail lookup p99 < 1 ms, search page
 #    p99 < 20 ms.
-# 2. The size of the release wasm bundle: `cargo leptos build --release`, then the raw and
+# 2. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
 #    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
 #
 # Options:
@@ -106,8 +106,8 @@ if [ "$QUICK" = 1 ]; then
   exit 0
 fi
 
-pk_step "cargo leptos build --release"
-with_rustflags "$ORIGINAL_RUSTFLAGS" cargo leptos build --release
+pk_step "cargo leptos build --release --split"
+with_rustflags "$ORIGINAL_RUSTFLAGS" cargo leptos build --release --split
 
 pk_step "release bundle sizes ($LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR)"
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
@@ -122,6 +122,17 @@ for ext in wasm js; do
   gz=$(gzip -9 -c "$file" | wc -c)
   printf '%-18s %12s %14s %12s %14s\n' "$LEPTOS_OUTPUT_NAME.$ext" "$raw B" "$(kib "$raw")" "$gz B" "$(kib "$gz")"
 done
+# Lazy routes live in chunks loaded when a route is first visited; the main bundle is what
+# every first page load needs.
+chunks_raw=0
+chunks_gz=0
+for file in "$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"/*.wasm; do
+  [ "$(basename "$file")" = "$LEPTOS_OUTPUT_NAME.wasm" ] && continue
+  chunks_raw=$((chunks_raw + $(stat -c %s "$file")))
+  chunks_gz=$((chunks_gz + $(gzip -9 -c "$file" | wc -c)))
+done
+printf '%-18s %12s %14s %12s %14s
+' "lazy chunks (all)" "$chunks_raw B" "$(kib "$chunks_raw")" "$chunks_gz B" "$(kib "$chunks_gz")"
 if [ "$LEPTOS_JS_MINIFY" = false ]; then
   pk_log "the .js is not minified (LEPTOS_JS_MINIFY=false, as in scripts/test.sh)"
 fi

@@ -5,7 +5,7 @@
 #   scripts/run.sh
 #
 # Installs missing build tools (Debian's build-essential/pkg-config, the cargo-leptos tool chain),
-# builds with `cargo leptos build --release`, migrates the database, loads the demo data (it prints
+# builds with `cargo leptos build --release --split`, migrates the database, loads the demo data (it prints
 # the demo accounts; running it again changes nothing) and starts the server.
 #
 # Environment:
@@ -37,8 +37,8 @@ TARGET_DIR=$(pk_target_dir "$ROOT/target")
 BIN="$TARGET_DIR/release/postkamer"
 export LEPTOS_SITE_ROOT="$TARGET_DIR/site"
 
-pk_step "cargo leptos build --release"
-cargo leptos build --release
+pk_step "cargo leptos build --release --split"
+cargo leptos build --release --split
 
 # Set only now: sqlx's compile-time macros would read DATABASE_URL during the build.
 DATABASE_URL=${DATABASE_URL:-sqlite://data/postkamer.db}

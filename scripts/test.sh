@@ -151,9 +151,9 @@ fi
 pg_stop
 
 # ------------------------------------------------------------------ end2end
-pk_step "cargo leptos build (debug)"
+pk_step "cargo leptos build --split (debug)"
 BUILD_OK=0
-if with_original_rustflags cargo leptos build; then
+if with_original_rustflags cargo leptos build --split; then
   BUILD_OK=1
   record leptos-build ok
 else

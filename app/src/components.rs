@@ -75,6 +75,18 @@ pub fn TextField(
     }
 }
 
+/// Marks the document once the page around it has hydrated (the wasm has taken over), so
+/// browser tests can wait for it. Every route renders one; for a lazy route it runs only once
+/// the route's own chunk has loaded and hydrated.
+#[component]
+pub fn HydrationMark() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 /// A message box for a failed load or save.
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
@@ -138,6 +150,7 @@ pub fn ComingSoon(
 ) -> impl IntoView {
     let locale = use_locale();
     view! {
+        <HydrationMark />
         <h1>{move || t(locale.get(), title, title_en)}</h1>
         <div class="notice" data-test="coming-soon">
             <p>{move || t(locale.get(), text, text_en)}</p>

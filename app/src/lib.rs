@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod error;
 pub mod i18n;
 mod pages;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod url;
@@ -17,8 +18,8 @@ pub mod url;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
-use pages::{beheer, layout::Layout, login::LoginPage, relations, simple};
+use leptos_router::{Lazy, SsrMode, path};
+use pages::{beheer, layout::Layout, login::LoginPage, simple};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,12 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Marks the document once the wasm has taken over, so browser tests can wait for it.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/postkamer.css" />
         <Title formatter=|page: String| if page.is_empty() { "Postkamer".to_owned() } else { format!("{page} · Postkamer") } />
@@ -62,25 +57,25 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("/") view=simple::Inbox />
-                    <Route path=path!("/relaties") view=relations::PersonsPage />
-                    <Route path=path!("/relaties/bedrijven") view=relations::CompaniesPage />
-                    <Route path=path!("/relaties/personen/nieuw") view=relations::NewPersonPage />
-                    <Route path=path!("/relaties/personen/:id") view=relations::PersonPage />
-                    <Route path=path!("/relaties/personen/:id/bewerken") view=relations::EditPersonPage />
-                    <Route path=path!("/relaties/bedrijven/nieuw") view=relations::NewCompanyPage />
-                    <Route path=path!("/relaties/bedrijven/:id") view=relations::CompanyPage />
-                    <Route path=path!("/relaties/bedrijven/:id/bewerken") view=relations::EditCompanyPage />
+                    <Route path=path!("/relaties") view={Lazy::<routes::PersonsRoute>::new()} />
+                    <Route path=path!("/relaties/bedrijven") view={Lazy::<routes::CompaniesRoute>::new()} />
+                    <Route path=path!("/relaties/personen/nieuw") view={Lazy::<routes::NewPersonRoute>::new()} />
+                    <Route path=path!("/relaties/personen/:id") view={Lazy::<routes::PersonRoute>::new()} />
+                    <Route path=path!("/relaties/personen/:id/bewerken") view={Lazy::<routes::EditPersonRoute>::new()} />
+                    <Route path=path!("/relaties/bedrijven/nieuw") view={Lazy::<routes::NewCompanyRoute>::new()} />
+                    <Route path=path!("/relaties/bedrijven/:id") view={Lazy::<routes::CompanyRoute>::new()} />
+                    <Route path=path!("/relaties/bedrijven/:id/bewerken") view={Lazy::<routes::EditCompanyRoute>::new()} />
                     <Route path=path!("/dossiers") view=simple::Dossiers />
                     <Route path=path!("/taken") view=simple::Tasks />
-                    <Route path=path!("/beheer") view=beheer::BeheerIndex />
-                    <Route path=path!("/beheer/gebruikers") view=beheer::UsersPage />
+                    <Route path=path!("/beheer") view={Lazy::<routes::BeheerRoute>::new()} />
+                    <Route path=path!("/beheer/gebruikers") view={Lazy::<routes::UsersRoute>::new()} />
                     <Route path=path!("/beheer/crm-voorkeuren/ai-instellingen") view=beheer::AiSettingsPage />
                     <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
                     <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />
                     <Route path=path!("/beheer/e-mail/domeinen") view=beheer::DomainsPage />
                     <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view=beheer::SyncPage />
-                    <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view=beheer::PasswordPage />
-                    <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view=beheer::TokensPage />
+                    <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view={Lazy::<routes::PasswordRoute>::new()} />
+                    <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view={Lazy::<routes::TokensRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

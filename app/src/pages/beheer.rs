@@ -7,7 +7,7 @@ pub use account::{PasswordPage, TokensPage};
 pub use users::UsersPage;
 
 use crate::api::users::require_superadmin;
-use crate::components::{ComingSoon, ErrorBox};
+use crate::components::{ComingSoon, ErrorBox, HydrationMark};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
@@ -70,6 +70,7 @@ fn SuperAdminOnly(children: ChildrenFn) -> impl IntoView {
     let allowed = Resource::new(|| (), |_| require_superadmin());
     let children = StoredValue::new(children);
     view! {
+        <HydrationMark />
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match allowed.await {

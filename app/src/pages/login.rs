@@ -1,4 +1,5 @@
 use crate::api::auth::Login;
+use crate::components::HydrationMark;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -67,6 +68,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <Title text="Inloggen" />
+        <HydrationMark />
         <main class="login">
             <form class="card" on:submit=submit novalidate>
                 <h1>"Postkamer"</h1>

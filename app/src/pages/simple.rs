@@ -1,6 +1,6 @@
 //! Pages that later releases fill in, and the 404 page.
 
-use crate::components::ComingSoon;
+use crate::components::{ComingSoon, HydrationMark};
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,6 +50,7 @@ pub fn NotFound() -> impl IntoView {
     crate::ssr::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Niet gevonden" />
+        <HydrationMark />
         <main class="content">
             <h1>{tr("Pagina niet gevonden", "Page not found")}</h1>
             <p><a href="/">{tr("Naar Postvak IN", "To the inbox")}</a></p>
