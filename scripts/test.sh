@@ -5,13 +5,15 @@
 #   scripts/test.sh
 #
 # Runs, in order: cargo fmt --check, clippy (server side and the wasm frontend), the Rust tests
-# with cargo nextest (against a throw-away PostgreSQL server it starts), then a debug
-# `cargo leptos build` and the Playwright browser tests against that build (Debian's Chromium,
-# a fresh SQLite database with the demo data). A failing step does not stop the later ones
-# (except that the browser tests need the build); the exit code is non-zero if any failed.
+# with cargo nextest (against a throw-away PostgreSQL server and a throw-away Dovecot IMAP server
+# it starts), then a debug `cargo leptos build` and the Playwright browser tests against that build
+# (Debian's Chromium, a fresh SQLite database with the demo data). A failing step does not stop
+# the later ones (except that the browser tests need the build); the exit code is non-zero if any
+# failed.
 #
 # Works on a fresh Debian 12 machine as root without input: it installs what is missing
-# (postgresql, chromium, the cargo-leptos tool chain, the npm packages) and nothing that is there.
+# (postgresql, dovecot-imapd, chromium, the cargo-leptos tool chain, the npm packages) and nothing
+# that is there.
 #
 # Environment:
 #   CARGO_TARGET_DIR  build directory (default ~/.cache/postkamer/target, outside the clone, so
@@ -25,6 +27,8 @@ ROOT=$PWD
 . "$ROOT/scripts/lib/common.sh"
 # shellcheck source=lib/postgres.sh
 . "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=lib/dovecot.sh
+. "$ROOT/scripts/lib/dovecot.sh"
 
 export CARGO_BUILD_JOBS=2
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -46,6 +50,7 @@ cleanup() {
   fi
   SERVER_PID=""
   pg_stop
+  dovecot_stop
   if [ -n "$WORK_TMP" ] && [ -d "$WORK_TMP" ]; then rm -rf "$WORK_TMP"; fi
   WORK_TMP=""
   return "$rc"
@@ -63,6 +68,7 @@ record() {
 # ------------------------------------------------------------------ system packages
 missing=()
 pg_find_bindir >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -119,6 +125,11 @@ pk_step "throw-away PostgreSQL"
 pg_start
 printf '  POSTKAMER_TEST_PG_URL=%s\n' "$POSTKAMER_TEST_PG_URL"
 
+# ------------------------------------------------------------------ Dovecot for the IMAP tests
+pk_step "throw-away Dovecot IMAP server"
+dovecot_start
+printf '  POSTKAMER_TEST_IMAP=%s\n' "$POSTKAMER_TEST_IMAP"
+
 # ------------------------------------------------------------------ static checks
 pk_step "cargo fmt --all --check"
 if cargo fmt --all --check; then record fmt ok; else record fmt FAILED; fi
@@ -149,6 +160,7 @@ else
   record nextest FAILED
 fi
 pg_stop
+dovecot_stop
 
 # ------------------------------------------------------------------ end2end
 pk_step "cargo leptos build --split (debug)"

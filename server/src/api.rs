@@ -2,6 +2,7 @@
 //! authenticated by a bearer API token (or the browser session plus CSRF header).
 
 mod docs;
+pub(crate) mod mail;
 mod relations;
 
 use crate::error::{ApiError, Problem};
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
         .merge(relations::router())
+        .merge(mail::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -47,7 +49,7 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Postkamer API", version = "1", description = "Relaties (companies and contact persons) of your organisation. \
+    info(title = "Postkamer API", version = "1", description = "Relaties (companies and contact persons) of your organisation and the mail linked to them. \
         Authenticate with `Authorization: Bearer <token>`; create a token under Beheer → Gebruikersinstellingen → API-tokens. \
         Errors are `application/problem+json`; titles follow `Accept-Language` (nl, en)."),
     paths(
@@ -56,11 +58,13 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
         relations::delete_person, relations::persons_by_email,
         relations::list_companies, relations::create_company, relations::get_company, relations::update_company,
         relations::delete_company,
+        mail::list_messages, mail::get_message, mail::update_message, mail::raw_message,
+        mail::person_messages, mail::company_messages, mail::sync_status,
     ),
-    components(schemas(Problem, crate::error::ProblemField)),
+    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"))
 )]
 pub struct ApiDoc;
 

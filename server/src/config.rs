@@ -33,6 +33,16 @@ pub struct Config {
     /// Behind a reverse proxy: take the client address (for login throttling) from the last
     /// `X-Forwarded-For` entry. Leave off when clients reach the server directly.
     pub trust_forwarded_for: bool,
+    /// The installation's secret key (32 bytes, base64) that seals mailbox passwords. When
+    /// unset, the key is read from `secret_key_file`, which is created at first start. Every
+    /// instance sharing a database needs the same key.
+    pub secret_key: Option<String>,
+    pub secret_key_file: String,
+    /// Run the background mail sync in this instance (leases make several instances share it).
+    pub mail_sync: bool,
+    /// Full sync pass of every mailbox at least this often, in seconds (the inbox is watched
+    /// with IDLE in between).
+    pub mail_poll_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +66,10 @@ impl Default for Config {
             login_window_secs: 15 * 60,
             db_max_connections: 10,
             trust_forwarded_for: false,
+            secret_key: None,
+            secret_key_file: "data/secret.key".into(),
+            mail_sync: true,
+            mail_poll_secs: 300,
         }
     }
 }
@@ -72,9 +86,53 @@ const KEYS: &[&str] = &[
     "login_window_secs",
     "db_max_connections",
     "trust_forwarded_for",
+    "secret_key",
+    "secret_key_file",
+    "mail_sync",
+    "mail_poll_secs",
 ];
 
 impl Config {
+    /// The secret key from `secret_key`, else from `secret_key_file` — generated and written
+    /// (readable by the owner only) when the file does not exist yet.
+    pub fn secret_key(&self) -> anyhow::Result<postkamer_core::SecretKey> {
+        use anyhow::Context;
+        if let Some(key) = &self.secret_key {
+            return postkamer_core::SecretKey::from_base64(key).context("secret_key");
+        }
+        let path = Path::new(&self.secret_key_file);
+        match std::fs::read_to_string(path) {
+            Ok(text) => postkamer_core::SecretKey::from_base64(&text)
+                .with_context(|| format!("the key in {}", path.display())),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let key = postkamer_core::SecretKey::generate();
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                }
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                match options.open(path) {
+                    Ok(mut file) => {
+                        std::io::Write::write_all(&mut file, key.to_base64().as_bytes())
+                            .with_context(|| format!("writing {}", path.display()))?;
+                        tracing::info!(file = %path.display(), "new secret key written");
+                        Ok(key)
+                    }
+                    // Another process created it first: use theirs.
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                        let text = std::fs::read_to_string(path)?;
+                        postkamer_core::SecretKey::from_base64(&text).context("secret key file")
+                    }
+                    Err(err) => Err(err).with_context(|| format!("creating {}", path.display())),
+                }
+            }
+            Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
@@ -121,6 +179,12 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("session_days", &self.session_days)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("secret_key_file", &self.secret_key_file)
+            .field("mail_sync", &self.mail_sync)
             .finish_non_exhaustive()
     }
 }

@@ -136,6 +136,12 @@ impl ApiError {
                 "Te veel mislukte pogingen.",
                 "Too many failed attempts.",
             ),
+            ApiError::Core(C::Mail { .. }) => (
+                StatusCode::BAD_GATEWAY,
+                "mail-server",
+                "De mailserver is niet bereikbaar of weigerde.",
+                "The mail server could not be reached or refused.",
+            ),
             ApiError::Core(C::Internal(_)) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -177,6 +183,10 @@ impl ApiError {
                 Some(format!("retry after {retry_after_secs} s"))
             }
             ApiError::Core(CoreError::Conflict(what)) => Some((*what).to_owned()),
+            ApiError::Core(CoreError::Mail { nl, en }) => Some(match locale {
+                Locale::Nl => nl.clone(),
+                Locale::En => en.clone(),
+            }),
             _ => None,
         };
         let errors = match self {

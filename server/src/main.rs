@@ -7,7 +7,7 @@ use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
 use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
 use postkamer_server::{demo, router};
-use postkamer_store::Store;
+use postkamer_store::{Store, Users};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -41,6 +41,54 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage users' IMAP mailbox accounts and sync them by hand.
+    Mailbox {
+        #[command(subcommand)]
+        command: MailboxCommand,
+    },
+    /// Print a new random secret key (for `secret_key` / POSTKAMER_SECRET_KEY).
+    SecretKey,
+}
+
+#[derive(Subcommand)]
+enum MailboxCommand {
+    /// Set the IMAP account of a user (replaces an existing one).
+    Add {
+        /// The user's login e-mail address.
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        host: String,
+        /// Defaults to 993 for tls, 143 otherwise.
+        #[arg(long)]
+        port: Option<u16>,
+        #[arg(long, value_enum, default_value_t = TlsArg::Tls)]
+        tls: TlsArg,
+        /// IMAP login name (often the e-mail address).
+        #[arg(long)]
+        login: String,
+        /// Read the password from this environment variable instead of asking for it.
+        #[arg(long)]
+        password_env: Option<String>,
+        /// Only sync mail on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Sync a user's mailbox now, printing per-folder counts.
+    Sync {
+        #[arg(long)]
+        user: String,
+        /// One full pass, then exit (the only mode; the server syncs continuously).
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TlsArg {
+    Tls,
+    Starttls,
+    None,
 }
 
 #[derive(Subcommand)]
@@ -88,6 +136,7 @@ async fn main() -> anyhow::Result<()> {
                 per_account: config.login_failures_per_account,
                 per_ip: config.login_failures_per_ip,
             },
+            secret: config.secret_key()?,
         },
     );
     match cli.command {
@@ -116,6 +165,11 @@ async fn main() -> anyhow::Result<()> {
             println!("  SuperAdmin: {} / {}", demo::ADMIN.1, demo::ADMIN.2);
             println!("  Gebruiker:  {} / {}", demo::USER.1, demo::USER.2);
         }
+        Command::Mailbox { command } => {
+            store.migrate().await.context("migrating")?;
+            mailbox_command(&core, command).await?;
+        }
+        Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate().to_base64()),
         Command::User {
             command:
                 UserCommand::Create {
@@ -168,6 +222,108 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `postkamer mailbox …`
+async fn mailbox_command(core: &Core, command: MailboxCommand) -> anyhow::Result<()> {
+    use postkamer_domain::mail::{MailboxInput, TlsMode};
+    match command {
+        MailboxCommand::Add {
+            user,
+            host,
+            port,
+            tls,
+            login,
+            password_env,
+            since,
+        } => {
+            let user = find_user(core, &user).await?;
+            let password = match password_env {
+                Some(var) => std::env::var(&var)
+                    .with_context(|| format!("environment variable {var} is not set"))?,
+                None => rpassword::prompt_password("IMAP-wachtwoord: ")
+                    .context("reading the password")?,
+            };
+            let input = MailboxInput {
+                host,
+                port: port.map(|p| p.to_string()).unwrap_or_default(),
+                tls: match tls {
+                    TlsArg::Tls => TlsMode::Tls,
+                    TlsArg::Starttls => TlsMode::StartTls,
+                    TlsArg::None => TlsMode::None,
+                },
+                login,
+                password,
+                since: since.unwrap_or_default(),
+                enabled: true,
+            };
+            match core.save_mailbox(&user, &input).await {
+                Ok(saved) => println!(
+                    "Mailbox voor {} opgeslagen: {}:{} ({}), login {}.",
+                    user.email, saved.host, saved.port, saved.tls, saved.login
+                ),
+                Err(postkamer_core::CoreError::Validation(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!(
+                            "{}: {}",
+                            e.field,
+                            e.error.message(postkamer_domain::Locale::Nl)
+                        );
+                    }
+                    anyhow::bail!("mailbox niet opgeslagen");
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+        MailboxCommand::Sync { user, once: _ } => {
+            let user = find_user(core, &user).await?;
+            let mailbox = core
+                .store()
+                .mailbox_of_user(user.org_id, user.id)
+                .await?
+                .with_context(|| {
+                    format!("{} heeft geen mailbox (postkamer mailbox add)", user.email)
+                })?;
+            let started = std::time::Instant::now();
+            match core.sync_mailbox_once(&mailbox).await {
+                Ok(report) => {
+                    for f in &report.folders {
+                        println!(
+                            "{:<12} {:>7} op server  {:>7} opgehaald  {:>6} verwijderd  {:>6} vlaggen  {:>8.2} s",
+                            f.name,
+                            f.on_server,
+                            f.fetched,
+                            f.removed,
+                            f.flags_changed,
+                            f.elapsed.as_secs_f64()
+                        );
+                    }
+                    for role in &report.missing {
+                        println!("{:<12} niet gevonden op de server", role.label_nl());
+                    }
+                    let secs = started.elapsed().as_secs_f64();
+                    let fetched = report.fetched();
+                    println!(
+                        "Klaar in {secs:.2} s: {fetched} berichten opgehaald ({:.0} per seconde).",
+                        fetched as f64 / secs.max(0.001)
+                    );
+                }
+                Err(postkamer_core::CoreError::Mail { nl, .. }) => anyhow::bail!("{nl}"),
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn find_user(core: &Core, email: &str) -> anyhow::Result<postkamer_domain::User> {
+    let address = postkamer_domain::EmailAddress::parse(email)
+        .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+    core.store()
+        .user_for_login(&address)
+        .await?
+        .map(|(user, _)| user)
+        .with_context(|| format!("geen gebruiker met e-mailadres {email}"))
+}
+
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter =
@@ -193,6 +349,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         trust_forwarded_for: config.trust_forwarded_for,
     };
     let app = router::router(state, config.max_body_bytes);
+    let core_for_sync = core.clone();
 
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -202,6 +359,24 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
                 tracing::warn!(%err, "housekeeping failed");
             }
         }
+    });
+
+    let (stop_sync, sync_stopped) = tokio::sync::watch::channel(false);
+    let mail_sync = config.mail_sync.then(|| {
+        let worker_config = postkamer_mail::worker::WorkerConfig {
+            owner: format!("{}-{}", config.listen, uuid::Uuid::new_v4()),
+            poll: Duration::from_secs(config.mail_poll_secs.max(10)),
+            ..Default::default()
+        };
+        let unseal_core = core_for_sync.clone();
+        let unseal: postkamer_mail::worker::Unseal =
+            std::sync::Arc::new(move |mailbox| unseal_core.imap_account(mailbox));
+        tokio::spawn(postkamer_mail::worker::run(
+            core_for_sync.store().clone(),
+            worker_config,
+            unseal,
+            sync_stopped,
+        ))
     });
 
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -216,6 +391,10 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
     .await
     .context("serving")?;
     housekeeping.abort();
+    let _ = stop_sync.send(true);
+    if let Some(sync) = mail_sync {
+        let _ = sync.await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -18,6 +18,9 @@ pub enum CoreError {
     Conflict(&'static str),
     #[error("too many failed attempts; retry in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// The mail server could not be reached or refused: a message for the user, both languages.
+    #[error("mail server: {en}")]
+    Mail { nl: String, en: String },
     #[error("internal error: {0}")]
     Internal(String),
 }

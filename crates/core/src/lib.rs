@@ -6,14 +6,17 @@
 
 mod auth;
 mod error;
+pub mod mail;
 mod password;
 mod relations;
+mod secrets;
 mod tokens;
 mod users;
 
 pub use auth::{Login, ThrottlePolicy};
 pub use error::{CoreError, CoreResult};
 pub use password::{hash_password, verify_password};
+pub use secrets::{BadSecretKey, SecretKey, Unsealable};
 pub use users::UserInput;
 
 use postkamer_domain::User;
@@ -26,6 +29,8 @@ use std::time::Duration;
 pub struct CoreConfig {
     pub session_ttl: Duration,
     pub throttle: ThrottlePolicy,
+    /// Seals secrets at rest (mailbox passwords).
+    pub secret: SecretKey,
 }
 
 impl Default for CoreConfig {
@@ -33,6 +38,7 @@ impl Default for CoreConfig {
         Self {
             session_ttl: Duration::from_secs(14 * 24 * 3600),
             throttle: ThrottlePolicy::default(),
+            secret: SecretKey::generate(),
         }
     }
 }

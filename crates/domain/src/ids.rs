@@ -47,3 +47,11 @@ id_type!(
     /// A bearer API token.
     ApiTokenId
 );
+id_type!(
+    /// A user's IMAP mailbox account.
+    MailboxId
+);
+id_type!(
+    /// A stored e-mail message (one per organisation, however many folders hold it).
+    MessageId
+);

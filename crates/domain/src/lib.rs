@@ -5,13 +5,14 @@
 mod email;
 mod ids;
 mod locale;
+pub mod mail;
 mod page;
 pub mod relation;
 mod user;
 pub mod validate;
 
 pub use email::{EmailAddress, EmailError};
-pub use ids::{ApiTokenId, CompanyId, OrgId, PersonId, UserId};
+pub use ids::{ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, UserId};
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};
 pub use user::{NewUser, Role, User};

@@ -27,6 +27,10 @@ pub enum Invalid {
     PasswordMismatch,
     EmailTaken,
     WrongPassword,
+    Host,
+    Port,
+    Date,
+    PlaintextNotLocal,
 }
 
 impl Invalid {
@@ -53,6 +57,10 @@ impl Invalid {
                 PasswordMismatch => "De wachtwoorden komen niet overeen.".into(),
                 EmailTaken => "Er is al een gebruiker met dit e-mailadres.".into(),
                 WrongPassword => "Het huidige wachtwoord klopt niet.".into(),
+                Host => "Dit is geen geldige servernaam (bijvoorbeeld imap.voorbeeld.nl).".into(),
+                Port => "Een poort is een getal van 1 tot en met 65535.".into(),
+                Date => "Vul een datum in als 2025-01-31.".into(),
+                PlaintextNotLocal => "Zonder versleuteling kan alleen een server op deze computer (127.0.0.1); kies TLS of STARTTLS.".into(),
             },
             Locale::En => match self {
                 Required => "This field is required.".into(),
@@ -74,6 +82,10 @@ impl Invalid {
                 PasswordMismatch => "The passwords do not match.".into(),
                 EmailTaken => "A user with this e-mail address already exists.".into(),
                 WrongPassword => "The current password is wrong.".into(),
+                Host => "This is not a valid server name (for example imap.example.com).".into(),
+                Port => "A port is a number from 1 to 65535.".into(),
+                Date => "Enter a date like 2025-01-31.".into(),
+                PlaintextNotLocal => "Without encryption only a server on this computer (127.0.0.1) is allowed; choose TLS or STARTTLS.".into(),
             },
         }
     }

@@ -13,6 +13,8 @@ mod companies;
 mod fixtures;
 #[path = "store/harness.rs"]
 mod harness;
+#[path = "store/mail.rs"]
+mod mail;
 #[path = "store/persons.rs"]
 mod persons;
 #[path = "store/sessions.rs"]
@@ -79,5 +81,14 @@ on_both_engines! {
         deleting_a_person_removes_its_emails,
         persons_are_isolated_between_orgs,
         hostile_text_is_stored_as_plain_text,
+    ],
+    mail: [
+        batches_are_idempotent_and_messages_stored_once,
+        mail_links_to_persons_by_address_including_earlier_mail,
+        private_mail_stays_with_its_owner,
+        mail_is_searched_in_subject_body_and_addresses,
+        flags_and_progress_are_kept,
+        leases_give_each_mailbox_to_one_instance,
+        changing_the_server_starts_over,
     ],
 }

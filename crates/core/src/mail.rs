@@ -1,0 +1,446 @@
+//! Mail use cases: the user's IMAP account, their folders, messages as the viewer may see them,
+//! write-back of read / important / delete to the server, private marks, and linking unknown
+//! addresses to contact persons.
+
+use crate::{Core, CoreError, CoreResult};
+use postkamer_domain::mail::{
+    AttachmentInfo, FolderRole, MailboxInput, MailboxSettings, MessageSummary, MessageView,
+    SyncStatus,
+};
+use postkamer_domain::relation::{EmailInput, Person};
+use postkamer_domain::{EmailAddress, Page, PageRequest, PersonId, User, ValidationErrors};
+use postkamer_mail::imap::{ImapAccount, ImapConnection, ImapError};
+use postkamer_mail::{compress, html, parse, sync};
+use postkamer_store::mail::{
+    MailboxRecord, MailboxUpdate, MessageQuery, MessageRecord, TimelineOf,
+};
+use postkamer_store::{Persons, StoreError};
+use std::time::Duration;
+
+pub use postkamer_store::mail::TimelineOf as Timeline;
+
+/// How long a connection test or a write-back may take.
+const IMAP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What "Verbinding testen" found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionReport {
+    /// The server's folder names for Postvak IN, Verzonden and Prullenbak.
+    pub folders: Vec<(FolderRole, String)>,
+}
+
+impl From<ImapError> for CoreError {
+    fn from(err: ImapError) -> Self {
+        CoreError::Mail {
+            nl: err.message_nl(),
+            en: err.message_en(),
+        }
+    }
+}
+
+impl From<sync::SyncError> for CoreError {
+    fn from(err: sync::SyncError) -> Self {
+        match err {
+            sync::SyncError::Imap(e) => e.into(),
+            sync::SyncError::Store(e) => e.into(),
+            sync::SyncError::Unseal => CoreError::Mail {
+                nl: err.message_nl(),
+                en: "The stored password cannot be decrypted; enter it again.".to_owned(),
+            },
+        }
+    }
+}
+
+/// The linked-message count after an address was added to a contact person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    pub person: Person,
+    pub messages: u64,
+}
+
+impl Core {
+    /// Connection settings of a stored mailbox, with the password decrypted.
+    pub fn imap_account(&self, mailbox: &MailboxRecord) -> Result<ImapAccount, sync::SyncError> {
+        let password = self
+            .config
+            .secret
+            .open_str(&mailbox.password_sealed)
+            .map_err(|_| sync::SyncError::Unseal)?;
+        Ok(ImapAccount {
+            host: mailbox.settings.host.clone(),
+            port: mailbox.settings.port,
+            tls: imap_tls(mailbox.settings.tls),
+            login: mailbox.settings.login.clone(),
+            password,
+        })
+    }
+
+    pub async fn mailbox_settings(&self, caller: &User) -> CoreResult<Option<MailboxSettings>> {
+        Ok(self
+            .store
+            .mailbox_of_user(caller.org_id, caller.id)
+            .await?
+            .map(|m| m.settings))
+    }
+
+    /// Saves the caller's IMAP account (the password sealed). Does not connect: use
+    /// [`Core::test_mailbox`] for that.
+    pub async fn save_mailbox(
+        &self,
+        caller: &User,
+        input: &MailboxInput,
+    ) -> CoreResult<MailboxSettings> {
+        let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
+        let valid = input.validate(existing.is_some())?;
+        let update = MailboxUpdate {
+            host: valid.host,
+            port: valid.port,
+            tls: valid.tls,
+            login: valid.login,
+            password_sealed: valid
+                .password
+                .as_deref()
+                .map(|p| self.config.secret.seal_str(p)),
+            since: valid.since,
+            enabled: valid.enabled,
+        };
+        let saved = self
+            .store
+            .save_mailbox(caller.org_id, caller.id, &update)
+            .await?;
+        tracing::info!(user = %caller.id, host = %saved.settings.host, "mailbox account saved");
+        Ok(saved.settings)
+    }
+
+    /// Connects with the typed settings (an empty password: the stored one), logs in and
+    /// finds the folders. A precise Dutch error when any step fails.
+    pub async fn test_mailbox(
+        &self,
+        caller: &User,
+        input: &MailboxInput,
+    ) -> CoreResult<ConnectionReport> {
+        let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
+        let valid = input.validate(existing.is_some())?;
+        let password = match valid.password {
+            Some(p) => p,
+            None => match &existing {
+                Some(m) => self.imap_account(m)?.password,
+                None => {
+                    return Err(ValidationErrors::single(
+                        "password",
+                        postkamer_domain::Invalid::Required,
+                    )
+                    .into());
+                }
+            },
+        };
+        let account = ImapAccount {
+            host: valid.host,
+            port: valid.port,
+            tls: imap_tls(valid.tls),
+            login: valid.login,
+            password,
+        };
+        let folders = postkamer_mail::imap::test_connection(&account, IMAP_TIMEOUT).await?;
+        Ok(ConnectionReport {
+            folders: folders.into_iter().map(|f| (f.role, f.name)).collect(),
+        })
+    }
+
+    pub async fn delete_mailbox(&self, caller: &User) -> CoreResult<()> {
+        Ok(self.store.delete_mailbox(caller.org_id, caller.id).await?)
+    }
+
+    /// Asks the background sync to run a pass now.
+    pub async fn sync_now(&self, caller: &User) -> CoreResult<()> {
+        let mailbox = self.own_mailbox(caller).await?;
+        Ok(self.store.wake_mailbox(mailbox.settings.id).await?)
+    }
+
+    pub async fn sync_status(&self, caller: &User) -> CoreResult<Option<SyncStatus>> {
+        match self.store.mailbox_of_user(caller.org_id, caller.id).await? {
+            Some(m) => Ok(Some(self.store.sync_status(m.settings.id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One full sync pass of the caller's mailbox, here and now (the CLI's `mailbox sync --once`).
+    pub async fn sync_mailbox_once(&self, mailbox: &MailboxRecord) -> CoreResult<sync::SyncReport> {
+        let account = self.imap_account(mailbox)?;
+        let mut conn = ImapConnection::connect(&account, IMAP_TIMEOUT).await?;
+        let result = sync::sync_mailbox(&self.store, &mut conn, mailbox).await;
+        let _ = conn.logout().await;
+        match result {
+            Ok(report) => {
+                self.store.mailbox_synced(mailbox.settings.id, None).await?;
+                Ok(report)
+            }
+            Err(err) => {
+                let _ = self
+                    .store
+                    .mailbox_synced(mailbox.settings.id, Some(&err.message_nl()))
+                    .await;
+                Err(err.into())
+            }
+        }
+    }
+
+    pub async fn list_messages(
+        &self,
+        caller: &User,
+        query: &MessageQuery,
+    ) -> CoreResult<Page<MessageSummary>> {
+        Ok(self
+            .store
+            .list_messages(caller.org_id, caller.id, query)
+            .await?)
+    }
+
+    pub async fn timeline(
+        &self,
+        caller: &User,
+        of: TimelineOf,
+        page: PageRequest,
+    ) -> CoreResult<Page<MessageSummary>> {
+        // A person or company of another organisation is NotFound, not an empty timeline.
+        match of {
+            TimelineOf::Person(id) => {
+                self.store.person(caller.org_id, id).await?;
+            }
+            TimelineOf::Company(id) => {
+                postkamer_store::Companies::company(&self.store, caller.org_id, id).await?;
+            }
+        }
+        Ok(self
+            .store
+            .timeline(caller.org_id, caller.id, of, page)
+            .await?)
+    }
+
+    /// A message for the message view: sanitised HTML (remote images only when asked for),
+    /// attachments, linked relations, unknown addresses and the conversation around it.
+    pub async fn message_view(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+        allow_remote_images: bool,
+    ) -> CoreResult<MessageView> {
+        let record = self.store.message(caller.org_id, caller.id, id).await?;
+        let raw = inflate(&record)?;
+        let (body, parsed) =
+            tokio::task::spawn_blocking(move || (parse::body(&raw), parse::parse(&raw)))
+                .await
+                .map_err(|e| CoreError::Internal(e.to_string()))?;
+        let safe = body
+            .html
+            .as_deref()
+            .map(|h| html::sanitize(h, allow_remote_images));
+        let owned = !record.locations.is_empty();
+        let unknown_addresses = self.store.unknown_addresses(caller.org_id, id).await?;
+        let thread = self
+            .store
+            .thread(caller.org_id, caller.id, &record.thread_key, id)
+            .await?;
+        Ok(MessageView {
+            summary: record.summary,
+            addresses: record.addresses,
+            message_id_header: record.header_message_id,
+            size: record.size,
+            text: body.text,
+            remote_images_blocked: safe.as_ref().is_some_and(|s| s.remote_images_blocked),
+            html: safe.map(|s| s.html),
+            attachments: parsed.attachments,
+            unknown_addresses,
+            owned,
+            thread,
+        })
+    }
+
+    /// The message's RFC 5322 bytes, as the server has them.
+    pub async fn message_raw(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+    ) -> CoreResult<(MessageSummary, Vec<u8>)> {
+        let record = self.store.message(caller.org_id, caller.id, id).await?;
+        let raw = inflate(&record)?;
+        Ok((record.summary, raw))
+    }
+
+    /// One attachment's name, type and bytes.
+    pub async fn attachment(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+        index: u32,
+    ) -> CoreResult<(AttachmentInfo, Vec<u8>)> {
+        let (_, raw) = self.message_raw(caller, id).await?;
+        tokio::task::spawn_blocking(move || parse::attachment(&raw, index))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Marks a message read or unread, important or not: on the server first, then here.
+    pub async fn set_message_flags(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+        seen: Option<bool>,
+        flagged: Option<bool>,
+    ) -> CoreResult<()> {
+        let record = self.store.message(caller.org_id, caller.id, id).await?;
+        if record.locations.is_empty() {
+            return Err(CoreError::Forbidden);
+        }
+        let mailbox = self.own_mailbox(caller).await?;
+        let mut conn = self.connect(&mailbox).await?;
+        let folders = self.store.folders(mailbox.settings.id).await?;
+        for location in &record.locations {
+            let Some(folder) = folders.iter().find(|f| f.id == location.folder) else {
+                continue;
+            };
+            conn.select(&folder.name).await?;
+            conn.set_flags(location.uid, seen, flagged).await?;
+            self.store
+                .set_location_flags(location.folder, location.uid, seen, flagged)
+                .await?;
+        }
+        let _ = conn.logout().await;
+        Ok(())
+    }
+
+    /// Moves a message to the Prullenbak on the server (from the Prullenbak: nothing to do) and
+    /// brings both folders up to date here.
+    pub async fn delete_message(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+    ) -> CoreResult<()> {
+        let record = self.store.message(caller.org_id, caller.id, id).await?;
+        if record.locations.is_empty() {
+            return Err(CoreError::Forbidden);
+        }
+        let mailbox = self.own_mailbox(caller).await?;
+        let folders = self.store.folders(mailbox.settings.id).await?;
+        let Some(trash) = folders
+            .iter()
+            .find(|f| f.role == FolderRole::Trash)
+            .cloned()
+        else {
+            return Err(ImapError::MissingFolder(FolderRole::Trash).into());
+        };
+        let mut conn = self.connect(&mailbox).await?;
+        for location in record
+            .locations
+            .iter()
+            .filter(|l| l.role != FolderRole::Trash)
+        {
+            let Some(folder) = folders.iter().find(|f| f.id == location.folder).cloned() else {
+                continue;
+            };
+            conn.select(&folder.name).await?;
+            conn.move_to(location.uid, &trash.name).await?;
+            let fresh = self.store.folder(folder.id).await?;
+            sync::sync_folder(&self.store, &mut conn, &mailbox, fresh, None).await?;
+        }
+        let fresh = self.store.folder(trash.id).await?;
+        sync::sync_folder(&self.store, &mut conn, &mailbox, fresh, None).await?;
+        let _ = conn.logout().await;
+        Ok(())
+    }
+
+    pub async fn set_message_private(
+        &self,
+        caller: &User,
+        id: postkamer_domain::MessageId,
+        private: bool,
+    ) -> CoreResult<()> {
+        match self.store.set_private(caller.id, id, private).await {
+            // Visible but not owned: a colleague's message on a relation.
+            Err(StoreError::NotFound) => {
+                self.store.message(caller.org_id, caller.id, id).await?;
+                Err(CoreError::Forbidden)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// How many messages carry this address (what linking it brings in).
+    pub async fn messages_with_address(
+        &self,
+        caller: &User,
+        email: &EmailAddress,
+    ) -> CoreResult<u64> {
+        Ok(self
+            .store
+            .messages_with_address(caller.org_id, email)
+            .await?)
+    }
+
+    /// "Koppelen aan bestaande contactpersoon": adds the address to the person; all earlier
+    /// mail with it is linked at once (linking is a join on the address).
+    pub async fn link_address(
+        &self,
+        caller: &User,
+        person: PersonId,
+        email: &str,
+    ) -> CoreResult<Linked> {
+        let address = EmailAddress::parse(email)
+            .map_err(|_| ValidationErrors::single("email", postkamer_domain::Invalid::Email))?;
+        let current = self.store.person(caller.org_id, person).await?;
+        let mut input = current.to_input();
+        if !current.emails.iter().any(|e| e.address == address) {
+            input.emails.push(EmailInput {
+                address: address.as_str().to_owned(),
+                primary: current.emails.is_empty(),
+            });
+        }
+        let person = self.update_person(caller, person, &input).await?;
+        let messages = self
+            .store
+            .messages_with_address(caller.org_id, &address)
+            .await?;
+        Ok(Linked { person, messages })
+    }
+
+    async fn own_mailbox(&self, caller: &User) -> CoreResult<MailboxRecord> {
+        self.store
+            .mailbox_of_user(caller.org_id, caller.id)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
+    async fn connect(&self, mailbox: &MailboxRecord) -> CoreResult<ImapConnection> {
+        let account = self.imap_account(mailbox)?;
+        Ok(ImapConnection::connect(&account, IMAP_TIMEOUT).await?)
+    }
+}
+
+fn inflate(record: &MessageRecord) -> CoreResult<Vec<u8>> {
+    compress::inflate(&record.raw_compressed).map_err(|e| {
+        CoreError::Internal(format!(
+            "stored message {} is damaged: {e}",
+            record.summary.id
+        ))
+    })
+}
+
+/// A default query for the caller's inbox.
+pub fn inbox(page: PageRequest) -> MessageQuery {
+    MessageQuery {
+        folder: FolderRole::Inbox,
+        search: String::new(),
+        page,
+    }
+}
+
+fn imap_tls(mode: postkamer_domain::mail::TlsMode) -> postkamer_mail::imap::TlsMode {
+    use postkamer_domain::mail::TlsMode as T;
+    use postkamer_mail::imap::TlsMode as I;
+    match mode {
+        T::Tls => I::Tls,
+        T::StartTls => I::StartTls,
+        T::None => I::None,
+    }
+}

@@ -1,0 +1,419 @@
+//! One sync pass of a mailbox: the server is the truth, the store follows it.
+//!
+//! Per folder: SELECT; a new UIDVALIDITY starts the folder over. When UIDNEXT, the message
+//! count and HIGHESTMODSEQ (CONDSTORE) are what the last pass left, nothing is fetched at all.
+//! Otherwise the UIDs on the server are compared with the stored ones: UIDs that are gone are
+//! removed, missing ones are fetched newest first in batches, each batch stored in one
+//! transaction with the folder's progress. Because "missing" is recomputed from the store on
+//! every pass, a pass killed at any point resumes where it stopped, without duplicates. Flags
+//! changed on the server come in through CHANGEDSINCE when the server has CONDSTORE.
+
+use crate::compress;
+use crate::imap::{Fetched, Folder, FolderState, ImapConnection, ImapError};
+use crate::parse;
+use postkamer_domain::mail::FolderRole;
+use postkamer_store::mail::{
+    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord,
+};
+use postkamer_store::{Store, StoreError, now_millis};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+/// Messages fetched per round trip (and stored per transaction).
+pub const BATCH: usize = 100;
+
+/// Why a sync pass failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("the mailbox password cannot be decrypted (was the secret key changed?)")]
+    Unseal,
+}
+
+impl SyncError {
+    /// A plain Dutch explanation for the sync status.
+    pub fn message_nl(&self) -> String {
+        match self {
+            SyncError::Imap(e) => e.message_nl(),
+            SyncError::Store(_) => "Opslaan in de database is mislukt; de synchronisatie wordt later opnieuw geprobeerd.".to_owned(),
+            SyncError::Unseal => "Het opgeslagen wachtwoord kan niet worden ontsleuteld. Vul het wachtwoord opnieuw in.".to_owned(),
+        }
+    }
+}
+
+/// What one pass did to one folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderReport {
+    pub role: FolderRole,
+    pub name: String,
+    pub on_server: u64,
+    pub fetched: u64,
+    pub removed: u64,
+    pub flags_changed: u64,
+    pub elapsed: Duration,
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub folders: Vec<FolderReport>,
+    /// Folders the server lacks (Sent or Trash not found).
+    pub missing: Vec<FolderRole>,
+}
+
+impl SyncReport {
+    pub fn fetched(&self) -> u64 {
+        self.folders.iter().map(|f| f.fetched).sum()
+    }
+}
+
+/// Tuning of a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Messages per fetch and per transaction.
+    pub batch: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self { batch: BATCH }
+    }
+}
+
+/// Syncs every folder of `mailbox` over an open connection.
+pub async fn sync_mailbox(
+    store: &Store,
+    conn: &mut ImapConnection,
+    mailbox: &MailboxRecord,
+) -> Result<SyncReport, SyncError> {
+    sync_mailbox_with(store, conn, mailbox, SyncOptions::default()).await
+}
+
+pub async fn sync_mailbox_with(
+    store: &Store,
+    conn: &mut ImapConnection,
+    mailbox: &MailboxRecord,
+    options: SyncOptions,
+) -> Result<SyncReport, SyncError> {
+    let folders = conn.folders().await?;
+    let mut report = SyncReport::default();
+    let since = mailbox.settings.since.as_deref().and_then(parse_date);
+    for role in FolderRole::ALL {
+        let Some(folder) = find(&folders, role) else {
+            report.missing.push(role);
+            if role == FolderRole::Inbox {
+                return Err(ImapError::MissingFolder(role).into());
+            }
+            continue;
+        };
+        let record = store
+            .ensure_folder(mailbox.settings.id, role, &folder.name)
+            .await?;
+        match sync_folder_with(store, conn, mailbox, record.clone(), since, options).await {
+            Ok(folder_report) => {
+                store.folder_synced(record.id, None).await?;
+                report.folders.push(folder_report);
+            }
+            Err(err) => {
+                store
+                    .folder_synced(record.id, Some(&err.message_nl()))
+                    .await?;
+                return Err(err);
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn find(folders: &[Folder], role: FolderRole) -> Option<&Folder> {
+    folders.iter().find(|f| f.role == role)
+}
+
+/// Syncs one folder (selecting it). Leaves it selected.
+pub async fn sync_folder(
+    store: &Store,
+    conn: &mut ImapConnection,
+    mailbox: &MailboxRecord,
+    folder: FolderRecord,
+    since: Option<(i32, u8, u8)>,
+) -> Result<FolderReport, SyncError> {
+    sync_folder_with(store, conn, mailbox, folder, since, SyncOptions::default()).await
+}
+
+pub async fn sync_folder_with(
+    store: &Store,
+    conn: &mut ImapConnection,
+    mailbox: &MailboxRecord,
+    mut folder: FolderRecord,
+    since: Option<(i32, u8, u8)>,
+    options: SyncOptions,
+) -> Result<FolderReport, SyncError> {
+    let started = Instant::now();
+    let state: FolderState = conn.select(&folder.name).await?;
+    if folder.uid_validity != state.uid_validity {
+        if folder.uid_validity != 0 {
+            tracing::info!(folder = %folder.name, old = folder.uid_validity, new = state.uid_validity, "UIDVALIDITY changed: folder starts over");
+        }
+        folder = store
+            .reset_folder(folder.id, state.uid_validity, state.uid_next)
+            .await?;
+    }
+    let stored = store.folder_uids(folder.id).await?;
+    let mut report = FolderReport {
+        role: folder.role,
+        name: folder.name.clone(),
+        on_server: u64::from(state.exists),
+        fetched: 0,
+        removed: 0,
+        flags_changed: 0,
+        elapsed: Duration::ZERO,
+    };
+
+    let unchanged = folder.first_sync_done
+        && folder.uid_top == state.uid_next
+        && stored.len() == state.exists as usize
+        && since.is_none();
+    if unchanged {
+        // Nothing new, nothing expunged: only flags can have changed.
+        if state.highest_modseq.is_none() || state.highest_modseq != folder.highest_modseq {
+            report.flags_changed = sync_flags(store, conn, &folder, &stored).await?;
+            store
+                .set_folder_progress(
+                    folder.id,
+                    FolderProgress {
+                        uid_top: state.uid_next,
+                        uid_low: folder.uid_low,
+                        first_sync_done: true,
+                        highest_modseq: state.highest_modseq,
+                        on_server: u64::from(state.exists),
+                    },
+                )
+                .await?;
+        }
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    }
+
+    let on_server = conn.uids(since).await?;
+    report.on_server = on_server.len() as u64;
+    let server: HashSet<u32> = on_server.iter().copied().collect();
+    let have: HashSet<u32> = stored.iter().map(|l| l.uid).collect();
+    let gone: Vec<u32> = stored
+        .iter()
+        .map(|l| l.uid)
+        .filter(|uid| !server.contains(uid))
+        .collect();
+    if !gone.is_empty() {
+        store.remove_uids(folder.id, &gone).await?;
+        report.removed = gone.len() as u64;
+    }
+    // Flags of what we had: before fetching, against the old MODSEQ.
+    let kept: Vec<Located> = stored
+        .into_iter()
+        .filter(|l| server.contains(&l.uid))
+        .collect();
+    if !kept.is_empty() {
+        report.flags_changed = sync_flags(store, conn, &folder, &kept).await?;
+    }
+
+    let mut missing: Vec<u32> = on_server
+        .into_iter()
+        .filter(|uid| !have.contains(uid))
+        .collect();
+    missing.sort_unstable_by(|a, b| b.cmp(a));
+    let total = missing.len();
+    let mut progress = FolderProgress {
+        uid_top: folder.uid_top.max(1),
+        uid_low: folder.uid_low,
+        first_sync_done: folder.first_sync_done,
+        highest_modseq: folder.highest_modseq,
+        on_server: report.on_server,
+    };
+
+    // Fetch batch n+1 while batch n is parsed and stored.
+    let mut pending: Option<Vec<Fetched>> = None;
+    for chunk in missing.chunks(options.batch.max(1)) {
+        let fetch = conn.fetch(chunk);
+        let write = async {
+            match pending.take() {
+                Some(batch) => store_fetched(store, mailbox, &folder, batch, &mut progress).await,
+                None => Ok(0),
+            }
+        };
+        let (fetched, written) = tokio::join!(fetch, write);
+        report.fetched += written?;
+        pending = Some(fetched?);
+    }
+    if let Some(batch) = pending.take() {
+        report.fetched += store_fetched(store, mailbox, &folder, batch, &mut progress).await?;
+    }
+    tracing::debug!(folder = %folder.name, total, fetched = report.fetched, "folder fetched");
+
+    store
+        .set_folder_progress(
+            folder.id,
+            FolderProgress {
+                uid_top: state.uid_next,
+                uid_low: Some(1),
+                first_sync_done: true,
+                highest_modseq: state.highest_modseq,
+                on_server: report.on_server,
+            },
+        )
+        .await?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Reads flags changed on the server (all of them without CONDSTORE) and stores the ones that
+/// differ. Returns how many changed.
+async fn sync_flags(
+    store: &Store,
+    conn: &mut ImapConnection,
+    folder: &FolderRecord,
+    stored: &[Located],
+) -> Result<u64, SyncError> {
+    let since = folder.highest_modseq.filter(|_| folder.first_sync_done);
+    let updates = conn.changed_flags(since).await?;
+    let by_uid: std::collections::HashMap<u32, &Located> =
+        stored.iter().map(|l| (l.uid, l)).collect();
+    let changed: Vec<Located> = updates
+        .into_iter()
+        .filter_map(|u| {
+            let old = by_uid.get(&u.uid)?;
+            (old.seen != u.flags.seen || old.flagged != u.flags.flagged).then_some(Located {
+                uid: u.uid,
+                seen: u.flags.seen,
+                flagged: u.flags.flagged,
+                modseq: u.modseq,
+            })
+        })
+        .collect();
+    store.update_flags(folder.id, &changed).await?;
+    Ok(changed.len() as u64)
+}
+
+/// Parses and compresses a fetched batch off the async threads, then stores it with the
+/// folder's progress. Returns how many messages were stored.
+async fn store_fetched(
+    store: &Store,
+    mailbox: &MailboxRecord,
+    folder: &FolderRecord,
+    batch: Vec<Fetched>,
+    progress: &mut FolderProgress,
+) -> Result<u64, SyncError> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let now = now_millis();
+    let prepared = tokio::task::spawn_blocking(move || {
+        batch
+            .into_iter()
+            .map(|fetched| {
+                let located = Located {
+                    uid: fetched.uid,
+                    seen: fetched.flags.seen,
+                    flagged: fetched.flags.flagged,
+                    modseq: fetched.modseq,
+                };
+                (located, incoming(&fetched.raw, now))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| SyncError::Imap(ImapError::Protocol(format!("parser task failed: {e}"))))?;
+    let lowest = prepared.iter().map(|(l, _)| l.uid).min();
+    if let Some(lowest) = lowest {
+        progress.uid_low = Some(progress.uid_low.map_or(lowest, |low| low.min(lowest)));
+    }
+    store
+        .store_batch(mailbox.org, folder.id, &prepared, *progress)
+        .await?;
+    Ok(prepared.len() as u64)
+}
+
+/// A raw message ready for the store.
+pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
+    let parsed = parse::parse(raw);
+    let dedupe_key = dedupe_key(&parsed);
+    IncomingMessage {
+        dedupe_key,
+        content_hash: parsed.content_hash,
+        header_message_id: parsed.message_id,
+        thread_key: parsed.thread_key,
+        subject: parsed.subject,
+        sent_at: parsed.date,
+        sort_at: parsed.date.unwrap_or(now),
+        addresses: parsed.addresses,
+        snippet: parsed.snippet,
+        body_text: parsed.body_text,
+        attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
+        size: parsed.size,
+        raw_compressed: compress::deflate(raw),
+    }
+}
+
+/// Recognises one message in several folders or mailboxes. The copy in a sender's Sent folder
+/// and the one delivered to a colleague differ in their trace headers, so bytes alone would not
+/// do: with a Message-ID, the key is that ID plus sender, date and subject (a reused ID with
+/// other content stays a separate message); without one, the content hash.
+fn dedupe_key(parsed: &parse::ParsedMessage) -> String {
+    match &parsed.message_id {
+        Some(id) => {
+            let mut h = Sha256::new();
+            h.update(id.as_bytes());
+            h.update([0]);
+            h.update(
+                parsed
+                    .from()
+                    .map(|a| a.email.as_str())
+                    .unwrap_or("")
+                    .as_bytes(),
+            );
+            h.update([0]);
+            h.update(parsed.date.unwrap_or(0).to_le_bytes());
+            h.update([0]);
+            h.update(parsed.subject.as_bytes());
+            format!("m:{}", hex::encode(h.finalize()))
+        }
+        None => format!("h:{}", parsed.content_hash),
+    }
+}
+
+/// "2025-01-31" → (2025, 1, 31).
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = s.trim().splitn(3, '-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    ((1970..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some((y, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sent_and_received_copies_share_a_key_but_not_a_hash() {
+        let sent = b"Message-ID: <a@x>\r\nFrom: a@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
+        let received = b"Received: from mx by mx\r\nDelivered-To: b@y.nl\r\nMessage-ID: <a@x>\r\nFrom: a@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
+        let other = b"Message-ID: <a@x>\r\nFrom: evil@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
+        let (a, b, c) = (incoming(sent, 0), incoming(received, 0), incoming(other, 0));
+        assert_eq!(a.dedupe_key, b.dedupe_key);
+        assert_ne!(a.content_hash, b.content_hash);
+        assert_ne!(a.dedupe_key, c.dedupe_key);
+        assert_eq!(compress::inflate(&a.raw_compressed).expect("inflate"), sent);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2025-01-31"), Some((2025, 1, 31)));
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("gisteren"), None);
+    }
+}

@@ -1,0 +1,586 @@
+//! Reading mail, always as a viewer: a user's folders, a relation's timeline, one message, its
+//! conversation, and the counts the UI shows.
+
+use super::FolderId;
+use crate::search::fold;
+use crate::{Engine, Store, StoreError, StoreResult, now_millis, with_pool};
+use postkamer_domain::mail::{
+    AddressKind, FolderRole, FolderStatus, LinkedPerson, MailAddress, MessageSummary, SyncStatus,
+    UnknownAddress,
+};
+use postkamer_domain::relation::{CompanyRef, display_name};
+use postkamer_domain::{
+    CompanyId, EmailAddress, MailboxId, MessageId, OrgId, Page, PageRequest, PersonId, UserId,
+};
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// A page of one of the caller's folders, optionally searched.
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    pub folder: FolderRole,
+    pub search: String,
+    pub page: PageRequest,
+}
+
+/// Whose mail a timeline shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineOf {
+    Person(PersonId),
+    /// The mail of every contact person of the company.
+    Company(CompanyId),
+}
+
+/// One message for the message view: its summary, addresses and compressed raw bytes.
+#[derive(Debug, Clone)]
+pub struct MessageRecord {
+    pub summary: MessageSummary,
+    pub addresses: Vec<MailAddress>,
+    pub header_message_id: Option<String>,
+    pub thread_key: String,
+    pub size: u64,
+    pub raw_compressed: Vec<u8>,
+    /// The viewer's own copies: (folder, UID, folder name, mailbox).
+    pub locations: Vec<OwnLocation>,
+}
+
+/// Where the viewer has a message on their own server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnLocation {
+    pub folder: FolderId,
+    pub role: FolderRole,
+    pub uid: u32,
+    pub mailbox: MailboxId,
+}
+
+/// The viewer may see message `m`: they own a copy, or it is linked to a relation of the
+/// organisation and nobody marked it private. Parameters: `$1` org, `$2` viewer.
+const VISIBLE: &str = "m.org_id = $1 AND (\
+    EXISTS (SELECT 1 FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
+            JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
+            WHERE ol.message_id = m.id AND omb.user_id = $2) \
+    OR (NOT EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id) \
+        AND EXISTS (SELECT 1 FROM message_addresses la JOIN person_emails lpe \
+                      ON lpe.org_id = la.org_id AND lpe.email = la.email \
+                    WHERE la.message_id = m.id AND la.kind <> 'bcc')))";
+
+/// The viewer's own copy's flags and folder (NULL when they have none). `$2` is the viewer.
+const OWN_COLUMNS: &str = "\
+    (SELECT ol.seen FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
+       JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
+     WHERE ol.message_id = m.id AND omb.user_id = $2 ORDER BY ofo.role LIMIT 1) AS own_seen, \
+    (SELECT ol.flagged FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
+       JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
+     WHERE ol.message_id = m.id AND omb.user_id = $2 ORDER BY ofo.role LIMIT 1) AS own_flagged, \
+    (SELECT ofo.role FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
+       JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
+     WHERE ol.message_id = m.id AND omb.user_id = $2 ORDER BY ofo.role LIMIT 1) AS own_role";
+
+const SUMMARY_COLUMNS: &str = "m.id, m.subject, m.from_email, m.from_name, m.sort_at, m.snippet, \
+    m.attachment_count, \
+    EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id) AS private";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    subject: String,
+    from_email: Option<String>,
+    from_name: Option<String>,
+    sort_at: i64,
+    snippet: String,
+    attachment_count: i64,
+    private: bool,
+    own_seen: Option<bool>,
+    own_flagged: Option<bool>,
+    own_role: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> MessageSummary {
+        MessageSummary {
+            id: MessageId(self.id),
+            subject: self.subject,
+            from: self.from_email.map(|email| MailAddress {
+                kind: AddressKind::From,
+                email,
+                name: self.from_name,
+            }),
+            date: self.sort_at,
+            snippet: self.snippet,
+            has_attachments: self.attachment_count > 0,
+            seen: self.own_seen,
+            flagged: self.own_flagged,
+            private: self.private,
+            folder: self.own_role.and_then(|r| r.parse().ok()),
+            relations: Vec::new(),
+        }
+    }
+}
+
+/// A search as the full-text engine's query: every word must match, by prefix. `None` when
+/// the search has no words.
+fn fts_condition(engine: Engine, search: &str, param: usize) -> Option<(String, String)> {
+    let words: Vec<String> = fold(search)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.chars().take(64).collect())
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(match engine {
+        Engine::Sqlite => (
+            format!("m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${param})"),
+            words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Engine::Postgres => (
+            format!("m.search @@ to_tsquery('simple', ${param})"),
+            words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        ),
+    })
+}
+
+impl Store {
+    /// A page of the viewer's own folder (Postvak IN, Verzonden, Prullenbak), newest first.
+    pub async fn list_messages(
+        &self,
+        org: OrgId,
+        viewer: UserId,
+        query: &MessageQuery,
+    ) -> StoreResult<Page<MessageSummary>> {
+        let page = query.page;
+        let fts = fts_condition(self.engine(), &query.search, 4);
+        let filter = fts
+            .as_ref()
+            .map(|(c, _)| format!("AND {c}"))
+            .unwrap_or_default();
+        let from = "FROM mail_locations l JOIN messages m ON m.id = l.message_id \
+             JOIN mail_folders f ON f.id = l.folder_id JOIN mailboxes b ON b.id = f.mailbox_id \
+             WHERE m.org_id = $1 AND b.user_id = $2 AND f.role = $3";
+        let list_sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, l.seen AS own_seen, l.flagged AS own_flagged, f.role AS own_role \
+             {from} {filter} ORDER BY l.sort_at DESC, l.uid DESC LIMIT {} OFFSET {}",
+            page.limit(),
+            page.offset()
+        );
+        let count_sql = format!("SELECT COUNT(*) {from} {filter}");
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
+            let mut list = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(list_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(query.folder.as_str());
+            let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(query.folder.as_str());
+            if let Some((_, q)) = &fts {
+                list = list.bind(q.clone());
+                count = count.bind(q.clone());
+            }
+            (list.fetch_all(pool).await?, count.fetch_one(pool).await?)
+        });
+        self.summaries_page(org, rows, page, total).await
+    }
+
+    /// The mail of a contact person or company the viewer may see, newest first.
+    pub async fn timeline(
+        &self,
+        org: OrgId,
+        viewer: UserId,
+        of: TimelineOf,
+        page: PageRequest,
+    ) -> StoreResult<Page<MessageSummary>> {
+        let persons = match of {
+            TimelineOf::Person(_) => "lpe2.person_id = $3",
+            TimelineOf::Company(_) => {
+                "lpe2.person_id IN (SELECT id FROM persons WHERE org_id = $1 AND company_id = $3)"
+            }
+        };
+        let subject_id = match of {
+            TimelineOf::Person(p) => p.0,
+            TimelineOf::Company(c) => c.0,
+        };
+        let from = format!(
+            "FROM messages m WHERE m.id IN (SELECT la2.message_id FROM message_addresses la2 \
+               JOIN person_emails lpe2 ON lpe2.org_id = la2.org_id AND lpe2.email = la2.email \
+               WHERE la2.org_id = $1 AND la2.kind <> 'bcc' AND {persons}) AND {VISIBLE}"
+        );
+        let list_sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} {from} ORDER BY m.sort_at DESC, m.id DESC LIMIT {} OFFSET {}",
+            page.limit(),
+            page.offset()
+        );
+        let count_sql = format!("SELECT COUNT(*) {from}");
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => (
+            sqlx::query_as(AssertSqlSafe(list_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(subject_id)
+                .fetch_all(pool)
+                .await?,
+            sqlx::query_scalar(AssertSqlSafe(count_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(subject_id)
+                .fetch_one(pool)
+                .await?,
+        ));
+        self.summaries_page(org, rows, page, total).await
+    }
+
+    async fn summaries_page(
+        &self,
+        org: OrgId,
+        rows: Vec<SummaryRow>,
+        page: PageRequest,
+        total: i64,
+    ) -> StoreResult<Page<MessageSummary>> {
+        let mut items: Vec<MessageSummary> =
+            rows.into_iter().map(SummaryRow::into_summary).collect();
+        let ids: Vec<MessageId> = items.iter().map(|m| m.id).collect();
+        let mut relations = self.linked_persons(org, &ids).await?;
+        for item in &mut items {
+            item.relations = relations.remove(&item.id).unwrap_or_default();
+        }
+        Ok(Page {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    /// The contact persons each message is linked to, by name.
+    pub async fn linked_persons(
+        &self,
+        org: OrgId,
+        messages: &[MessageId],
+    ) -> StoreResult<HashMap<MessageId, Vec<LinkedPerson>>> {
+        let mut out: HashMap<MessageId, Vec<LinkedPerson>> = HashMap::new();
+        if messages.is_empty() {
+            return Ok(out);
+        }
+        let placeholders = (0..messages.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT ma.message_id, p.id, p.first_name, p.tussenvoegsel, p.last_name, ma.email, c.id, c.name \
+             FROM message_addresses ma \
+             JOIN person_emails pe ON pe.org_id = ma.org_id AND pe.email = ma.email \
+             JOIN persons p ON p.id = pe.person_id \
+             LEFT JOIN companies c ON c.id = p.company_id \
+             WHERE ma.org_id = $1 AND ma.kind <> 'bcc' AND ma.message_id IN ({placeholders}) \
+             ORDER BY ma.message_id, ma.kind, ma.position"
+        );
+        type Row = (
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(org.0);
+            for id in messages {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(pool).await?
+        });
+        for (message, person, first, tussen, last, email, company_id, company_name) in rows {
+            let list = out.entry(MessageId(message)).or_default();
+            if list.iter().any(|p| p.id.0 == person) {
+                continue;
+            }
+            list.push(LinkedPerson {
+                id: PersonId(person),
+                display_name: display_name(first.as_deref(), tussen.as_deref(), &last),
+                email,
+                company: crate::persons::company_ref(company_id, company_name),
+            });
+        }
+        Ok(out)
+    }
+
+    /// One message, if the viewer may see it (else `NotFound`, also across organisations).
+    pub async fn message(
+        &self,
+        org: OrgId,
+        viewer: UserId,
+        id: MessageId,
+    ) -> StoreResult<MessageRecord> {
+        #[derive(sqlx::FromRow)]
+        struct Extra {
+            header_message_id: Option<String>,
+            thread_key: String,
+            size: i64,
+            raw: Vec<u8>,
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id = $3 AND {VISIBLE}"
+        );
+        let row: Option<SummaryRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(viewer.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await)?;
+        let row = row.ok_or(StoreError::NotFound)?;
+        let extra: Extra = with_pool!(self, pool => sqlx::query_as(
+                "SELECT header_message_id, thread_key, size, raw FROM messages WHERE id = $1",
+            )
+            .bind(id.0)
+            .fetch_one(pool)
+            .await)?;
+        let addresses: Vec<(String, String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT kind, email, name FROM message_addresses WHERE message_id = $1 ORDER BY position",
+            )
+            .bind(id.0)
+            .fetch_all(pool)
+            .await)?;
+        let addresses = AddressKind::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                addresses
+                    .iter()
+                    .filter(move |(k, _, _)| k == kind.as_str())
+                    .map(move |(_, email, name)| MailAddress {
+                        kind,
+                        email: email.clone(),
+                        name: name.clone(),
+                    })
+            })
+            .collect();
+        let locations: Vec<(i64, String, i64, i64)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT f.id, f.role, l.uid, b.id FROM mail_locations l \
+                 JOIN mail_folders f ON f.id = l.folder_id JOIN mailboxes b ON b.id = f.mailbox_id \
+                 WHERE l.message_id = $1 AND b.user_id = $2 ORDER BY f.role",
+            )
+            .bind(id.0)
+            .bind(viewer.0)
+            .fetch_all(pool)
+            .await)?;
+        let mut summary = row.into_summary();
+        summary.relations = self
+            .linked_persons(org, &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        Ok(MessageRecord {
+            summary,
+            addresses,
+            header_message_id: extra.header_message_id,
+            thread_key: extra.thread_key,
+            size: u64::try_from(extra.size).unwrap_or(0),
+            raw_compressed: extra.raw,
+            locations: locations
+                .into_iter()
+                .filter_map(|(folder, role, uid, mailbox)| {
+                    Some(OwnLocation {
+                        folder: FolderId(folder),
+                        role: role.parse().ok()?,
+                        uid: u32::try_from(uid).ok()?,
+                        mailbox: MailboxId(mailbox),
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    /// The other messages of a conversation the viewer may see, oldest first (at most 50).
+    pub async fn thread(
+        &self,
+        org: OrgId,
+        viewer: UserId,
+        thread_key: &str,
+        except: MessageId,
+    ) -> StoreResult<Vec<MessageSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m \
+             WHERE m.thread_key = $3 AND m.id <> $4 AND {VISIBLE} ORDER BY m.sort_at, m.id LIMIT 50"
+        );
+        let rows: Vec<SummaryRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(viewer.0)
+            .bind(thread_key)
+            .bind(except.0)
+            .fetch_all(pool)
+            .await)?;
+        Ok(self
+            .summaries_page(org, rows, PageRequest::new(Some(1), Some(50)), 0)
+            .await?
+            .items)
+    }
+
+    /// Marks or unmarks a message private for the owner. `NotFound` when `user` owns no copy.
+    pub async fn set_private(&self, user: UserId, id: MessageId, private: bool) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            let owned: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM mail_locations l JOIN mail_folders f ON f.id = l.folder_id \
+                 JOIN mailboxes b ON b.id = f.mailbox_id WHERE l.message_id = $1 AND b.user_id = $2)",
+            )
+            .bind(id.0)
+            .bind(user.0)
+            .fetch_one(pool)
+            .await?;
+            if !owned {
+                return Err(StoreError::NotFound);
+            }
+            if private {
+                sqlx::query("INSERT INTO private_messages (user_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(user.0)
+                    .bind(id.0)
+                    .execute(pool)
+                    .await?;
+            } else {
+                sqlx::query("DELETE FROM private_messages WHERE user_id = $1 AND message_id = $2")
+                    .bind(user.0)
+                    .bind(id.0)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Sets the flags of one location after they were written to the server.
+    pub async fn set_location_flags(
+        &self,
+        folder: FolderId,
+        uid: u32,
+        seen: Option<bool>,
+        flagged: Option<bool>,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query(
+                "UPDATE mail_locations SET seen = COALESCE($1, seen), flagged = COALESCE($2, flagged) \
+                 WHERE folder_id = $3 AND uid = $4",
+            )
+            .bind(seen)
+            .bind(flagged)
+            .bind(folder.0)
+            .bind(i64::from(uid))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The message's addresses that match no contact person and no user of the organisation,
+    /// with a company whose e-mail domain fits.
+    pub async fn unknown_addresses(
+        &self,
+        org: OrgId,
+        id: MessageId,
+    ) -> StoreResult<Vec<UnknownAddress>> {
+        let rows: Vec<(String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT ma.email, ma.name FROM message_addresses ma \
+                 WHERE ma.message_id = $1 AND ma.org_id = $2 AND ma.kind <> 'bcc' \
+                   AND NOT EXISTS (SELECT 1 FROM person_emails pe WHERE pe.org_id = ma.org_id AND pe.email = ma.email) \
+                   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = ma.org_id AND u.email = ma.email) \
+                 ORDER BY ma.position",
+            )
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_all(pool)
+            .await)?;
+        let mut out: Vec<UnknownAddress> = Vec::new();
+        for (email, name) in rows {
+            let Ok(valid) = EmailAddress::parse(&email) else {
+                continue;
+            };
+            if out.iter().any(|u| u.email == email) {
+                continue;
+            }
+            let company: Option<(i64, String)> = with_pool!(self, pool => sqlx::query_as(
+                    "SELECT c.id, c.name FROM company_domains d JOIN companies c ON c.id = d.company_id \
+                     WHERE d.org_id = $1 AND d.domain = $2 ORDER BY c.sort_name, c.id LIMIT 1",
+                )
+                .bind(org.0)
+                .bind(valid.domain())
+                .fetch_optional(pool)
+                .await)?;
+            out.push(UnknownAddress {
+                email,
+                name,
+                company: company.map(|(id, name)| CompanyRef {
+                    id: CompanyId(id),
+                    name,
+                }),
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many messages of the organisation carry this address (in From, To, Cc, Reply-To):
+    /// what adding it to a contact person links.
+    pub async fn messages_with_address(
+        &self,
+        org: OrgId,
+        email: &EmailAddress,
+    ) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT message_id) FROM message_addresses \
+                 WHERE org_id = $1 AND email = $2 AND kind <> 'bcc'",
+            )
+            .bind(org.0)
+            .bind(email.as_str())
+            .fetch_one(pool)
+            .await)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Sync health of a mailbox and its folders.
+    pub async fn sync_status(&self, mailbox: MailboxId) -> StoreResult<SyncStatus> {
+        let now = now_millis();
+        let head: (Option<i64>, Option<String>, Option<i64>, i64) = with_pool!(self, pool => sqlx::query_as(
+                "SELECT last_success_at, last_error, last_error_at, lease_until FROM mailboxes WHERE id = $1",
+            )
+            .bind(mailbox.0)
+            .fetch_one(pool)
+            .await)?;
+        type Row = (String, String, i64, bool, Option<i64>, Option<String>, i64);
+        let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT f.role, f.name, f.on_server, f.first_sync_done, f.last_success_at, f.last_error, \
+                   (SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = f.id) \
+                 FROM mail_folders f WHERE f.mailbox_id = $1 ORDER BY f.role",
+            )
+            .bind(mailbox.0)
+            .fetch_all(pool)
+            .await)?;
+        let mut folders: Vec<FolderStatus> = rows
+            .into_iter()
+            .filter_map(|(role, name, on_server, done, success, error, stored)| {
+                Some(FolderStatus {
+                    role: role.parse().ok()?,
+                    name,
+                    on_server: u64::try_from(on_server).unwrap_or(0),
+                    stored: u64::try_from(stored).unwrap_or(0),
+                    first_sync_done: done,
+                    last_success_at: success,
+                    last_error: error,
+                })
+            })
+            .collect();
+        folders.sort_by_key(|f| f.role);
+        Ok(SyncStatus {
+            mailbox,
+            running: head.3 > now,
+            last_success_at: head.0,
+            last_error: head.1,
+            last_error_at: head.2,
+            folders,
+        })
+    }
+}
