@@ -22,6 +22,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The mail server could not be reached or refused; the sentence says what to fix.
+    #[error("mail server: {en}")]
+    Mail { nl: String, en: String },
     #[error("internal error")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -106,6 +109,10 @@ impl AppError {
                     retry_after_secs.div_ceil(60)
                 ),
             },
+            AppError::Mail { nl, en } => match locale {
+                Locale::Nl => nl.clone(),
+                Locale::En => en.clone(),
+            },
             AppError::Internal => t(
                 locale,
                 "Er ging iets mis op de server. Uw invoer is bewaard; probeer het opnieuw.",
@@ -134,6 +141,7 @@ impl AppError {
             AppError::NotFound => S::NOT_FOUND,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Mail { .. } => S::BAD_GATEWAY,
             AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -161,6 +169,7 @@ impl AppError {
             CoreError::Throttled { retry_after_secs } => {
                 AppError::TooManyRequests { retry_after_secs }
             }
+            CoreError::Mail { nl, en } => AppError::Mail { nl, en },
             CoreError::Internal(detail) => {
                 tracing::error!(%detail, "server function failed");
                 AppError::Internal
