@@ -160,7 +160,7 @@ else
   record nextest FAILED
 fi
 pg_stop
-dovecot_stop
+# Dovecot stays up: the browser tests deliver mail to the demo user's mailbox on it.
 
 # ------------------------------------------------------------------ end2end
 pk_step "cargo leptos build --split (debug)"
@@ -198,10 +198,17 @@ if [ "$BUILD_OK" = 1 ]; then
     E2E_OK=0
   fi
   E2E_DB_URL="sqlite://$WORK_TMP/e2e.db"
+  export POSTKAMER_SECRET_KEY_FILE="$WORK_TMP/secret.key"
+  # The demo user `gebruiker` gets a mailbox on the throw-away Dovecot; the tests deliver to it.
+  E2E_IMAP_LOGIN="e2e-$$-$RANDOM"
+  export E2E_IMAP_LOGIN
   if [ "$E2E_OK" = 1 ] &&
     ! { DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" migrate &&
-      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" demo; }; then
-    pk_log "postkamer migrate/demo failed"
+      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" demo &&
+      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" mailbox add \
+        --user gebruiker@demo-bv.nl --host 127.0.0.1 --port "$DOVECOT_PORT" --tls none \
+        --login "$E2E_IMAP_LOGIN" --password-env POSTKAMER_TEST_IMAP_PASSWORD; }; then
+    pk_log "postkamer migrate/demo/mailbox add failed"
     E2E_OK=0
   fi
   if [ "$E2E_OK" = 1 ]; then

@@ -156,3 +156,17 @@ fn long_bodies_are_cut_for_the_index_at_a_char_boundary() {
     assert!(parsed.body_text.len() > INDEXED_BODY_BYTES - 4);
     assert!(parsed.snippet.chars().count() <= SNIPPET_CHARS + 1);
 }
+
+#[test]
+fn html_only_multipart_has_an_html_body() {
+    let raw = b"From: a@x.nl\r\nSubject: nieuwsbrief\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hallo</p>\r\n--b\r\n\
+Content-Type: text/plain; name=\"notities.txt\"\r\nContent-Disposition: attachment; filename=\"notities.txt\"\r\n\r\nregel een\r\n--b--\r\n";
+    let b = body(raw);
+    assert!(
+        b.html.as_deref().is_some_and(|h| h.contains("Hallo")),
+        "{b:?}"
+    );
+    assert!(b.text.contains("Hallo"), "{b:?}");
+    assert_eq!(parse(raw).attachments.len(), 1);
+}

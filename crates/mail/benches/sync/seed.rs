@@ -1,0 +1,598 @@
+//! The benchmark's mailbox: realistic, deterministic Dutch office mail written straight into a
+//! Maildir (`tmp/` first, then renamed into `cur/` with its flags), which is hundreds of times
+//! faster than IMAP APPEND. Dovecot picks the files up at the next SELECT.
+//!
+//! The mix, from one fixed seed: correspondents from `postkamer-demo` (a few hundred persons at
+//! some sixty companies, names with diacritics); bodies of 1–8 KB Dutch text; 60 % text/plain
+//! (quoted-printable or 8bit), 30 % multipart/alternative with an HTML part, 10 % multipart/mixed
+//! with a base64 attachment of 20–300 KB; RFC 2047 encoded names and subjects (UTF-8 Q and B,
+//! ISO-8859-1); a third of the messages answer an earlier one (Re:, In-Reply-To, References);
+//! Received and DKIM-Signature headers as a real MX leaves them; dates spread over 2024–2025 in
+//! order; 90 % read, some flagged. Files use LF line ends, as Maildir delivery agents write them.
+
+use crate::dutch;
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+pub const USER_NAME: &str = "Anna de Vries";
+pub const USER_EMAIL: &str = "anna@postkamer-bench.nl";
+const SEED: u64 = 2026;
+/// 2024-01-01T00:00:00Z, and two years from there.
+const START: i64 = 1_704_067_200;
+const SPAN: i64 = 2 * 365 * 86_400;
+/// Earlier messages a reply may answer.
+const HISTORY: usize = 300;
+
+/// What was seeded.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub messages: usize,
+    pub bytes: u64,
+    pub correspondents: usize,
+    pub html: usize,
+    pub attachments: usize,
+    pub replies: usize,
+    pub unseen: usize,
+}
+
+struct Person {
+    name: String,
+    first: String,
+    email: String,
+    domain: String,
+    company: String,
+    job: String,
+}
+
+struct Earlier {
+    id: String,
+    subject: String,
+    references: Vec<String>,
+    person: usize,
+    date: i64,
+}
+
+/// Writes `count` messages into `maildir` (which has `tmp/` and `cur/`).
+pub fn seed(maildir: &Path, count: usize) -> io::Result<Summary> {
+    let people = correspondents();
+    let mut rng = Rng(SEED);
+    let mut history: Vec<Earlier> = Vec::with_capacity(HISTORY);
+    let mut summary = Summary {
+        correspondents: people.len(),
+        ..Summary::default()
+    };
+    let slot = (SPAN / i64::try_from(count.max(1)).unwrap_or(1)).max(1);
+    for n in 0..count {
+        let date = START + i64::try_from(n).unwrap_or(0) * slot + rng.below(slot as usize) as i64;
+        let mail = compose(&mut rng, &people, &mut history, n, date);
+        summary.html += usize::from(mail.html);
+        summary.attachments += usize::from(mail.attachment);
+        summary.replies += usize::from(mail.reply);
+        let late = n + count / 50 >= count;
+        let flags = match rng.below(100) {
+            r if r < 8 || (late && r < 50) => "",
+            r if r < 13 => "FS",
+            _ => "S",
+        };
+        summary.unseen += usize::from(flags.is_empty());
+        let bytes = mail.raw.as_bytes();
+        let lines = bytes.iter().filter(|b| **b == b'\n').count();
+        // S= is the file size, W= the size with CRLF line ends (what IMAP clients see).
+        let base = format!(
+            "{date}.M{n}P{SEED}.postkamer-bench,S={},W={}",
+            bytes.len(),
+            bytes.len() + lines
+        );
+        let tmp = maildir.join("tmp").join(&base);
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, maildir.join("cur").join(format!("{base}:2,{flags}")))?;
+        summary.messages += 1;
+        summary.bytes += bytes.len() as u64;
+    }
+    Ok(summary)
+}
+
+/// A short message delivered during the benchmark, dated `now`, with CRLF line ends.
+pub fn live_message(subject: &str, now: i64, n: usize) -> Vec<u8> {
+    format!(
+        "From: Piet Jansen <piet@bakkerij-jansen.nl>\r\nTo: {USER_NAME} <{USER_EMAIL}>\r\n\
+         Subject: {subject}\r\nDate: {}\r\nMessage-ID: <live-{now}-{n}@bakkerij-jansen.nl>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\nBeste Anna,\r\n\r\n{}\r\n\r\nGroet,\r\nPiet\r\n",
+        rfc2822(now),
+        dutch::SENTENCES[n % dutch::SENTENCES.len()]
+    )
+    .into_bytes()
+}
+
+fn correspondents() -> Vec<Person> {
+    let data = postkamer_demo::generate(SEED, 60, 320);
+    data.persons
+        .iter()
+        .filter_map(|p| {
+            let email = p.input.emails.first()?.address.clone();
+            let domain = email.split_once('@')?.1.to_owned();
+            let name = [&p.input.first_name, &p.input.tussenvoegsel, &p.input.last_name]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let company = p
+                .company
+                .and_then(|c| data.companies.get(c))
+                .map(|c| c.input.name.clone())
+                .unwrap_or_default();
+            Some(Person {
+                name,
+                first: p.input.first_name.clone(),
+                email,
+                domain,
+                company,
+                job: p.input.job_title.clone(),
+            })
+        })
+        .collect()
+}
+
+struct Mail {
+    raw: String,
+    html: bool,
+    attachment: bool,
+    reply: bool,
+}
+
+fn compose(
+    rng: &mut Rng,
+    people: &[Person],
+    history: &mut Vec<Earlier>,
+    n: usize,
+    date: i64,
+) -> Mail {
+    let answered = (!history.is_empty() && rng.below(100) < 35)
+        .then(|| &history[rng.below(history.len())]);
+    let (who, subject, in_reply_to, references) = match answered {
+        Some(e) => {
+            let mut refs = e.references.clone();
+            refs.push(e.id.clone());
+            if refs.len() > 10 {
+                refs.drain(1..refs.len() - 9);
+            }
+            let base = e.subject.trim_start_matches("Re: ");
+            (e.person, format!("Re: {base}"), Some(e.id.clone()), refs)
+        }
+        None => {
+            let who = rng.below(people.len());
+            let subject = dutch::SUBJECTS[rng.below(dutch::SUBJECTS.len())]
+                .replace("{n}", &(1000 + rng.below(9000)).to_string())
+                .replace("{c}", &people[who].company);
+            (who, subject.trim().to_owned(), None, Vec::new())
+        }
+    };
+    let p = &people[who];
+    let id = format!("{:08x}.{n}@{}", rng.next() as u32, p.domain);
+    let quoted = answered.map(|e| (rfc2822(e.date), &people[e.person]));
+    let paragraphs = body(rng, p, quoted);
+
+    let mut h = String::with_capacity(2048);
+    let hex = |rng: &mut Rng| format!("{:010X}", rng.next() & 0xff_ffff_ffff);
+    let _ = write!(
+        h,
+        "Return-Path: <{email}>\nDelivered-To: {USER_EMAIL}\n\
+         Received: from mail.{domain} (mail.{domain} [192.0.2.{ip}])\n\
+         \tby mx.postkamer-bench.nl (Postfix) with ESMTPS id {id1}\n\
+         \tfor <{USER_EMAIL}>; {d}\n\
+         Received: from [10.0.{a}.{b}] (unknown [10.0.{a}.{b}])\n\
+         \tby mail.{domain} (Postfix) with ESMTPSA id {id2};\n\t{d}\n\
+         DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d={domain};\n\
+         \ts=mail; t={date}; h=from:to:subject:date:message-id:mime-version;\n\
+         \tbh={bh};\n\tb={b}\n",
+        email = p.email,
+        domain = p.domain,
+        ip = 1 + rng.below(250),
+        id1 = hex(rng),
+        id2 = hex(rng),
+        a = rng.below(256),
+        b = rng.below(256),
+        d = rfc2822(date),
+        bh = base64(&random_bytes(rng, 32), 0),
+        b = base64(&random_bytes(rng, 256), 70).replace('\n', "\n\t "),
+    );
+    let _ = write!(
+        h,
+        "Message-ID: <{id}>\nDate: {}\nFrom: {}\nTo: {}\n",
+        rfc2822(date),
+        address(rng, &p.name, &p.email),
+        address(rng, USER_NAME, USER_EMAIL)
+    );
+    if rng.below(100) < 20 {
+        let cc: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| {
+                let c = &people[rng.below(people.len())];
+                address(rng, &c.name, &c.email)
+            })
+            .collect();
+        let _ = writeln!(h, "Cc: {}", cc.join(",\n "));
+    }
+    let _ = writeln!(h, "Subject: {}", encode_words(rng, &subject));
+    if let Some(parent) = &in_reply_to {
+        let refs: Vec<String> = references.iter().map(|r| format!("<{r}>")).collect();
+        let _ = write!(
+            h,
+            "In-Reply-To: <{parent}>\nReferences: {}\n",
+            refs.join("\n ")
+        );
+    }
+    let _ = writeln!(
+        h,
+        "{}\nMIME-Version: 1.0",
+        dutch::MAILERS[rng.below(dutch::MAILERS.len())]
+    );
+
+    let text = paragraphs.join("\n\n");
+    let roll = rng.below(100);
+    let (html, attachment) = (roll >= 60 && roll < 90 || roll >= 95, roll >= 90);
+    let mut content = if html {
+        alternative(&text, &paragraphs, p, n)
+    } else {
+        plain(rng, &text)
+    };
+    if attachment {
+        content = mixed(rng, content, n);
+    }
+    h.push_str(&content);
+
+    history.push(Earlier {
+        id,
+        subject,
+        references,
+        person: who,
+        date,
+    });
+    if history.len() > HISTORY {
+        history.remove(0);
+    }
+    Mail {
+        raw: h,
+        html,
+        attachment,
+        reply: answered.is_some(),
+    }
+}
+
+/// Greeting, 1–8 KB of paragraphs, closing and signature; a quote of the answered message.
+fn body(rng: &mut Rng, p: &Person, quoted: Option<(String, &Person)>) -> Vec<String> {
+    let target = 1024 + rng.below(7168).min(rng.below(7168));
+    let greeting = dutch::GREETINGS[rng.below(dutch::GREETINGS.len())].replace("{f}", &p.first);
+    let mut out = vec![greeting];
+    let mut size = 0;
+    let own = if quoted.is_some() { target / 2 } else { target };
+    while size < own {
+        let para = paragraph(rng);
+        size += para.len();
+        out.push(para);
+    }
+    out.push(format!(
+        "{}\n\n{}\n{}\n{}",
+        dutch::CLOSINGS[rng.below(dutch::CLOSINGS.len())],
+        p.name,
+        p.job,
+        p.company
+    ));
+    if let Some((date, who)) = quoted {
+        let mut quote = format!("Op {date} schreef {} <{}>:", who.name, who.email);
+        while size < target {
+            let para = paragraph(rng);
+            size += para.len();
+            for line in para.lines() {
+                let _ = write!(quote, "\n> {line}");
+            }
+            quote.push_str("\n>");
+        }
+        out.push(quote);
+    }
+    out
+}
+
+/// Two to five sentences wrapped at 72 columns, now and then an amount in euros.
+fn paragraph(rng: &mut Rng) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for _ in 0..2 + rng.below(4) {
+        let sentence = if rng.below(10) == 0 {
+            format!(
+                "Het totaalbedrag komt op € {}.{:03},{:02} exclusief btw.",
+                1 + rng.below(40),
+                rng.below(1000),
+                rng.below(100)
+            )
+        } else {
+            dutch::SENTENCES[rng.below(dutch::SENTENCES.len())].to_owned()
+        };
+        words.extend(sentence.split(' ').map(str::to_owned));
+    }
+    let mut out = String::new();
+    let mut column = 0;
+    for word in words {
+        if column > 0 && column + 1 + word.chars().count() > 72 {
+            out.push('\n');
+            column = 0;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        column += word.chars().count();
+        out.push_str(&word);
+    }
+    out
+}
+
+fn plain(rng: &mut Rng, text: &str) -> String {
+    if text.is_ascii() || rng.below(2) == 0 {
+        let cte = if text.is_ascii() { "7bit" } else { "8bit" };
+        format!(
+            "Content-Type: text/plain; charset=utf-8; format=flowed\n\
+             Content-Transfer-Encoding: {cte}\n\n{text}\n"
+        )
+    } else {
+        format!(
+            "Content-Type: text/plain; charset=\"utf-8\"\n\
+             Content-Transfer-Encoding: quoted-printable\n\n{}\n",
+            quoted_printable(text)
+        )
+    }
+}
+
+fn alternative(text: &str, paragraphs: &[String], p: &Person, n: usize) -> String {
+    let mut html = String::from(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\
+         </head><body><div style=\"font-family: Calibri, Arial, sans-serif; font-size: 11pt; \
+         color: #1f1f1f\">",
+    );
+    for para in paragraphs {
+        let escaped = para
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\n', "<br>\n");
+        let _ = write!(html, "<p style=\"margin: 0 0 12px 0\">{escaped}</p>\n");
+    }
+    let _ = write!(
+        html,
+        "<p><b>{}</b><br><a href=\"https://www.{d}/\">www.{d}</a></p></div></body></html>",
+        p.company,
+        d = p.domain
+    );
+    format!(
+        "Content-Type: multipart/alternative;\n boundary=\"=_alt_{n}\"\n\n\
+         This is a multi-part message in MIME format.\n\n\
+         --=_alt_{n}\nContent-Type: text/plain; charset=\"utf-8\"\n\
+         Content-Transfer-Encoding: quoted-printable\n\n{}\n\
+         --=_alt_{n}\nContent-Type: text/html; charset=\"utf-8\"\n\
+         Content-Transfer-Encoding: quoted-printable\n\n{}\n--=_alt_{n}--\n",
+        quoted_printable(text),
+        quoted_printable(&html)
+    )
+}
+
+/// Wraps `content` (its own headers and body) with an attachment of 20–300 KB.
+fn mixed(rng: &mut Rng, content: String, n: usize) -> String {
+    let (mime, name) = dutch::ATTACHMENTS[rng.below(dutch::ATTACHMENTS.len())];
+    let size = 20 * 1024 + rng.below(280 * 1024).min(rng.below(280 * 1024));
+    let mut bytes = random_bytes(rng, size);
+    if mime == "application/pdf" {
+        bytes[..9].copy_from_slice(b"%PDF-1.7\n");
+    }
+    let names = if name.is_ascii() {
+        format!("name=\"{name}\"\nContent-Disposition: attachment; filename=\"{name}\"")
+    } else {
+        let pct: String = name
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' => char::from(b).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!(
+            "name=\"{}\"\nContent-Disposition: attachment;\n filename*=utf-8''{pct}",
+            q_word(name)
+        )
+    };
+    format!(
+        "Content-Type: multipart/mixed;\n boundary=\"=_mix_{n}\"\n\n\
+         --=_mix_{n}\n{content}\n--=_mix_{n}\nContent-Type: {mime};\n {names}\n\
+         Content-Transfer-Encoding: base64\n\n{}\n--=_mix_{n}--\n",
+        base64(&bytes, 76)
+    )
+}
+
+/// `Name <address>`, the name RFC 2047-encoded when it is not ASCII.
+fn address(rng: &mut Rng, name: &str, email: &str) -> String {
+    if name.is_ascii() {
+        format!("{name} <{email}>")
+    } else {
+        format!("{} <{email}>", encode_words(rng, name))
+    }
+}
+
+/// RFC 2047: UTF-8 Q, UTF-8 B or ISO-8859-1 Q, as different mailers do.
+fn encode_words(rng: &mut Rng, text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    match rng.below(10) {
+        0..=4 => q_word(text),
+        5..=7 => chunks_at_chars(text, 45)
+            .iter()
+            .map(|c| format!("=?UTF-8?B?{}?=", base64(c.as_bytes(), 0)))
+            .collect::<Vec<_>>()
+            .join("\n "),
+        _ if text.chars().all(|c| u32::from(c) < 256) => {
+            let latin1: String = text
+                .chars()
+                .map(|c| match c {
+                    'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' => c.to_string(),
+                    ' ' => "_".to_owned(),
+                    c => format!("={:02X}", u32::from(c)),
+                })
+                .collect();
+            format!("=?ISO-8859-1?Q?{latin1}?=")
+        }
+        _ => q_word(text),
+    }
+}
+
+fn q_word(text: &str) -> String {
+    chunks_at_chars(text, 20)
+        .iter()
+        .map(|chunk| {
+            let q: String = chunk
+                .bytes()
+                .map(|b| match b {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' => {
+                        char::from(b).to_string()
+                    }
+                    b' ' => "_".to_owned(),
+                    b => format!("={b:02X}"),
+                })
+                .collect();
+            format!("=?UTF-8?Q?{q}?=")
+        })
+        .collect::<Vec<_>>()
+        .join("\n ")
+}
+
+/// `text` cut into pieces of at most `max` bytes, at character boundaries.
+fn chunks_at_chars(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if i + c.len_utf8() - start > max && end > start {
+            out.push(&text[start..end]);
+            start = end;
+        }
+        end = i + c.len_utf8();
+    }
+    if end > start {
+        out.push(&text[start..end]);
+    }
+    out
+}
+
+/// Quoted-printable with soft line breaks at 76 columns (LF line ends).
+fn quoted_printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut column = 0;
+        let bytes = line.as_bytes();
+        for (j, &b) in bytes.iter().enumerate() {
+            let last = j + 1 == bytes.len();
+            let token = match b {
+                b' ' | b'\t' if !last => char::from(b).to_string(),
+                33..=60 | 62..=126 => char::from(b).to_string(),
+                _ => format!("={b:02X}"),
+            };
+            if column + token.len() > 75 {
+                out.push_str("=\n");
+                column = 0;
+            }
+            column += token.len();
+            out.push_str(&token);
+        }
+    }
+    out
+}
+
+/// Standard base64; with `wrap` > 0, lines of `wrap` characters.
+fn base64(bytes: &[u8], wrap: usize) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 57 + 4);
+    let mut column = 0;
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            let c = if k <= chunk.len() {
+                char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize])
+            } else {
+                '='
+            };
+            if wrap > 0 && column == wrap {
+                out.push('\n');
+                column = 0;
+            }
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
+}
+
+fn random_bytes(rng: &mut Rng, n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n + 8);
+    while out.len() < n {
+        out.extend_from_slice(&rng.next().to_le_bytes());
+    }
+    out.truncate(n);
+    out
+}
+
+/// `Tue, 5 Mar 2024 10:00:00 +0100`, in Dutch time (summer time from April to October, near
+/// enough for test mail).
+pub fn rfc2822(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, month, _) = civil(unix.div_euclid(86_400));
+    let offset = if (4..=10).contains(&month) { 2 } else { 1 };
+    let local = unix + offset * 3600;
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    let (y, m, d) = civil(days);
+    format!(
+        "{}, {d} {} {y} {:02}:{:02}:{:02} +0{offset}00",
+        DAYS[(days + 4).rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) (H. Hinnant's civil_from_days).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// splitmix64: small, fast and good enough to pick test data.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0); the modulo bias is irrelevant here.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}

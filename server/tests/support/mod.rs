@@ -1,0 +1,192 @@
+//! The test application shared by the HTTP test binaries: a fresh SQLite database per test,
+//! the whole router, and helpers to call the API, server functions and log in.
+#![allow(dead_code, clippy::unwrap_used)] // Each test binary uses part of this.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use postkamer_app::ssr::AppState;
+use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
+use postkamer_domain::{Role, User};
+use postkamer_store::Store;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tower::ServiceExt;
+
+pub const LIMIT: usize = 64 * 1024;
+
+pub struct TestApp {
+    pub router: Router,
+    pub core: Core,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+pub async fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}/http.db", dir.path().display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let config = CoreConfig {
+        throttle: ThrottlePolicy {
+            window: Duration::from_secs(900),
+            per_account: 3,
+            per_ip: 100,
+        },
+        ..CoreConfig::default()
+    };
+    let core = Core::new(store, config);
+    let leptos_options = LeptosOptions::builder().output_name("postkamer").build();
+    let state = AppState {
+        core: core.clone(),
+        leptos_options,
+        secure_cookies: false,
+        trust_forwarded_for: false,
+    };
+    TestApp {
+        router: postkamer_server::router::router(state, LIMIT),
+        core,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn user(&self, org: &str, email: &str, role: Role) -> User {
+        let input = UserInput {
+            name: email.into(),
+            email: email.into(),
+            role: Some(role),
+            password: "een-lang-wachtwoord".into(),
+        };
+        self.core.bootstrap_user(org, &input).await.unwrap()
+    }
+
+    pub async fn token(&self, user: &User) -> String {
+        self.core.create_api_token(user, "test").await.unwrap().1
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn api(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// Calls a server function as the browser does: JSON body, CSRF cookie and header.
+    pub async fn server_fn(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        csrf: bool,
+        body: Value,
+    ) -> Reply {
+        let mut cookies = vec!["pk_csrf=test-token".to_owned()];
+        if let Some(session) = session {
+            cookies.push(format!("pk_session={session}"));
+        }
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, cookies.join("; "));
+        if csrf {
+            request = request.header("x-csrf-token", "test-token");
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.server_fn(
+            "/fn/login",
+            None,
+            true,
+            json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+}
+
+pub fn is_problem(reply: &Reply, status: StatusCode, kind: &str) {
+    assert_eq!(reply.status, status, "{}", reply.text);
+    assert_eq!(
+        reply.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(reply.body["status"], status.as_u16());
+    assert!(
+        reply.body["type"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/{kind}")),
+        "{}",
+        reply.text
+    );
+}
+
+pub fn session_from(reply: &Reply) -> String {
+    let cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("pk_session="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie
+        .trim_start_matches("pk_session=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+pub fn person(last_name: &str, emails: &[&str]) -> Value {
+    json!({
+        "first_name": "Eva",
+        "tussenvoegsel": "van der",
+        "last_name": last_name,
+        "emails": emails.iter().map(|e| json!({ "address": e })).collect::<Vec<_>>(),
+        "phones": [{ "number": "06 1234 5678", "kind": "mobiel" }],
+    })
+}
