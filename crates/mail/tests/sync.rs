@@ -664,3 +664,95 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
     }
     assert!(safe.remote_images_blocked);
 }
+
+/// Waits for `check` to hold, looking every 50 ms, failing after `support::TIMEOUT`.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
+    harness::run_sqlite(|store| async move {
+        let f = fixture(&store, "worker").await;
+        let mut raw = Raw::login(&f.login).await;
+        raw.append("INBOX", &mail(1, "a@x.nl", "voor-start", "x"), None)
+            .await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let unseal: postkamer_mail::worker::Unseal = {
+            let login = f.login.clone();
+            std::sync::Arc::new(move |_| Ok(support::account(&login)))
+        };
+        let config = |owner: &str| postkamer_mail::worker::WorkerConfig {
+            owner: owner.to_owned(),
+            claim_every: std::time::Duration::from_millis(100),
+            ..Default::default()
+        };
+        // Two instances on one database: one of them takes the mailbox.
+        let a = tokio::spawn(postkamer_mail::worker::run(
+            store.clone(),
+            config("a"),
+            unseal.clone(),
+            stopped.clone(),
+        ));
+        let b = tokio::spawn(postkamer_mail::worker::run(
+            store.clone(),
+            config("b"),
+            unseal,
+            stopped,
+        ));
+        eventually("the first pass", || async {
+            list(&store, &f, FolderRole::Inbox).await == ["voor-start"]
+        })
+        .await;
+        let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
+        assert!(
+            status.running && status.last_success_at.is_some(),
+            "{status:?}"
+        );
+
+        // New mail shows up without anyone asking (IDLE).
+        raw.append("INBOX", &mail(2, "b@x.nl", "tijdens-idle", "x"), None)
+            .await;
+        eventually("the IDLE wake-up", || async {
+            list(&store, &f, FolderRole::Inbox).await.len() >= 2
+        })
+        .await;
+        raw.logout().await;
+        let inbox = store
+            .folders(f.mailbox.settings.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.role == FolderRole::Inbox)
+            .unwrap();
+        assert_eq!(
+            store.folder_uids(inbox.id).await.unwrap().len(),
+            2,
+            "no duplicates"
+        );
+
+        stop.send(true).unwrap();
+        a.await.unwrap();
+        b.await.unwrap();
+        assert!(
+            !store
+                .sync_status(f.mailbox.settings.id)
+                .await
+                .unwrap()
+                .running,
+            "the lease is released"
+        );
+    })
+    .await;
+}
