@@ -4,9 +4,12 @@
 
 use super::{FolderId, FolderRecord};
 use crate::search::fold;
-use crate::{BeginWrite, Engine, Store, StoreResult, with_pool};
+use crate::{BeginWrite, Engine, Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::OrgId;
+use postkamer_domain::mail::AddressKind;
 use postkamer_domain::mail::MailAddress;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
 
 /// A message as the sync engine hands it over: parsed fields and the compressed raw bytes.
 #[derive(Debug, Clone)]
@@ -75,15 +78,53 @@ fn addresses_text(addresses: &[MailAddress]) -> String {
     text
 }
 
-const INSERT_MESSAGE_SQLITE: &str = "INSERT INTO messages (org_id, dedupe_key, content_hash, header_message_id, \
-     thread_key, subject, sent_at, sort_at, from_email, from_name, snippet, attachment_count, size, raw, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-     ON CONFLICT (org_id, dedupe_key) DO NOTHING RETURNING id";
-const INSERT_MESSAGE_POSTGRES: &str = "INSERT INTO messages (org_id, dedupe_key, content_hash, header_message_id, \
-     thread_key, subject, sent_at, sort_at, from_email, from_name, snippet, attachment_count, size, raw, created_at, search) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             setweight(to_tsvector('simple', $16), 'A') || to_tsvector('simple', $17)) \
-     ON CONFLICT (org_id, dedupe_key) DO NOTHING RETURNING id";
+const MESSAGE_COLUMNS: &str = "org_id, dedupe_key, content_hash, header_message_id, thread_key, \
+     subject, sent_at, sort_at, from_email, from_name, snippet, attachment_count, size, raw, created_at";
+/// Parameters per message row: the columns above, plus (PostgreSQL) the two texts of the
+/// full-text vector.
+const MESSAGE_PARAMS: usize = 15;
+/// Rows per multi-row statement: well under both engines' parameter limits (SQLite 32,766,
+/// PostgreSQL 65,535), and small enough that one statement's raw bytes stay modest.
+const MESSAGE_ROWS: usize = 50;
+const ADDRESS_ROWS: usize = 1000;
+const LOCATION_ROWS: usize = 1000;
+
+/// `($1, $2, …), (…)`: `rows` groups of `cols` numbered parameters from `$first`; with
+/// `search`, each group ends with the PostgreSQL full-text vector over two more parameters.
+fn value_groups(rows: usize, cols: usize, first: usize, search: bool) -> String {
+    let per_row = cols + if search { 2 } else { 0 };
+    let mut sql = String::with_capacity(rows * per_row * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        let base = first + row * per_row;
+        for col in 0..cols {
+            if col > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", base + col));
+        }
+        if search {
+            sql.push_str(&format!(
+                ", setweight(to_tsvector('simple', ${}), 'A') || to_tsvector('simple', ${})",
+                base + cols,
+                base + cols + 1
+            ));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list.
+fn param_list(count: usize, first: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Removes a folder's locations and the messages no other folder holds, inside the open
 /// transaction `$tx` (either engine).
@@ -144,7 +185,9 @@ macro_rules! write_progress {
 impl Store {
     /// Stores a batch of fetched messages in `folder` and moves its progress, atomically.
     /// A message already stored for the organisation (same dedupe key) gets a new location only.
-    /// Re-storing a UID the folder already has replaces its location (idempotent).
+    /// Re-storing a UID the folder already has replaces its location (idempotent). A handful of
+    /// multi-row statements per batch, whatever its size: the round trips, not the rows, are
+    /// what costs on PostgreSQL.
     pub async fn store_batch(
         &self,
         org: OrgId,
@@ -154,99 +197,175 @@ impl Store {
     ) -> StoreResult<()> {
         let engine = self.engine();
         let now = crate::now_millis();
+        let texts: Vec<[String; 3]> = batch
+            .iter()
+            .map(|(_, m)| {
+                [
+                    index_text(&m.subject),
+                    index_text(&addresses_text(&m.addresses)),
+                    index_text(&m.body_text),
+                ]
+            })
+            .collect();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            for (located, message) in batch {
-                let from = message.addresses.iter().find(|a| a.kind == postkamer_domain::mail::AddressKind::From);
-                let subject_text = index_text(&message.subject);
-                let addresses_text = index_text(&addresses_text(&message.addresses));
-                let body_text = index_text(&message.body_text);
-                let sql = match engine {
-                    Engine::Sqlite => INSERT_MESSAGE_SQLITE,
-                    Engine::Postgres => INSERT_MESSAGE_POSTGRES,
-                };
-                let mut insert = sqlx::query_scalar::<_, i64>(sql)
-                    .bind(org.0)
-                    .bind(&message.dedupe_key)
-                    .bind(&message.content_hash)
-                    .bind(&message.header_message_id)
-                    .bind(&message.thread_key)
-                    .bind(&message.subject)
-                    .bind(message.sent_at)
-                    .bind(message.sort_at)
-                    .bind(from.map(|a| a.email.as_str()))
-                    .bind(from.and_then(|a| a.name.as_deref()))
-                    .bind(&message.snippet)
-                    .bind(i64::from(message.attachment_count))
-                    .bind(i64::try_from(message.size).unwrap_or(i64::MAX))
-                    .bind(&message.raw_compressed)
-                    .bind(now);
-                if engine == Engine::Postgres {
+            // 1. The messages new to the organisation; the first of a key in the batch wins.
+            let mut ids: HashMap<&str, i64> = HashMap::with_capacity(batch.len());
+            let mut new_ids: Vec<(usize, i64)> = Vec::new();
+            let mut first_of_key: HashMap<&str, usize> = HashMap::with_capacity(batch.len());
+            for (i, (_, m)) in batch.iter().enumerate() {
+                first_of_key.entry(m.dedupe_key.as_str()).or_insert(i);
+            }
+            let mut unique: Vec<usize> = first_of_key.values().copied().collect();
+            unique.sort_unstable();
+            let search = engine == Engine::Postgres;
+            for chunk in unique.chunks(MESSAGE_ROWS) {
+                let sql = format!(
+                    "INSERT INTO messages ({MESSAGE_COLUMNS}{}) VALUES {} \
+                     ON CONFLICT (org_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+                    if search { ", search" } else { "" },
+                    value_groups(chunk.len(), MESSAGE_PARAMS, 1, search),
+                );
+                let mut insert = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
+                for &i in chunk {
+                    let m = &batch[i].1;
+                    let from = m.addresses.iter().find(|a| a.kind == AddressKind::From);
                     insert = insert
-                        .bind(format!("{subject_text} {addresses_text}"))
-                        .bind(body_text.clone());
-                }
-                let inserted: Option<i64> = insert.fetch_optional(&mut *tx).await?;
-                let id = match inserted {
-                    Some(id) => {
-                        if engine == Engine::Sqlite {
-                            sqlx::query("INSERT INTO messages_fts (rowid, subject, body, addresses) VALUES ($1, $2, $3, $4)")
-                                .bind(id)
-                                .bind(&subject_text)
-                                .bind(&body_text)
-                                .bind(&addresses_text)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        for (position, address) in message.addresses.iter().enumerate() {
-                            sqlx::query(
-                                "INSERT INTO message_addresses (message_id, org_id, kind, position, email, name) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                            )
-                            .bind(id)
-                            .bind(org.0)
-                            .bind(address.kind.as_str())
-                            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                            .bind(&address.email)
-                            .bind(&address.name)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        id
-                    }
-                    None => sqlx::query_scalar("SELECT id FROM messages WHERE org_id = $1 AND dedupe_key = $2")
                         .bind(org.0)
-                        .bind(&message.dedupe_key)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                };
-                let replaced: Option<i64> = sqlx::query_scalar(
-                    "SELECT message_id FROM mail_locations WHERE folder_id = $1 AND uid = $2",
-                )
-                .bind(folder.0)
-                .bind(i64::from(located.uid))
-                .fetch_optional(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO mail_locations (folder_id, uid, message_id, seen, flagged, modseq, sort_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (folder_id, uid) DO UPDATE SET message_id = excluded.message_id, \
-                       seen = excluded.seen, flagged = excluded.flagged, modseq = excluded.modseq, \
-                       sort_at = excluded.sort_at",
-                )
-                .bind(folder.0)
-                .bind(i64::from(located.uid))
-                .bind(id)
-                .bind(located.seen)
-                .bind(located.flagged)
-                .bind(located.modseq.and_then(|m| i64::try_from(m).ok()))
-                .bind(message.sort_at)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(old) = replaced.filter(|old| *old != id) {
-                    gc_messages!(tx, engine, &[old]);
+                        .bind(&m.dedupe_key)
+                        .bind(&m.content_hash)
+                        .bind(&m.header_message_id)
+                        .bind(&m.thread_key)
+                        .bind(&m.subject)
+                        .bind(m.sent_at)
+                        .bind(m.sort_at)
+                        .bind(from.map(|a| a.email.as_str()))
+                        .bind(from.and_then(|a| a.name.as_deref()))
+                        .bind(&m.snippet)
+                        .bind(i64::from(m.attachment_count))
+                        .bind(i64::try_from(m.size).unwrap_or(i64::MAX))
+                        .bind(&m.raw_compressed)
+                        .bind(now);
+                    if search {
+                        let [subject, addresses, body] = &texts[i];
+                        insert = insert.bind(format!("{subject} {addresses}")).bind(body.as_str());
+                    }
+                }
+                for (id, key) in insert.fetch_all(&mut *tx).await? {
+                    if let Some(&i) = first_of_key.get(key.as_str()) {
+                        ids.insert(batch[i].1.dedupe_key.as_str(), id);
+                        new_ids.push((i, id));
+                    }
                 }
             }
+            // 2. The ones stored before.
+            let known: Vec<&str> = unique
+                .iter()
+                .map(|&i| batch[i].1.dedupe_key.as_str())
+                .filter(|k| !ids.contains_key(k))
+                .collect();
+            for chunk in known.chunks(LOCATION_ROWS) {
+                let sql = format!(
+                    "SELECT id, dedupe_key FROM messages WHERE org_id = $1 AND dedupe_key IN ({})",
+                    param_list(chunk.len(), 2)
+                );
+                let mut select = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql)).bind(org.0);
+                for key in chunk {
+                    select = select.bind(*key);
+                }
+                for (id, key) in select.fetch_all(&mut *tx).await? {
+                    if let Some(&i) = first_of_key.get(key.as_str()) {
+                        ids.insert(batch[i].1.dedupe_key.as_str(), id);
+                    }
+                }
+            }
+            // 3. Addresses (and SQLite's full-text rows) of the new messages.
+            let rows: Vec<(i64, usize, &MailAddress)> = new_ids
+                .iter()
+                .flat_map(|&(i, id)| batch[i].1.addresses.iter().enumerate().map(move |(p, a)| (id, p, a)))
+                .collect();
+            for chunk in rows.chunks(ADDRESS_ROWS) {
+                let sql = format!(
+                    "INSERT INTO message_addresses (message_id, org_id, kind, position, email, name) \
+                     VALUES {} ON CONFLICT DO NOTHING",
+                    value_groups(chunk.len(), 6, 1, false)
+                );
+                let mut insert = sqlx::query(AssertSqlSafe(sql));
+                for (id, position, a) in chunk {
+                    insert = insert
+                        .bind(*id)
+                        .bind(org.0)
+                        .bind(a.kind.as_str())
+                        .bind(i64::try_from(*position).unwrap_or(i64::MAX))
+                        .bind(&a.email)
+                        .bind(&a.name);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            if engine == Engine::Sqlite {
+                for chunk in new_ids.chunks(ADDRESS_ROWS) {
+                    let sql = format!(
+                        "INSERT INTO messages_fts (rowid, subject, body, addresses) VALUES {}",
+                        value_groups(chunk.len(), 4, 1, false)
+                    );
+                    let mut insert = sqlx::query(AssertSqlSafe(sql));
+                    for &(i, id) in chunk {
+                        let [subject, addresses, body] = &texts[i];
+                        insert = insert.bind(id).bind(subject.as_str()).bind(body.as_str()).bind(addresses.as_str());
+                    }
+                    insert.execute(&mut *tx).await?;
+                }
+            }
+            // 4. Locations: what these UIDs held before, then the new rows.
+            let mut replaced: Vec<i64> = Vec::new();
+            let uids: Vec<i64> = batch.iter().map(|(l, _)| i64::from(l.uid)).collect();
+            for chunk in uids.chunks(LOCATION_ROWS) {
+                let sql = format!(
+                    "SELECT uid, message_id FROM mail_locations WHERE folder_id = $1 AND uid IN ({})",
+                    param_list(chunk.len(), 2)
+                );
+                let mut select = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(sql)).bind(folder.0);
+                for uid in chunk {
+                    select = select.bind(*uid);
+                }
+                replaced.extend(select.fetch_all(&mut *tx).await?.into_iter().map(|(_, id)| id));
+            }
+            // A UID twice in one batch cannot happen on a sane server; keep the last.
+            let mut by_uid: HashMap<u32, usize> = HashMap::with_capacity(batch.len());
+            for (i, (l, _)) in batch.iter().enumerate() {
+                by_uid.insert(l.uid, i);
+            }
+            let mut rows: Vec<usize> = by_uid.into_values().collect();
+            rows.sort_unstable();
+            for chunk in rows.chunks(LOCATION_ROWS) {
+                let sql = format!(
+                    "INSERT INTO mail_locations (folder_id, uid, message_id, seen, flagged, modseq, sort_at) \
+                     VALUES {} ON CONFLICT (folder_id, uid) DO UPDATE SET message_id = excluded.message_id, \
+                       seen = excluded.seen, flagged = excluded.flagged, modseq = excluded.modseq, \
+                       sort_at = excluded.sort_at",
+                    value_groups(chunk.len(), 7, 1, false)
+                );
+                let mut insert = sqlx::query(AssertSqlSafe(sql));
+                for &i in chunk {
+                    let (located, m) = &batch[i];
+                    let id = ids
+                        .get(m.dedupe_key.as_str())
+                        .copied()
+                        .ok_or_else(|| StoreError::Corrupt(format!("message {} not stored", m.dedupe_key)))?;
+                    insert = insert
+                        .bind(folder.0)
+                        .bind(i64::from(located.uid))
+                        .bind(id)
+                        .bind(located.seen)
+                        .bind(located.flagged)
+                        .bind(located.modseq.and_then(|m| i64::try_from(m).ok()))
+                        .bind(m.sort_at);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            let kept: std::collections::HashSet<i64> = ids.values().copied().collect();
+            replaced.retain(|id| !kept.contains(id));
+            gc_messages!(tx, engine, &replaced);
             write_progress!(tx, folder, progress);
             tx.commit().await?;
         });
