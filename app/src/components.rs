@@ -47,6 +47,12 @@ pub fn TextField(
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// Shown in the empty input (e.g. "ongewijzigd" for a stored password).
+    #[prop(optional, into)]
+    placeholder: Signal<String>,
+    /// A line of help under the input.
+    #[prop(optional)]
+    hint: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
     let locale = use_locale();
     let id = format!("f-{}", field.replace('.', "-"));
@@ -68,8 +74,10 @@ pub fn TextField(
                 autocomplete=autocomplete.unwrap_or("off")
                 data-test=test
                 aria-invalid=move || invalid().to_string()
+                placeholder=move || Some(placeholder.get()).filter(|p| !p.is_empty())
                 bind:value=value
             />
+            {hint.map(|(nl, en)| view! { <p class="hint">{move || t(locale.get(), nl, en)}</p> })}
             <FieldError field=field errors />
         </div>
     }
@@ -119,11 +127,18 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 
 /// Previous / next links for a paginated list; keeps the other query parameters.
 #[component]
-pub fn Pager<T: Clone + Send + Sync + 'static>(page: Page<T>, base: String) -> impl IntoView {
+pub fn Pager<T: Clone + Send + Sync + 'static>(
+    page: Page<T>,
+    base: String,
+    /// The page's query parameter (`page` unless the page has two lists, or a Dutch name).
+    #[prop(optional)]
+    param: Option<&'static str>,
+) -> impl IntoView {
     let locale = use_locale();
+    let param = param.unwrap_or("page");
     let link = move |n: u32| {
         let sep = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{sep}page={n}")
+        format!("{base}{sep}{param}={n}")
     };
     let (current, count, total) = (page.page, page.page_count(), page.total);
     view! {
@@ -167,6 +182,68 @@ pub fn format_date(millis: i64) -> String {
     format!("{d:02}-{m:02}-{y} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
 }
 
+/// A moment as a Dutch user reads it: Europe/Amsterdam time, "27-11-2026 10:51". Computed the
+/// same way on the server and in the browser (no time-zone database needed: CET, and CEST from
+/// the last Sunday of March to the last Sunday of October, switching at 01:00 UTC).
+pub fn format_local_date(millis: i64) -> String {
+    format_date(millis.saturating_add(amsterdam_offset_secs(millis) * 1000))
+}
+
+fn amsterdam_offset_secs(millis: i64) -> i64 {
+    let secs = millis.div_euclid(1000);
+    let (year, _, _) = civil_from_days(secs.div_euclid(86_400));
+    let summer_from = last_sunday(year, 3) * 86_400 + 3600;
+    let summer_until = last_sunday(year, 10) * 86_400 + 3600;
+    if (summer_from..summer_until).contains(&secs) {
+        7200
+    } else {
+        3600
+    }
+}
+
+/// The day number (days since 1970-01-01) of the last Sunday of a 31-day month.
+fn last_sunday(year: i64, month: i64) -> i64 {
+    let last = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: weekday 4 when Sunday is 0.
+    last - (last + 4).rem_euclid(7)
+}
+
+/// Howard Hinnant's civil-to-days algorithm.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "12 KB", "1,4 MB" (Dutch decimal comma).
+pub fn format_size(bytes: u64, locale: postkamer_domain::Locale) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes < MB {
+        return format!("{} KB", bytes.div_ceil(1024).max(1));
+    }
+    let tenths = (bytes * 10 + MB / 2) / MB;
+    let text = format!("{}.{}", tenths / 10, tenths % 10);
+    match locale {
+        postkamer_domain::Locale::Nl => format!("{} MB", text.replace('.', ",")),
+        postkamer_domain::Locale::En => format!("{text} MB"),
+    }
+}
+
+/// Runs `tick` every `period` in the browser while the calling component is on screen (never
+/// on the server): to refetch a list so new mail appears without a reload.
+pub fn poll_every(period: std::time::Duration, tick: impl Fn() + Clone + 'static) {
+    Effect::new(move |_| {
+        let tick = tick.clone();
+        if let Ok(handle) = set_interval_with_handle(tick, period) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
+
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -187,5 +264,27 @@ mod tests {
     fn formats_dates() {
         assert_eq!(super::format_date(0), "01-01-1970 00:00");
         assert_eq!(super::format_date(1_795_776_660_000), "27-11-2026 10:51");
+    }
+
+    #[test]
+    fn dates_in_dutch_time() {
+        use super::format_local_date as local;
+        assert_eq!(local(1_795_773_060_000), "27-11-2026 10:51");
+        assert_eq!(local(1_782_907_200_000), "01-07-2026 14:00");
+        // Summer time starts 29 March 2026 at 01:00 UTC and ends 25 October 2026 at 01:00 UTC.
+        assert_eq!(local(1_774_745_940_000), "29-03-2026 01:59");
+        assert_eq!(local(1_774_746_000_000), "29-03-2026 03:00");
+        assert_eq!(local(1_792_889_940_000), "25-10-2026 02:59");
+        assert_eq!(local(1_792_890_000_000), "25-10-2026 02:00");
+        assert_eq!(super::days_from_civil(1970, 1, 1), 0);
+    }
+
+    #[test]
+    fn sizes() {
+        use postkamer_domain::Locale;
+        assert_eq!(super::format_size(10, Locale::Nl), "1 KB");
+        assert_eq!(super::format_size(12_000, Locale::Nl), "12 KB");
+        assert_eq!(super::format_size(1_468_006, Locale::Nl), "1,4 MB");
+        assert_eq!(super::format_size(1_468_006, Locale::En), "1.4 MB");
     }
 }

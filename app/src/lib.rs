@@ -56,7 +56,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <simple::NotFound /> }>
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
-                    <Route path=path!("/") view=simple::Inbox />
+                    <Route path=path!("/") view={Lazy::<routes::InboxRoute>::new()} />
+                    <Route path=path!("/postvak/:id") view={Lazy::<routes::MessageRoute>::new()} />
                     <Route path=path!("/relaties") view={Lazy::<routes::PersonsRoute>::new()} />
                     <Route path=path!("/relaties/bedrijven") view={Lazy::<routes::CompaniesRoute>::new()} />
                     <Route path=path!("/relaties/personen/nieuw") view={Lazy::<routes::NewPersonRoute>::new()} />
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
                     <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />
                     <Route path=path!("/beheer/e-mail/domeinen") view=beheer::DomainsPage />
+                    <Route path=path!("/beheer/gebruikersinstellingen/e-mail") view={Lazy::<routes::MailboxRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view=beheer::SyncPage />
                     <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view={Lazy::<routes::PasswordRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view={Lazy::<routes::TokensRoute>::new()} />

@@ -1,5 +1,6 @@
 pub mod beheer;
 pub mod layout;
 pub mod login;
+pub mod mail;
 pub mod relations;
 pub mod simple;

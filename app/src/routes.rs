@@ -3,7 +3,7 @@
 //! as the application grows. The login page and the frame stay in the main bundle.
 
 use crate::components::HydrationMark;
-use crate::pages::{beheer, relations};
+use crate::pages::{beheer, mail, relations};
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
@@ -26,6 +26,8 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(InboxRoute, mail::InboxPage);
+lazy_page!(MessageRoute, mail::MessagePage);
 lazy_page!(PersonsRoute, relations::PersonsPage);
 lazy_page!(PersonRoute, relations::PersonPage);
 lazy_page!(NewPersonRoute, relations::NewPersonPage);
@@ -38,3 +40,4 @@ lazy_page!(BeheerRoute, beheer::BeheerIndex);
 lazy_page!(UsersRoute, beheer::UsersPage);
 lazy_page!(PasswordRoute, beheer::PasswordPage);
 lazy_page!(TokensRoute, beheer::TokensPage);
+lazy_page!(MailboxRoute, beheer::MailboxPage);

@@ -1,9 +1,11 @@
 //! Beheer: the settings menu, laid out as the SpinOffice help texts name it.
 
 mod account;
+mod mailbox;
 mod users;
 
 pub use account::{PasswordPage, TokensPage};
+pub use mailbox::MailboxPage;
 pub use users::UsersPage;
 
 use crate::api::users::require_superadmin;
@@ -50,6 +52,7 @@ pub fn BeheerIndex() -> impl IntoView {
             <section class="card">
                 <h2>{tr("Gebruikersinstellingen", "User settings")}</h2>
                 <ul class="plain">
+                    {link("/beheer/gebruikersinstellingen/e-mail", "E-mail (uw mailbox)", "E-mail (your mailbox)", false)}
                     {link("/beheer/gebruikersinstellingen/synchronisatie", "Synchronisatie", "Synchronisation", false)}
                     {link("/beheer/gebruikersinstellingen/wachtwoord", "Wachtwoord wijzigen", "Change password", false)}
                     {link("/beheer/gebruikersinstellingen/api-tokens", "API-tokens", "API tokens", false)}

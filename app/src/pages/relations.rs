@@ -2,6 +2,7 @@
 
 mod companies;
 mod company_form;
+mod names;
 mod person_form;
 mod persons;
 

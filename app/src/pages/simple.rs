@@ -6,19 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn Inbox() -> impl IntoView {
-    view! {
-        <Title text="Postvak IN" />
-        <ComingSoon
-            title="Postvak IN"
-            title_en="Inbox"
-            text="Hier komt uw persoonlijke postvak: mail uit uw IMAP-mailbox, automatisch gekoppeld aan relaties. Dit volgt in de volgende release (IMAP-synchronisatie)."
-            text_en="Your personal inbox goes here: mail from your IMAP mailbox, linked to relations automatically. This follows in the next release (IMAP sync)."
-        />
-    }
-}
-
-#[component]
 pub fn Dossiers() -> impl IntoView {
     view! {
         <Title text="Dossiers" />

@@ -1,15 +1,17 @@
 use super::company_form::CompanyForm;
 use super::{ListToolbar, Tab, list_href, list_params, sort_header};
 use crate::api::ListParams;
+use crate::api::mail::TimelineTarget;
 use crate::api::relations::{DeleteCompany, get_company, list_companies, list_persons};
 use crate::components::{ErrorBox, Pager, format_date};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
+use crate::pages::mail::{MailTimeline, TimelineResource, timeline_resource};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use postkamer_domain::CompanyId;
-use postkamer_domain::relation::{Company, CompanyInput};
+use postkamer_domain::relation::{Company, CompanyInput, PersonSummary};
+use postkamer_domain::{CompanyId, Page};
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
@@ -64,8 +66,7 @@ fn company_id() -> Memo<Option<CompanyId>> {
     Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
 }
 
-fn company_resource() -> Resource<Result<Company, AppError>> {
-    let id = company_id();
+fn company_resource(id: Memo<Option<CompanyId>>) -> Resource<Result<Company, AppError>> {
     Resource::new(
         move || id.get(),
         |id| async move {
@@ -79,12 +80,32 @@ fn company_resource() -> Resource<Result<Company, AppError>> {
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
-    let company = company_resource();
+    let id = company_id();
+    let company = company_resource(id);
+    // The lists on the page are loaded here, outside the Suspense: a resource created inside one
+    // is not matched up with its server-rendered data when the page hydrates.
+    let persons = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => {
+                    list_persons(ListParams {
+                        page: 1,
+                        company: Some(id),
+                        ..Default::default()
+                    })
+                    .await
+                }
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let mail = timeline_resource(move || id.get().map(TimelineTarget::Company));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match company.await {
-                    Ok(company) => view! { <CompanyDetail company /> }.into_any(),
+                    Ok(company) => view! { <CompanyDetail company persons mail /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
@@ -93,7 +114,11 @@ pub fn CompanyPage() -> impl IntoView {
 }
 
 #[component]
-fn CompanyDetail(company: Company) -> impl IntoView {
+fn CompanyDetail(
+    company: Company,
+    persons: Resource<Result<Page<PersonSummary>, AppError>>,
+    mail: TimelineResource,
+) -> impl IntoView {
     let locale = use_locale();
     let delete = ServerAction::<DeleteCompany>::new();
     Effect::new(move |_| {
@@ -112,16 +137,6 @@ fn CompanyDetail(company: Company) -> impl IntoView {
             delete.dispatch(DeleteCompany { id });
         }
     };
-    let persons = Resource::new(
-        move || id,
-        |id| {
-            list_persons(ListParams {
-                page: 1,
-                company: Some(id),
-                ..Default::default()
-            })
-        },
-    );
     let address = [
         company.address.street.clone(),
         format!("{} {}", company.address.postal_code, company.address.city)
@@ -182,13 +197,7 @@ fn CompanyDetail(company: Company) -> impl IntoView {
                     })}
                 </div>
             </section>
-            <section class="card timeline" data-test="timeline">
-                <h2>{tr("Tijdlijn", "Timeline")}</h2>
-                <p class="muted">{tr(
-                    "Nog niets. Mail, notities en taken van dit bedrijf en zijn contactpersonen verschijnen hier zodra de IMAP-koppeling (volgende release) actief is.",
-                    "Nothing yet. Mail, notes and tasks of this company and its contact persons appear here once the IMAP connection (next release) is active.",
-                )}</p>
-            </section>
+            <MailTimeline messages=mail />
         </div>
     }
 }
@@ -206,7 +215,7 @@ pub fn NewCompanyPage() -> impl IntoView {
 
 #[component]
 pub fn EditCompanyPage() -> impl IntoView {
-    let company = company_resource();
+    let company = company_resource(company_id());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {

@@ -93,8 +93,15 @@ pub fn PersonForm(
     let errors = validation_errors(save.value());
     Effect::new(move |_| {
         if let Some(Ok(person)) = save.value().get() {
+            // A new person with e-mail addresses: their page says how much earlier mail
+            // came along (linking is immediate).
+            let announce = if id.is_none() && !person.emails.is_empty() {
+                "?nieuw=1"
+            } else {
+                ""
+            };
             use_navigate()(
-                &format!("/relaties/personen/{}", person.id),
+                &format!("/relaties/personen/{}{announce}", person.id),
                 Default::default(),
             );
         }

@@ -1,13 +1,16 @@
+use super::names::{name_from_address, split_display_name};
 use super::person_form::PersonForm;
 use super::{ListToolbar, Tab, list_href, list_params, sort_header};
+use crate::api::mail::TimelineTarget;
 use crate::api::relations::{DeletePerson, get_person, list_persons};
 use crate::components::{ErrorBox, Pager, format_date};
 use crate::i18n::{t, tr, use_locale};
+use crate::pages::mail::{MailTimeline, TimelineResource, timeline_resource};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use postkamer_domain::PersonId;
-use postkamer_domain::relation::{Person, PersonInput, PhoneKind};
+use postkamer_domain::relation::{EmailInput, Person, PersonInput, PhoneKind};
 
 #[component]
 pub fn PersonsPage() -> impl IntoView {
@@ -58,15 +61,19 @@ pub fn PersonsPage() -> impl IntoView {
     }
 }
 
-/// The person named by the `:id` of the route; a malformed id is "not found".
-fn person_resource() -> Resource<Result<Person, crate::error::AppError>> {
+/// The `:id` of the route; `None` when malformed.
+fn person_id() -> Memo<Option<PersonId>> {
     let params = use_params_map();
-    let id = Memo::new(move |_| {
+    Memo::new(move |_| {
         params
             .read()
             .get("id")
             .and_then(|id| id.parse::<PersonId>().ok())
-    });
+    })
+}
+
+/// The person named by the `:id` of the route; a malformed id is "not found".
+fn person_resource(id: Memo<Option<PersonId>>) -> Resource<Result<Person, crate::error::AppError>> {
     Resource::new(
         move || id.get(),
         |id| async move {
@@ -80,12 +87,15 @@ fn person_resource() -> Resource<Result<Person, crate::error::AppError>> {
 
 #[component]
 pub fn PersonPage() -> impl IntoView {
-    let person = person_resource();
+    let id = person_id();
+    let person = person_resource(id);
+    // Created here, outside the Suspense, so hydration finds its server-rendered data.
+    let mail = timeline_resource(move || id.get().map(TimelineTarget::Person));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => view! { <PersonDetail person /> }.into_any(),
+                    Ok(person) => view! { <PersonDetail person mail /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
@@ -104,7 +114,7 @@ fn phone_kind(kind: PhoneKind, locale: postkamer_domain::Locale) -> &'static str
 }
 
 #[component]
-fn PersonDetail(person: Person) -> impl IntoView {
+fn PersonDetail(person: Person, mail: TimelineResource) -> impl IntoView {
     let locale = use_locale();
     let delete = ServerAction::<DeletePerson>::new();
     Effect::new(move |_| {
@@ -113,6 +123,10 @@ fn PersonDetail(person: Person) -> impl IntoView {
         }
     });
     let id = person.id;
+    let announce_linked = use_query_map()
+        .read_untracked()
+        .get("nieuw")
+        .is_some_and(|v| v == "1");
     let on_delete = move |_| {
         let question = t(
             locale.get_untracked(),
@@ -174,13 +188,7 @@ fn PersonDetail(person: Person) -> impl IntoView {
                 </dl>
                 {person.notes.clone().map(|n| view! { <h2>{tr("Notities", "Notes")}</h2><p class="notes">{n}</p> })}
             </section>
-            <section class="card timeline" data-test="timeline">
-                <h2>{tr("Tijdlijn", "Timeline")}</h2>
-                <p class="muted">{tr(
-                    "Nog niets. Mail, notities en taken van deze relatie verschijnen hier zodra de IMAP-koppeling (volgende release) actief is.",
-                    "Nothing yet. Mail, notes and tasks of this relation appear here once the IMAP connection (next release) is active.",
-                )}</p>
-            </section>
+            <MailTimeline messages=mail announce_linked />
         </div>
     }
 }
@@ -188,13 +196,29 @@ fn PersonDetail(person: Person) -> impl IntoView {
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
     let locale = use_locale();
-    // "Nieuwe contactpersoon" on a company page passes the company along.
-    let query = leptos_router::hooks::use_query_map();
+    // "Nieuwe contactpersoon" on a company page passes the company along; from an unknown
+    // address of a message also the address (`email`) and the name in its header (`naam`).
+    let query = use_query_map().get_untracked();
+    let email = query.get("email").unwrap_or_default().trim().to_owned();
+    let name = query
+        .get("naam")
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .or_else(|| name_from_address(&email))
+        .unwrap_or_default();
+    let (first_name, tussenvoegsel, last_name) = split_display_name(&name);
     let initial = PersonInput {
-        company_id: query
-            .read_untracked()
-            .get("bedrijf")
-            .and_then(|c| c.parse().ok()),
+        first_name,
+        tussenvoegsel,
+        last_name,
+        emails: (!email.is_empty())
+            .then_some(EmailInput {
+                address: email,
+                primary: true,
+            })
+            .into_iter()
+            .collect(),
+        company_id: query.get("bedrijf").and_then(|c| c.parse().ok()),
         ..PersonInput::default()
     };
     view! {
@@ -207,7 +231,7 @@ pub fn NewPersonPage() -> impl IntoView {
 
 #[component]
 pub fn EditPersonPage() -> impl IntoView {
-    let person = person_resource();
+    let person = person_resource(person_id());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
