@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Postkamer's benchmark command (a measurement, not a test: nothing here fails on a slow result).
 #
-#   scripts/bench.sh [--quick]
+#   scripts/bench.sh [--quick] [--mail-only] [--breakdown]
 #
 # 1. The relations benchmark, crates/store/benches/relations.rs: seeds one organisation with
 #    2,000 companies and 100,000 contact persons (deterministic demo data) into SQLite and into a
@@ -10,19 +10,33 @@
 #    lookup and of the search page (a mix of realistic queries, and page 50), the seed times, the
 #    database sizes and the peak RSS. Targets on SQLite: e-mail lookup p99 < 1 ms, search page
 #    p99 < 20 ms.
-# 2. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
+# 2. The mail sync benchmark, crates/mail/benches/sync.rs (issue 3): starts a throw-away Dovecot,
+#    writes 10,000 realistic Dutch messages straight into its Maildir (deterministic; see
+#    crates/mail/benches/sync/seed.rs), pulls that INBOX once with mbsync (isync, `FSync no`) for
+#    comparison, then times Postkamer's first sync of the same mailbox into SQLite and into
+#    PostgreSQL (one process per engine, so each peak RSS is its own), and 20 deliveries of one
+#    new message from APPEND to listed in the inbox (IDLE, sync of the inbox, message list).
+#    Targets: at least 2x mbsync's messages per second, peak RSS < 300 MB, delivery to visible
+#    < 200 ms.
+# 3. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
 #    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
 #
 # Options:
-#   --quick   10,000 persons, and no wasm release build: to try it out
+#   --quick      10,000 persons, 2,000 messages, and no wasm release build: to try it out
+#   --mail-only  only the mail sync benchmark (2)
+#   --breakdown  the mail benchmark also times fetch, parse/compress and store one phase at a time
+#                (into another fresh database per engine), to see where the time goes
 #
 # Environment:
-#   BENCH_PERSONS, BENCH_COMPANIES  size of the data set (win over the defaults and --quick)
+#   BENCH_PERSONS, BENCH_COMPANIES  size of the relations data set (win over the defaults and --quick)
+#   BENCH_MESSAGES    messages seeded for the mail benchmark (wins over the default and --quick)
+#   BENCH_ROUNDS      deliveries timed for the incremental figure (default 20)
 #   CARGO_TARGET_DIR  build directory (default ~/.cache/postkamer/target, as scripts/test.sh)
 #   CARGO_BUILD_JOBS  parallel compiler jobs (cargo's default: one per CPU)
 #
-# Without PostgreSQL server binaries (Debian: package postgresql) the relations benchmark runs on
-# SQLite only.
+# Without PostgreSQL server binaries (Debian: package postgresql) the benchmarks run on SQLite
+# only. The mail benchmark needs Dovecot and mbsync (Debian: dovecot-imapd, isync); run as root,
+# the script installs them when missing.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,11 +46,19 @@ ROOT=$PWD
 . "$ROOT/scripts/lib/common.sh"
 # shellcheck source=lib/postgres.sh
 . "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=lib/dovecot.sh
+. "$ROOT/scripts/lib/dovecot.sh"
+# shellcheck source=lib/mail-bench.sh
+. "$ROOT/scripts/lib/mail-bench.sh" # mail_bench: uses with_rustflags, HOST_RUSTFLAGS (below)
 
 QUICK=0
+MAIL_ONLY=0
+BREAKDOWN=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
+    --mail-only) MAIL_ONLY=1 ;;
+    --breakdown) BREAKDOWN=1 ;;
     -h | --help)
       sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
       exit 0
@@ -50,6 +72,15 @@ done
 if [ "$QUICK" = 1 ]; then
   export BENCH_PERSONS=${BENCH_PERSONS:-10000}
 fi
+BENCH_MESSAGES=${BENCH_MESSAGES:-$([ "$QUICK" = 1 ] && echo 2000 || echo 10000)}
+BENCH_ROUNDS=${BENCH_ROUNDS:-20}
+
+# ------------------------------------------------------------------ system packages
+missing=()
+[ -x "$DOVECOT_BIN" ] || missing+=(dovecot-imapd)
+command -v mbsync >/dev/null 2>&1 || missing+=(isync)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+pk_apt_install "${missing[@]}"
 
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 export HOME
@@ -60,6 +91,8 @@ export CARGO_TARGET_DIR
 cleanup() {
   local rc=$?
   pg_stop
+  dovecot_stop
+  if [ -n "${MAIL_TMP:-}" ]; then rm -rf "$MAIL_TMP"; fi
   return "$rc"
 }
 trap cleanup EXIT
@@ -88,7 +121,7 @@ with_rustflags() { # FLAGS COMMAND... — runs COMMAND with RUSTFLAGS=FLAGS (uns
   if [ -n "$flags" ]; then RUSTFLAGS=$flags "$@"; else env -u RUSTFLAGS "$@"; fi
 }
 
-# ------------------------------------------------------------------ relations
+# ------------------------------------------------------------------ PostgreSQL
 if pg_find_bindir >/dev/null 2>&1; then
   pk_step "throw-away PostgreSQL"
   pg_start
@@ -96,13 +129,20 @@ else
   pk_log "no PostgreSQL server binaries (Debian: apt-get install postgresql): SQLite only"
 fi
 
-pk_step "relations benchmark: ${BENCH_PERSONS:-100000} persons, ${BENCH_COMPANIES:-2000} companies"
-with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-store --bench relations
+# ------------------------------------------------------------------ relations
+if [ "$MAIL_ONLY" = 0 ]; then
+  pk_step "relations benchmark: ${BENCH_PERSONS:-100000} persons, ${BENCH_COMPANIES:-2000} companies"
+  with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-store --bench relations
+fi
+
+# ------------------------------------------------------------------ mail sync
+mail_bench
 pg_stop
+dovecot_stop
 
 # ------------------------------------------------------------------ wasm bundle
-if [ "$QUICK" = 1 ]; then
-  pk_step "wasm bundle: skipped (--quick)"
+if [ "$QUICK" = 1 ] || [ "$MAIL_ONLY" = 1 ]; then
+  pk_step "wasm bundle: skipped ($([ "$QUICK" = 1 ] && echo --quick || echo --mail-only))"
   exit 0
 fi
 

@@ -11,6 +11,7 @@
 //! order; 90 % read, some flagged. Files use LF line ends, as Maildir delivery agents write them.
 
 use crate::dutch;
+use crate::encode::{address, base64, encode_words, q_word, quoted_printable, rfc2822};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -38,7 +39,6 @@ pub struct Summary {
 
 struct Person {
     name: String,
-    first: String,
     email: String,
     domain: String,
     company: String,
@@ -113,12 +113,16 @@ fn correspondents() -> Vec<Person> {
         .filter_map(|p| {
             let email = p.input.emails.first()?.address.clone();
             let domain = email.split_once('@')?.1.to_owned();
-            let name = [&p.input.first_name, &p.input.tussenvoegsel, &p.input.last_name]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let name = [
+                &p.input.first_name,
+                &p.input.tussenvoegsel,
+                &p.input.last_name,
+            ]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
             let company = p
                 .company
                 .and_then(|c| data.companies.get(c))
@@ -126,7 +130,6 @@ fn correspondents() -> Vec<Person> {
                 .unwrap_or_default();
             Some(Person {
                 name,
-                first: p.input.first_name.clone(),
                 email,
                 domain,
                 company,
@@ -150,10 +153,10 @@ fn compose(
     n: usize,
     date: i64,
 ) -> Mail {
-    let answered = (!history.is_empty() && rng.below(100) < 35)
-        .then(|| &history[rng.below(history.len())]);
+    let answered = (!history.is_empty() && rng.below(100) < 35).then(|| rng.below(history.len()));
     let (who, subject, in_reply_to, references) = match answered {
-        Some(e) => {
+        Some(i) => {
+            let e = &history[i];
             let mut refs = e.references.clone();
             refs.push(e.id.clone());
             if refs.len() > 10 {
@@ -172,7 +175,7 @@ fn compose(
     };
     let p = &people[who];
     let id = format!("{:08x}.{n}@{}", rng.next() as u32, p.domain);
-    let quoted = answered.map(|e| (rfc2822(e.date), &people[e.person]));
+    let quoted = answered.map(|i| (rfc2822(history[i].date), &people[history[i].person]));
     let paragraphs = body(rng, p, quoted);
 
     let mut h = String::with_capacity(2048);
@@ -183,21 +186,21 @@ fn compose(
          Received: from mail.{domain} (mail.{domain} [192.0.2.{ip}])\n\
          \tby mx.postkamer-bench.nl (Postfix) with ESMTPS id {id1}\n\
          \tfor <{USER_EMAIL}>; {d}\n\
-         Received: from [10.0.{a}.{b}] (unknown [10.0.{a}.{b}])\n\
+         Received: from [10.0.{x}.{y}] (unknown [10.0.{x}.{y}])\n\
          \tby mail.{domain} (Postfix) with ESMTPSA id {id2};\n\t{d}\n\
          DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d={domain};\n\
          \ts=mail; t={date}; h=from:to:subject:date:message-id:mime-version;\n\
-         \tbh={bh};\n\tb={b}\n",
+         \tbh={bh};\n\tb={sig}\n",
         email = p.email,
         domain = p.domain,
         ip = 1 + rng.below(250),
         id1 = hex(rng),
         id2 = hex(rng),
-        a = rng.below(256),
-        b = rng.below(256),
+        x = rng.below(256),
+        y = rng.below(256),
         d = rfc2822(date),
         bh = base64(&random_bytes(rng, 32), 0),
-        b = base64(&random_bytes(rng, 256), 70).replace('\n', "\n\t "),
+        sig = base64(&random_bytes(rng, 256), 70).replace('\n', "\n\t "),
     );
     let _ = write!(
         h,
@@ -232,7 +235,7 @@ fn compose(
 
     let text = paragraphs.join("\n\n");
     let roll = rng.below(100);
-    let (html, attachment) = (roll >= 60 && roll < 90 || roll >= 95, roll >= 90);
+    let (html, attachment) = ((60..90).contains(&roll) || roll >= 95, roll >= 90);
     let mut content = if html {
         alternative(&text, &paragraphs, p, n)
     } else {
@@ -264,7 +267,8 @@ fn compose(
 /// Greeting, 1–8 KB of paragraphs, closing and signature; a quote of the answered message.
 fn body(rng: &mut Rng, p: &Person, quoted: Option<(String, &Person)>) -> Vec<String> {
     let target = 1024 + rng.below(7168).min(rng.below(7168));
-    let greeting = dutch::GREETINGS[rng.below(dutch::GREETINGS.len())].replace("{f}", &p.first);
+    let anna = USER_NAME.split(' ').next().unwrap_or(USER_NAME);
+    let greeting = dutch::GREETINGS[rng.below(dutch::GREETINGS.len())].replace("{f}", anna);
     let mut out = vec![greeting];
     let mut size = 0;
     let own = if quoted.is_some() { target / 2 } else { target };
@@ -355,7 +359,7 @@ fn alternative(text: &str, paragraphs: &[String], p: &Person, n: usize) -> Strin
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('\n', "<br>\n");
-        let _ = write!(html, "<p style=\"margin: 0 0 12px 0\">{escaped}</p>\n");
+        let _ = writeln!(html, "<p style=\"margin: 0 0 12px 0\">{escaped}</p>");
     }
     let _ = write!(
         html,
@@ -406,134 +410,6 @@ fn mixed(rng: &mut Rng, content: String, n: usize) -> String {
     )
 }
 
-/// `Name <address>`, the name RFC 2047-encoded when it is not ASCII.
-fn address(rng: &mut Rng, name: &str, email: &str) -> String {
-    if name.is_ascii() {
-        format!("{name} <{email}>")
-    } else {
-        format!("{} <{email}>", encode_words(rng, name))
-    }
-}
-
-/// RFC 2047: UTF-8 Q, UTF-8 B or ISO-8859-1 Q, as different mailers do.
-fn encode_words(rng: &mut Rng, text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_owned();
-    }
-    match rng.below(10) {
-        0..=4 => q_word(text),
-        5..=7 => chunks_at_chars(text, 45)
-            .iter()
-            .map(|c| format!("=?UTF-8?B?{}?=", base64(c.as_bytes(), 0)))
-            .collect::<Vec<_>>()
-            .join("\n "),
-        _ if text.chars().all(|c| u32::from(c) < 256) => {
-            let latin1: String = text
-                .chars()
-                .map(|c| match c {
-                    'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' => c.to_string(),
-                    ' ' => "_".to_owned(),
-                    c => format!("={:02X}", u32::from(c)),
-                })
-                .collect();
-            format!("=?ISO-8859-1?Q?{latin1}?=")
-        }
-        _ => q_word(text),
-    }
-}
-
-fn q_word(text: &str) -> String {
-    chunks_at_chars(text, 20)
-        .iter()
-        .map(|chunk| {
-            let q: String = chunk
-                .bytes()
-                .map(|b| match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' => {
-                        char::from(b).to_string()
-                    }
-                    b' ' => "_".to_owned(),
-                    b => format!("={b:02X}"),
-                })
-                .collect();
-            format!("=?UTF-8?Q?{q}?=")
-        })
-        .collect::<Vec<_>>()
-        .join("\n ")
-}
-
-/// `text` cut into pieces of at most `max` bytes, at character boundaries.
-fn chunks_at_chars(text: &str, max: usize) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut end = 0;
-    for (i, c) in text.char_indices() {
-        if i + c.len_utf8() - start > max && end > start {
-            out.push(&text[start..end]);
-            start = end;
-        }
-        end = i + c.len_utf8();
-    }
-    if end > start {
-        out.push(&text[start..end]);
-    }
-    out
-}
-
-/// Quoted-printable with soft line breaks at 76 columns (LF line ends).
-fn quoted_printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut column = 0;
-        let bytes = line.as_bytes();
-        for (j, &b) in bytes.iter().enumerate() {
-            let last = j + 1 == bytes.len();
-            let token = match b {
-                b' ' | b'\t' if !last => char::from(b).to_string(),
-                33..=60 | 62..=126 => char::from(b).to_string(),
-                _ => format!("={b:02X}"),
-            };
-            if column + token.len() > 75 {
-                out.push_str("=\n");
-                column = 0;
-            }
-            column += token.len();
-            out.push_str(&token);
-        }
-    }
-    out
-}
-
-/// Standard base64; with `wrap` > 0, lines of `wrap` characters.
-fn base64(bytes: &[u8], wrap: usize) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 57 + 4);
-    let mut column = 0;
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for k in 0..4 {
-            let c = if k <= chunk.len() {
-                char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize])
-            } else {
-                '='
-            };
-            if wrap > 0 && column == wrap {
-                out.push('\n');
-                column = 0;
-            }
-            out.push(c);
-            column += 1;
-        }
-    }
-    out
-}
-
 fn random_bytes(rng: &mut Rng, n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n + 8);
     while out.len() < n {
@@ -541,42 +417,6 @@ fn random_bytes(rng: &mut Rng, n: usize) -> Vec<u8> {
     }
     out.truncate(n);
     out
-}
-
-/// `Tue, 5 Mar 2024 10:00:00 +0100`, in Dutch time (summer time from April to October, near
-/// enough for test mail).
-pub fn rfc2822(unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_, month, _) = civil(unix.div_euclid(86_400));
-    let offset = if (4..=10).contains(&month) { 2 } else { 1 };
-    let local = unix + offset * 3600;
-    let days = local.div_euclid(86_400);
-    let secs = local.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
-    format!(
-        "{}, {d} {} {y} {:02}:{:02}:{:02} +0{offset}00",
-        DAYS[(days + 4).rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day) (H. Hinnant's civil_from_days).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// splitmix64: small, fast and good enough to pick test data.
