@@ -13,7 +13,7 @@ use crate::imap::{Fetched, Folder, FolderState, ImapConnection, ImapError};
 use crate::parse;
 use postkamer_domain::mail::FolderRole;
 use postkamer_store::mail::{
-    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord,
+    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
 };
 use postkamer_store::{Store, StoreError, now_millis};
 use sha2::{Digest, Sha256};
@@ -126,6 +126,11 @@ pub async fn sync_mailbox_with(
             }
         }
     }
+    // After a big first sync the planner needs fresh statistics (PostgreSQL otherwise scans
+    // the new rows for every list).
+    if report.fetched() >= 1000 {
+        store.optimize().await?;
+    }
     Ok(report)
 }
 
@@ -162,7 +167,6 @@ pub async fn sync_folder_with(
             .reset_folder(folder.id, state.uid_validity, state.uid_next)
             .await?;
     }
-    let stored = store.folder_uids(folder.id).await?;
     let mut report = FolderReport {
         role: folder.role,
         name: folder.name.clone(),
@@ -172,6 +176,56 @@ pub async fn sync_folder_with(
         flags_changed: 0,
         elapsed: Duration::ZERO,
     };
+
+    // New mail only (the IDLE case): when the folder grew by exactly the UIDs from where the
+    // last pass stopped, nothing was expunged and there are no gaps, so the new UIDs are known
+    // without listing the folder or loading what is stored.
+    if folder.first_sync_done && since.is_none() && state.uid_next > folder.uid_top {
+        let count = store.folder_count(folder.id).await?;
+        let grown = u64::from(state.exists).checked_sub(count);
+        if grown == Some(u64::from(state.uid_next - folder.uid_top)) {
+            let new: Vec<u32> = (folder.uid_top..state.uid_next).rev().collect();
+            let mut progress = progress_of(&folder, u64::from(state.exists));
+            for chunk in new.chunks(options.batch.max(1)) {
+                let fetched = conn.fetch(chunk).await?;
+                let prepared = prepare(fetched).await?;
+                report.fetched +=
+                    store_prepared(store, mailbox, &folder, prepared, &mut progress).await?;
+            }
+            if state.highest_modseq.is_none() || state.highest_modseq != folder.highest_modseq {
+                let since = folder.highest_modseq.filter(|_| folder.first_sync_done);
+                let updates: Vec<Located> = conn
+                    .changed_flags(since)
+                    .await?
+                    .into_iter()
+                    .map(|u| Located {
+                        uid: u.uid,
+                        seen: u.flags.seen,
+                        flagged: u.flags.flagged,
+                        modseq: u.modseq,
+                    })
+                    .collect();
+                report.flags_changed = updates.len() as u64;
+                store.update_flags(folder.id, &updates).await?;
+            }
+            store
+                .set_folder_progress(
+                    folder.id,
+                    FolderProgress {
+                        uid_top: state.uid_next,
+                        uid_low: folder.uid_low,
+                        first_sync_done: true,
+                        highest_modseq: state.highest_modseq,
+                        on_server: u64::from(state.exists),
+                    },
+                )
+                .await?;
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+    }
+
+    let stored = store.folder_uids(folder.id).await?;
 
     let unchanged = folder.first_sync_done
         && folder.uid_top == state.uid_next
@@ -226,30 +280,42 @@ pub async fn sync_folder_with(
         .collect();
     missing.sort_unstable_by(|a, b| b.cmp(a));
     let total = missing.len();
-    let mut progress = FolderProgress {
-        uid_top: folder.uid_top.max(1),
-        uid_low: folder.uid_low,
-        first_sync_done: folder.first_sync_done,
-        highest_modseq: folder.highest_modseq,
-        on_server: report.on_server,
-    };
+    let mut progress = progress_of(&folder, report.on_server);
 
-    // Fetch batch n+1 while batch n is parsed and stored.
-    let mut pending: Option<Vec<Fetched>> = None;
-    for chunk in missing.chunks(options.batch.max(1)) {
-        let fetch = conn.fetch(chunk);
+    // A pipeline of three: batch n+2 is fetched while n+1 is parsed and compressed (on a
+    // blocking thread) and n is written.
+    let mut chunks = missing.chunks(options.batch.max(1));
+    let mut fetched: Option<Vec<Fetched>> = None;
+    let mut prepared: Option<Vec<(Located, IncomingMessage)>> = None;
+    loop {
+        let chunk = chunks.next();
+        if chunk.is_none() && fetched.is_none() && prepared.is_none() {
+            break;
+        }
+        let fetch = async {
+            match chunk {
+                Some(uids) => conn.fetch(uids).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let to_prepare = fetched.take();
+        let parse = async {
+            match to_prepare {
+                Some(batch) => prepare(batch).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let to_store = prepared.take();
         let write = async {
-            match pending.take() {
-                Some(batch) => store_fetched(store, mailbox, &folder, batch, &mut progress).await,
+            match to_store {
+                Some(batch) => store_prepared(store, mailbox, &folder, batch, &mut progress).await,
                 None => Ok(0),
             }
         };
-        let (fetched, written) = tokio::join!(fetch, write);
-        report.fetched += written?;
-        pending = Some(fetched?);
-    }
-    if let Some(batch) = pending.take() {
-        report.fetched += store_fetched(store, mailbox, &folder, batch, &mut progress).await?;
+        let (f, p, w) = tokio::join!(fetch, parse, write);
+        report.fetched += w?;
+        prepared = p?;
+        fetched = f?;
     }
     tracing::debug!(folder = %folder.name, total, fetched = report.fetched, "folder fetched");
 
@@ -297,20 +363,20 @@ async fn sync_flags(
     Ok(changed.len() as u64)
 }
 
-/// Parses and compresses a fetched batch off the async threads, then stores it with the
-/// folder's progress. Returns how many messages were stored.
-async fn store_fetched(
-    store: &Store,
-    mailbox: &MailboxRecord,
-    folder: &FolderRecord,
-    batch: Vec<Fetched>,
-    progress: &mut FolderProgress,
-) -> Result<u64, SyncError> {
-    if batch.is_empty() {
-        return Ok(0);
+fn progress_of(folder: &FolderRecord, on_server: u64) -> FolderProgress {
+    FolderProgress {
+        uid_top: folder.uid_top.max(1),
+        uid_low: folder.uid_low,
+        first_sync_done: folder.first_sync_done,
+        highest_modseq: folder.highest_modseq,
+        on_server,
     }
+}
+
+/// Parses, compresses and folds a fetched batch for the index, off the async threads.
+async fn prepare(batch: Vec<Fetched>) -> Result<Vec<(Located, IncomingMessage)>, SyncError> {
     let now = now_millis();
-    let prepared = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         batch
             .into_iter()
             .map(|fetched| {
@@ -325,9 +391,21 @@ async fn store_fetched(
             .collect::<Vec<_>>()
     })
     .await
-    .map_err(|e| SyncError::Imap(ImapError::Protocol(format!("parser task failed: {e}"))))?;
-    let lowest = prepared.iter().map(|(l, _)| l.uid).min();
-    if let Some(lowest) = lowest {
+    .map_err(|e| SyncError::Imap(ImapError::Protocol(format!("parser task failed: {e}"))))
+}
+
+/// Stores a prepared batch with the folder's progress. Returns how many messages were stored.
+async fn store_prepared(
+    store: &Store,
+    mailbox: &MailboxRecord,
+    folder: &FolderRecord,
+    prepared: Vec<(Located, IncomingMessage)>,
+    progress: &mut FolderProgress,
+) -> Result<u64, SyncError> {
+    if prepared.is_empty() {
+        return Ok(0);
+    }
+    if let Some(lowest) = prepared.iter().map(|(l, _)| l.uid).min() {
         progress.uid_low = Some(progress.uid_low.map_or(lowest, |low| low.min(lowest)));
     }
     store
@@ -340,6 +418,7 @@ async fn store_fetched(
 pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
     let parsed = parse::parse(raw);
     let dedupe_key = dedupe_key(&parsed);
+    let search = SearchText::of(&parsed.subject, &parsed.addresses, &parsed.body_text);
     IncomingMessage {
         dedupe_key,
         content_hash: parsed.content_hash,
@@ -349,8 +428,8 @@ pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
         sent_at: parsed.date,
         sort_at: parsed.date.unwrap_or(now),
         addresses: parsed.addresses,
+        search,
         snippet: parsed.snippet,
-        body_text: parsed.body_text,
         attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
         size: parsed.size,
         raw_compressed: compress::deflate(raw),

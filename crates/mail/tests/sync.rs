@@ -712,9 +712,15 @@ async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
             stopped,
         ));
         eventually("the first pass", || async {
-            list(&store, &f, FolderRole::Inbox).await == ["voor-start"]
+            store
+                .sync_status(f.mailbox.settings.id)
+                .await
+                .unwrap()
+                .last_success_at
+                .is_some()
         })
         .await;
+        assert_eq!(list(&store, &f, FolderRole::Inbox).await, ["voor-start"]);
         let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
         assert!(
             status.running && status.last_success_at.is_some(),

@@ -13,7 +13,7 @@ mod read;
 mod sync;
 
 pub use read::{MessageQuery, MessageRecord, TimelineOf};
-pub use sync::{FolderProgress, IncomingMessage, Located};
+pub use sync::{FolderProgress, IncomingMessage, Located, SearchText};
 
 use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::mail::{FolderRole, MailboxSettings, TlsMode};

@@ -158,30 +158,49 @@ impl Store {
         query: &MessageQuery,
     ) -> StoreResult<Page<MessageSummary>> {
         let page = query.page;
-        let fts = fts_condition(self.engine(), &query.search, 4);
+        // The folder first: the list then walks the (folder_id, sort_at, uid) index and stops
+        // after one page.
+        let folder: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT f.id FROM mail_folders f JOIN mailboxes b ON b.id = f.mailbox_id \
+                 WHERE b.org_id = $1 AND b.user_id = $2 AND f.role = $3",
+            )
+            .bind(org.0)
+            .bind(viewer.0)
+            .bind(query.folder.as_str())
+            .fetch_optional(pool)
+            .await)?;
+        let Some(folder) = folder else {
+            return Ok(Page {
+                items: Vec::new(),
+                page: page.page,
+                per_page: page.per_page,
+                total: 0,
+            });
+        };
+        let fts = fts_condition(self.engine(), &query.search, 3);
         let filter = fts
             .as_ref()
             .map(|(c, _)| format!("AND {c}"))
             .unwrap_or_default();
-        let from = "FROM mail_locations l JOIN messages m ON m.id = l.message_id \
-             JOIN mail_folders f ON f.id = l.folder_id JOIN mailboxes b ON b.id = f.mailbox_id \
-             WHERE m.org_id = $1 AND b.user_id = $2 AND f.role = $3";
         let list_sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, l.seen AS own_seen, l.flagged AS own_flagged, f.role AS own_role \
-             {from} {filter} ORDER BY l.sort_at DESC, l.uid DESC LIMIT {} OFFSET {}",
+            "SELECT {SUMMARY_COLUMNS}, l.seen AS own_seen, l.flagged AS own_flagged, $2 AS own_role \
+             FROM mail_locations l JOIN messages m ON m.id = l.message_id \
+             WHERE l.folder_id = $1 {filter} ORDER BY l.sort_at DESC, l.uid DESC LIMIT {} OFFSET {}",
             page.limit(),
             page.offset()
         );
-        let count_sql = format!("SELECT COUNT(*) {from} {filter}");
+        let count_sql = match fts_condition(self.engine(), &query.search, 2) {
+            Some((condition, _)) => format!(
+                "SELECT COUNT(*) FROM mail_locations l JOIN messages m ON m.id = l.message_id \
+                 WHERE l.folder_id = $1 AND {condition}"
+            ),
+            None => "SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = $1".to_owned(),
+        };
         let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
             let mut list = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(list_sql))
-                .bind(org.0)
-                .bind(viewer.0)
+                .bind(folder)
                 .bind(query.folder.as_str());
-            let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))
-                .bind(org.0)
-                .bind(viewer.0)
-                .bind(query.folder.as_str());
+            let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql)).bind(folder);
             if let Some((_, q)) = &fts {
                 list = list.bind(q.clone());
                 count = count.bind(q.clone());

@@ -24,7 +24,9 @@ pub struct IncomingMessage {
     pub sort_at: i64,
     pub addresses: Vec<MailAddress>,
     pub snippet: String,
-    pub body_text: String,
+    /// The words for the full-text index ([`SearchText::of`]): computed by the caller, off the
+    /// database's critical path.
+    pub search: SearchText,
     pub attachment_count: u32,
     pub size: u64,
     pub raw_compressed: Vec<u8>,
@@ -49,8 +51,27 @@ pub struct FolderProgress {
     pub on_server: u64,
 }
 
-/// The words of a message for the full-text index: folded to lower-case ASCII and split on
-/// everything else, so `jan@voorbeeld.nl` is found by "voorbeeld" in both engines.
+/// The words of a message for the full-text index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchText {
+    pub subject: String,
+    pub addresses: String,
+    pub body: String,
+}
+
+impl SearchText {
+    /// Folds subject, addresses (with display names) and body text for the index.
+    pub fn of(subject: &str, addresses: &[MailAddress], body: &str) -> Self {
+        Self {
+            subject: index_text(subject),
+            addresses: index_text(&addresses_text(addresses)),
+            body: index_text(body),
+        }
+    }
+}
+
+/// Text folded to lower-case ASCII words split on everything else, so `jan@voorbeeld.nl` is
+/// found by "voorbeeld" in both engines.
 fn index_text(text: &str) -> String {
     let folded = fold(text);
     let mut out = String::with_capacity(folded.len());
@@ -89,9 +110,18 @@ const MESSAGE_ROWS: usize = 50;
 const ADDRESS_ROWS: usize = 1000;
 const LOCATION_ROWS: usize = 1000;
 
-/// `($1, $2, …), (…)`: `rows` groups of `cols` numbered parameters from `$first`; with
+/// One parameter: `$n` for PostgreSQL; a bare `?` for SQLite, which sqlx binds by position
+/// (numbered ones it looks up by name, which grows with the square of their number).
+fn param(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Postgres => format!("${n}"),
+        Engine::Sqlite => "?".to_owned(),
+    }
+}
+
+/// `($1, $2, …), (…)`: `rows` groups of `cols` parameters from number `first`; with
 /// `search`, each group ends with the PostgreSQL full-text vector over two more parameters.
-fn value_groups(rows: usize, cols: usize, first: usize, search: bool) -> String {
+fn value_groups(engine: Engine, rows: usize, cols: usize, first: usize, search: bool) -> String {
     let per_row = cols + if search { 2 } else { 0 };
     let mut sql = String::with_capacity(rows * per_row * 5);
     for row in 0..rows {
@@ -104,7 +134,7 @@ fn value_groups(rows: usize, cols: usize, first: usize, search: bool) -> String 
             if col > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", base + col));
+            sql.push_str(&param(engine, base + col));
         }
         if search {
             sql.push_str(&format!(
@@ -119,9 +149,9 @@ fn value_groups(rows: usize, cols: usize, first: usize, search: bool) -> String 
 }
 
 /// `$first, $first+1, …` for an `IN (…)` list.
-fn param_list(count: usize, first: usize) -> String {
+fn param_list(engine: Engine, count: usize, first: usize) -> String {
     (first..first + count)
-        .map(|i| format!("${i}"))
+        .map(|i| param(engine, i))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -197,16 +227,6 @@ impl Store {
     ) -> StoreResult<()> {
         let engine = self.engine();
         let now = crate::now_millis();
-        let texts: Vec<[String; 3]> = batch
-            .iter()
-            .map(|(_, m)| {
-                [
-                    index_text(&m.subject),
-                    index_text(&addresses_text(&m.addresses)),
-                    index_text(&m.body_text),
-                ]
-            })
-            .collect();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             // 1. The messages new to the organisation; the first of a key in the batch wins.
@@ -224,7 +244,7 @@ impl Store {
                     "INSERT INTO messages ({MESSAGE_COLUMNS}{}) VALUES {} \
                      ON CONFLICT (org_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key",
                     if search { ", search" } else { "" },
-                    value_groups(chunk.len(), MESSAGE_PARAMS, 1, search),
+                    value_groups(engine, chunk.len(), MESSAGE_PARAMS, 1, search),
                 );
                 let mut insert = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
                 for &i in chunk {
@@ -247,8 +267,10 @@ impl Store {
                         .bind(&m.raw_compressed)
                         .bind(now);
                     if search {
-                        let [subject, addresses, body] = &texts[i];
-                        insert = insert.bind(format!("{subject} {addresses}")).bind(body.as_str());
+                        let text = &m.search;
+                        insert = insert
+                            .bind(format!("{} {}", text.subject, text.addresses))
+                            .bind(text.body.as_str());
                     }
                 }
                 for (id, key) in insert.fetch_all(&mut *tx).await? {
@@ -266,8 +288,9 @@ impl Store {
                 .collect();
             for chunk in known.chunks(LOCATION_ROWS) {
                 let sql = format!(
-                    "SELECT id, dedupe_key FROM messages WHERE org_id = $1 AND dedupe_key IN ({})",
-                    param_list(chunk.len(), 2)
+                    "SELECT id, dedupe_key FROM messages WHERE org_id = {} AND dedupe_key IN ({})",
+                    param(engine, 1),
+                    param_list(engine, chunk.len(), 2)
                 );
                 let mut select = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql)).bind(org.0);
                 for key in chunk {
@@ -288,7 +311,7 @@ impl Store {
                 let sql = format!(
                     "INSERT INTO message_addresses (message_id, org_id, kind, position, email, name) \
                      VALUES {} ON CONFLICT DO NOTHING",
-                    value_groups(chunk.len(), 6, 1, false)
+                    value_groups(engine, chunk.len(), 6, 1, false)
                 );
                 let mut insert = sqlx::query(AssertSqlSafe(sql));
                 for (id, position, a) in chunk {
@@ -306,12 +329,16 @@ impl Store {
                 for chunk in new_ids.chunks(ADDRESS_ROWS) {
                     let sql = format!(
                         "INSERT INTO messages_fts (rowid, subject, body, addresses) VALUES {}",
-                        value_groups(chunk.len(), 4, 1, false)
+                        value_groups(engine, chunk.len(), 4, 1, false)
                     );
                     let mut insert = sqlx::query(AssertSqlSafe(sql));
                     for &(i, id) in chunk {
-                        let [subject, addresses, body] = &texts[i];
-                        insert = insert.bind(id).bind(subject.as_str()).bind(body.as_str()).bind(addresses.as_str());
+                        let text = &batch[i].1.search;
+                        insert = insert
+                            .bind(id)
+                            .bind(text.subject.as_str())
+                            .bind(text.body.as_str())
+                            .bind(text.addresses.as_str());
                     }
                     insert.execute(&mut *tx).await?;
                 }
@@ -321,8 +348,9 @@ impl Store {
             let uids: Vec<i64> = batch.iter().map(|(l, _)| i64::from(l.uid)).collect();
             for chunk in uids.chunks(LOCATION_ROWS) {
                 let sql = format!(
-                    "SELECT uid, message_id FROM mail_locations WHERE folder_id = $1 AND uid IN ({})",
-                    param_list(chunk.len(), 2)
+                    "SELECT uid, message_id FROM mail_locations WHERE folder_id = {} AND uid IN ({})",
+                    param(engine, 1),
+                    param_list(engine, chunk.len(), 2)
                 );
                 let mut select = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(sql)).bind(folder.0);
                 for uid in chunk {
@@ -343,7 +371,7 @@ impl Store {
                      VALUES {} ON CONFLICT (folder_id, uid) DO UPDATE SET message_id = excluded.message_id, \
                        seen = excluded.seen, flagged = excluded.flagged, modseq = excluded.modseq, \
                        sort_at = excluded.sort_at",
-                    value_groups(chunk.len(), 7, 1, false)
+                    value_groups(engine, chunk.len(), 7, 1, false)
                 );
                 let mut insert = sqlx::query(AssertSqlSafe(sql));
                 for &i in chunk {
@@ -421,6 +449,17 @@ impl Store {
             .fetch_one(pool)
             .await)?;
         row.into_record()
+    }
+
+    /// How many messages are stored for a folder.
+    pub async fn folder_count(&self, folder: FolderId) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM mail_locations WHERE folder_id = $1",
+            )
+            .bind(folder.0)
+            .fetch_one(pool)
+            .await)?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// The UIDs stored for a folder with their flags, ascending.

@@ -6,7 +6,8 @@ use postkamer_domain::mail::{AddressKind, FolderRole, MailAddress, TlsMode};
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{OrgId, PageRequest, Role, User};
 use postkamer_store::mail::{
-    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxUpdate, MessageQuery, TimelineOf,
+    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxUpdate, MessageQuery,
+    SearchText, TimelineOf,
 };
 use postkamer_store::{Persons, Store, StoreError};
 
@@ -29,6 +30,7 @@ fn message(
 ) -> IncomingMessage {
     let mut addresses = vec![addr(AddressKind::From, from)];
     addresses.extend(to.iter().map(|t| addr(AddressKind::To, t)));
+    let search = SearchText::of(subject, &addresses, body);
     IncomingMessage {
         dedupe_key: key.to_owned(),
         content_hash: format!("hash-{key}"),
@@ -39,7 +41,7 @@ fn message(
         sort_at: date,
         addresses,
         snippet: body.chars().take(40).collect(),
-        body_text: body.to_owned(),
+        search,
         attachment_count: 0,
         size: body.len() as u64,
         raw_compressed: format!("Subject: {subject}\r\n\r\n{body}").into_bytes(),
