@@ -60,7 +60,7 @@ CREATE TABLE messages (
     snippet            TEXT    NOT NULL,
     attachment_count   INTEGER NOT NULL,
     size               INTEGER NOT NULL,
-    -- The RFC 5322 bytes, deflate-compressed.
+    -- The RFC 5322 bytes, zstd-compressed.
     raw                BLOB    NOT NULL,
     created_at         INTEGER NOT NULL,
     UNIQUE (org_id, dedupe_key)

@@ -2,11 +2,6 @@
 //! CSRF, throttling, organisation isolation, bad input. Requests go through
 //! `tower::ServiceExt::oneshot`; the database is a fresh SQLite file per test.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on the first unexpected error"
-)]
-
 mod support;
 
 use axum::body::Body;

@@ -226,7 +226,7 @@ impl Core {
         allow_remote_images: bool,
     ) -> CoreResult<MessageView> {
         let record = self.store.message(caller.org_id, caller.id, id).await?;
-        let raw = inflate(&record)?;
+        let raw = unpack(&record)?;
         let (body, parsed) =
             tokio::task::spawn_blocking(move || (parse::body(&raw), parse::parse(&raw)))
                 .await
@@ -263,7 +263,7 @@ impl Core {
         id: postkamer_domain::MessageId,
     ) -> CoreResult<(MessageSummary, Vec<u8>)> {
         let record = self.store.message(caller.org_id, caller.id, id).await?;
-        let raw = inflate(&record)?;
+        let raw = unpack(&record)?;
         Ok((record.summary, raw))
     }
 
@@ -417,8 +417,8 @@ impl Core {
     }
 }
 
-fn inflate(record: &MessageRecord) -> CoreResult<Vec<u8>> {
-    compress::inflate(&record.raw_compressed).map_err(|e| {
+fn unpack(record: &MessageRecord) -> CoreResult<Vec<u8>> {
+    compress::unpack(&record.raw_compressed).map_err(|e| {
         CoreError::Internal(format!(
             "stored message {} is damaged: {e}",
             record.summary.id

@@ -432,7 +432,7 @@ pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
         snippet: parsed.snippet,
         attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
         size: parsed.size,
-        raw_compressed: compress::deflate(raw),
+        raw_compressed: compress::pack(raw),
     }
 }
 
@@ -486,7 +486,7 @@ mod tests {
         assert_eq!(a.dedupe_key, b.dedupe_key);
         assert_ne!(a.content_hash, b.content_hash);
         assert_ne!(a.dedupe_key, c.dedupe_key);
-        assert_eq!(compress::inflate(&a.raw_compressed).expect("inflate"), sent);
+        assert_eq!(compress::unpack(&a.raw_compressed).expect("unpack"), sent);
     }
 
     #[test]

@@ -252,7 +252,7 @@ async fn first_sync_stores_every_folder_once(store: Store) {
     assert_eq!(summary.seen, Some(false), "fetching does not mark read");
     let record = store.message(f.org, f.user.id, summary.id).await.unwrap();
     assert_eq!(
-        postkamer_mail::compress::inflate(&record.raw_compressed).unwrap(),
+        postkamer_mail::compress::unpack(&record.raw_compressed).unwrap(),
         MULTIPART
     );
 
@@ -594,7 +594,7 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        postkamer_mail::compress::inflate(&record.raw_compressed).unwrap(),
+        postkamer_mail::compress::unpack(&record.raw_compressed).unwrap(),
         hostile[5].1
     );
     // 500 recipients, all kept; the injected Bcc is not an address.
@@ -656,7 +656,7 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
         .message(f.org, f.user.id, page.items[0].id)
         .await
         .unwrap();
-    let raw = postkamer_mail::compress::inflate(&record.raw_compressed).unwrap();
+    let raw = postkamer_mail::compress::unpack(&record.raw_compressed).unwrap();
     let body = postkamer_mail::parse::body(&raw);
     let safe = postkamer_mail::html::sanitize(body.html.as_deref().unwrap(), false);
     for bad in ["<script", "onclick", "<iframe", "javascript:", "t.example"] {
