@@ -74,14 +74,48 @@ impl SyncReport {
 /// Tuning of a pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncOptions {
-    /// Messages per fetch and per transaction.
+    /// Messages per fetch and per transaction, at most.
     pub batch: usize,
+    /// Bytes per fetch, at most (one message larger than this is a batch of its own): with
+    /// three batches in flight, memory stays bounded whatever the attachments.
+    pub batch_bytes: u64,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        Self { batch: BATCH }
+        Self {
+            batch: BATCH,
+            batch_bytes: 16 * 1024 * 1024,
+        }
     }
+}
+
+/// Splits `uids` (in fetch order) into batches of at most `options.batch` messages and
+/// `options.batch_bytes` bytes.
+fn batches(uids: &[u32], sizes: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
+    let size_of = |uid: u32| {
+        sizes
+            .binary_search_by_key(&uid, |(u, _)| *u)
+            .map_or(0, |i| u64::from(sizes[i].1))
+    };
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut current: Vec<u32> = Vec::new();
+    let mut bytes = 0u64;
+    for &uid in uids {
+        let size = size_of(uid);
+        if !current.is_empty()
+            && (current.len() >= options.batch.max(1) || bytes + size > options.batch_bytes)
+        {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Syncs every folder of `mailbox` over an open connection.
@@ -186,8 +220,9 @@ pub async fn sync_folder_with(
         if grown == Some(u64::from(state.uid_next - folder.uid_top)) {
             let new: Vec<u32> = (folder.uid_top..state.uid_next).rev().collect();
             let mut progress = progress_of(&folder, u64::from(state.exists));
-            for chunk in new.chunks(options.batch.max(1)) {
-                let fetched = conn.fetch(chunk).await?;
+            let sizes = conn.sizes(&new).await?;
+            for chunk in batches(&new, &sizes, options) {
+                let fetched = conn.fetch(&chunk).await?;
                 let prepared = prepare(fetched).await?;
                 report.fetched +=
                     store_prepared(store, mailbox, &folder, prepared, &mut progress).await?;
@@ -284,7 +319,12 @@ pub async fn sync_folder_with(
 
     // A pipeline of three: batch n+2 is fetched while n+1 is parsed and compressed (on a
     // blocking thread) and n is written.
-    let mut chunks = missing.chunks(options.batch.max(1));
+    let sizes = if missing.is_empty() {
+        Vec::new()
+    } else {
+        conn.sizes(&missing).await?
+    };
+    let mut chunks = batches(&missing, &sizes, options).into_iter();
     let mut fetched: Option<Vec<Fetched>> = None;
     let mut prepared: Option<Vec<(Located, IncomingMessage)>> = None;
     loop {
@@ -294,7 +334,7 @@ pub async fn sync_folder_with(
         }
         let fetch = async {
             match chunk {
-                Some(uids) => conn.fetch(uids).await.map(Some),
+                Some(uids) => conn.fetch(&uids).await.map(Some),
                 None => Ok(None),
             }
         };
@@ -487,6 +527,31 @@ mod tests {
         assert_ne!(a.content_hash, b.content_hash);
         assert_ne!(a.dedupe_key, c.dedupe_key);
         assert_eq!(compress::unpack(&a.raw_compressed).expect("unpack"), sent);
+    }
+
+    #[test]
+    fn batches_are_bounded_by_count_and_bytes() {
+        let options = SyncOptions {
+            batch: 3,
+            batch_bytes: 100,
+        };
+        let uids = [9, 8, 7, 6, 5, 4, 3];
+        let sizes = [
+            (3, 10),
+            (4, 500),
+            (5, 10),
+            (6, 40),
+            (7, 40),
+            (8, 40),
+            (9, 10),
+        ];
+        assert_eq!(
+            batches(&uids, &sizes, options),
+            [vec![9, 8, 7], vec![6, 5], vec![4], vec![3]]
+        );
+        assert!(batches(&[], &[], options).is_empty());
+        // Unknown sizes (gone from the server) count as nothing.
+        assert_eq!(batches(&[2, 1], &[], options), [vec![2, 1]]);
     }
 
     #[test]

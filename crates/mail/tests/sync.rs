@@ -122,6 +122,32 @@ async fn list(store: &Store, f: &Fixture, folder: FolderRole) -> Vec<String> {
     page.items.into_iter().map(|m| m.subject).collect()
 }
 
+/// The newest message of `folder` matching `search`.
+async fn first_hit(
+    store: &Store,
+    f: &Fixture,
+    folder: FolderRole,
+    search: &str,
+) -> postkamer_store::mail::MessageRecord {
+    let page = store
+        .list_messages(
+            f.org,
+            f.user.id,
+            &MessageQuery {
+                folder,
+                search: search.to_owned(),
+                page: PageRequest::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let first = page
+        .items
+        .first()
+        .unwrap_or_else(|| panic!("no message matches {search:?}"));
+    store.message(f.org, f.user.id, first.id).await.unwrap()
+}
+
 async fn total(store: &Store, f: &Fixture, folder: FolderRole) -> u64 {
     store
         .list_messages(
@@ -211,22 +237,7 @@ async fn first_sync_stores_every_folder_once(store: Store) {
         assert!(folder.last_success_at.is_some());
     }
     // One stored message, two locations.
-    let page = store
-        .list_messages(
-            f.org,
-            f.user.id,
-            &MessageQuery {
-                folder: FolderRole::Sent,
-                search: String::new(),
-                page: PageRequest::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let record = store
-        .message(f.org, f.user.id, page.items[0].id)
-        .await
-        .unwrap();
+    let record = first_hit(&store, &f, FolderRole::Sent, "").await;
     assert_eq!(record.locations.len(), 2);
 
     // The multipart message: parsed fields and the raw bytes exactly as on the server.
@@ -424,7 +435,10 @@ async fn killed_syncs_resume_without_loss_or_duplicates(store: Store) {
     }
     raw.logout().await;
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261127);
-    let options = SyncOptions { batch: 7 };
+    let options = SyncOptions {
+        batch: 7,
+        ..SyncOptions::default()
+    };
     for _ in 0..20 {
         let (store2, mailbox, login) = (store.clone(), f.mailbox.clone(), f.login.clone());
         let task = tokio::spawn(async move {
@@ -577,43 +591,13 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
         );
     }
     // The large one comes back byte for byte.
-    let page = store
-        .list_messages(
-            f.org,
-            f.user.id,
-            &MessageQuery {
-                folder: FolderRole::Inbox,
-                search: "groot".into(),
-                page: PageRequest::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let record = store
-        .message(f.org, f.user.id, page.items[0].id)
-        .await
-        .unwrap();
+    let record = first_hit(&store, &f, FolderRole::Inbox, "groot").await;
     assert_eq!(
         postkamer_mail::compress::unpack(&record.raw_compressed).unwrap(),
         hostile[5].1
     );
     // 500 recipients, all kept; the injected Bcc is not an address.
-    let page = store
-        .list_messages(
-            f.org,
-            f.user.id,
-            &MessageQuery {
-                folder: FolderRole::Inbox,
-                search: "recipients".into(),
-                page: PageRequest::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let record = store
-        .message(f.org, f.user.id, page.items[0].id)
-        .await
-        .unwrap();
+    let record = first_hit(&store, &f, FolderRole::Inbox, "recipients").await;
     assert_eq!(
         record
             .addresses
@@ -622,40 +606,10 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
             .count(),
         500
     );
-    let page = store
-        .list_messages(
-            f.org,
-            f.user.id,
-            &MessageQuery {
-                folder: FolderRole::Inbox,
-                search: "injection".into(),
-                page: PageRequest::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let record = store
-        .message(f.org, f.user.id, page.items[0].id)
-        .await
-        .unwrap();
+    let record = first_hit(&store, &f, FolderRole::Inbox, "injection").await;
     assert!(record.addresses.iter().all(|a| a.email != "victim@x.nl"));
     // The HTML as the message view shows it.
-    let page = store
-        .list_messages(
-            f.org,
-            f.user.id,
-            &MessageQuery {
-                folder: FolderRole::Inbox,
-                search: "html".into(),
-                page: PageRequest::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let record = store
-        .message(f.org, f.user.id, page.items[0].id)
-        .await
-        .unwrap();
+    let record = first_hit(&store, &f, FolderRole::Inbox, "html").await;
     let raw = postkamer_mail::compress::unpack(&record.raw_compressed).unwrap();
     let body = postkamer_mail::parse::body(&raw);
     let safe = postkamer_mail::html::sanitize(body.html.as_deref().unwrap(), false);

@@ -77,9 +77,7 @@ pub struct MessageChange {
 }
 
 fn message_id(id: &str) -> Result<MessageId, ApiError> {
-    id.parse()
-        .map(MessageId)
-        .map_err(|_| ApiError::Core(CoreError::NotFound))
+    record_id(id).map(MessageId)
 }
 
 type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
@@ -178,18 +176,8 @@ pub async fn person_messages(
     Path(id): Path<String>,
     query: QueryResult<PageQuery>,
 ) -> Result<Json<Page<MessageSummary>>, ApiError> {
-    let Query(q) = query?;
-    let id = PersonId(
-        id.parse()
-            .map_err(|_| ApiError::Core(CoreError::NotFound))?,
-    );
-    let page = PageRequest::new(q.page, q.per_page);
-    Ok(Json(
-        state
-            .core
-            .timeline(&user, TimelineOf::Person(id), page)
-            .await?,
-    ))
+    let of = TimelineOf::Person(PersonId(record_id(&id)?));
+    timeline(&state, &user, of, query).await
 }
 
 #[utoipa::path(get, path = "/api/v1/companies/{id}/messages", tag = "mail", params(("id" = i64, Path), PageQuery),
@@ -200,18 +188,24 @@ pub async fn company_messages(
     Path(id): Path<String>,
     query: QueryResult<PageQuery>,
 ) -> Result<Json<Page<MessageSummary>>, ApiError> {
+    let of = TimelineOf::Company(CompanyId(record_id(&id)?));
+    timeline(&state, &user, of, query).await
+}
+
+/// A path id that is not a number names no record: 404, like any unknown id.
+fn record_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| ApiError::Core(CoreError::NotFound))
+}
+
+async fn timeline(
+    state: &AppState,
+    user: &postkamer_domain::User,
+    of: TimelineOf,
+    query: QueryResult<PageQuery>,
+) -> Result<Json<Page<MessageSummary>>, ApiError> {
     let Query(q) = query?;
-    let id = CompanyId(
-        id.parse()
-            .map_err(|_| ApiError::Core(CoreError::NotFound))?,
-    );
     let page = PageRequest::new(q.page, q.per_page);
-    Ok(Json(
-        state
-            .core
-            .timeline(&user, TimelineOf::Company(id), page)
-            .await?,
-    ))
+    Ok(Json(state.core.timeline(user, of, page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/mailbox/status", tag = "mail",

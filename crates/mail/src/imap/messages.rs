@@ -58,6 +58,39 @@ impl ImapConnection {
         Ok(fetched)
     }
 
+    /// The sizes (RFC822.SIZE, in bytes) of messages of the selected folder, by UID, so a
+    /// caller can fetch in batches of bounded memory. UIDs that do not exist are left out.
+    #[tracing::instrument(skip_all, fields(count = uids.len()), err)]
+    pub async fn sizes(&mut self, uids: &[u32]) -> Result<Vec<(u32, u32)>, ImapError> {
+        self.require_selected()?;
+        let wanted = sorted_uids(uids);
+        let mut sizes: Vec<(u32, u32)> = Vec::with_capacity(wanted.len());
+        for set in uid_sets(&wanted, MAX_SET_LEN) {
+            let command = format!("UID FETCH {set} (UID RFC822.SIZE)");
+            self.run(ImapStep::Fetch, &command, &mut |response| {
+                let Response::Fetch(_, attributes) = response else {
+                    return false;
+                };
+                let uid = uid_of(attributes).filter(|uid| wanted.binary_search(uid).is_ok());
+                let size = attributes.iter().find_map(|a| match a {
+                    AttributeValue::Rfc822Size(size) => Some(*size),
+                    _ => None,
+                });
+                match (uid, size) {
+                    (Some(uid), Some(size)) => {
+                        sizes.push((uid, size));
+                        true
+                    }
+                    _ => false,
+                }
+            })
+            .await?;
+        }
+        sizes.sort_unstable();
+        sizes.dedup_by_key(|(uid, _)| *uid);
+        Ok(sizes)
+    }
+
     /// The flags of the messages in the selected folder: with `since_modseq` and CONDSTORE only
     /// those changed after that mod-sequence (`CHANGEDSINCE`), otherwise all. Ordered by UID.
     #[tracing::instrument(skip(self), err)]
