@@ -27,7 +27,8 @@
 //! includes HIGHESTMODSEQ), list its UIDs with [`ImapConnection::uids`], fetch whole raw
 //! messages with [`ImapConnection::fetch`] (`BODY.PEEK[]`: reading never marks a message as read)
 //! and ask for flag changes with [`ImapConnection::changed_flags`]. Expunged messages are found by comparing
-//! `uids()` with what is stored; VANISHED (QRESYNC) is not used.
+//! `uids()` with what is stored, or — when the server has QRESYNC, which is enabled at login —
+//! from [`ImapConnection::changes_since`] (flag changes and VANISHED UIDs in one command).
 //!
 //! # Changes noticed along the way
 //! Servers report new mail and expunges (`EXISTS`, `EXPUNGE`, `FETCH`) whenever they like, also in
@@ -192,6 +193,15 @@ impl fmt::Debug for Fetched {
             .field("raw_len", &self.raw.len())
             .finish()
     }
+}
+
+/// What changed in the selected folder since a mod-sequence (QRESYNC).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Changes {
+    /// Messages whose flags changed, by UID.
+    pub flags: Vec<FlagUpdate>,
+    /// UIDs expunged, ascending (may include UIDs the client never saw).
+    pub vanished: Vec<u32>,
 }
 
 /// The current flags of one message, from [`ImapConnection::changed_flags`].

@@ -6,10 +6,12 @@
 //! removed, missing ones are fetched newest first in batches, each batch stored in one
 //! transaction with the folder's progress. Because "missing" is recomputed from the store on
 //! every pass, a pass killed at any point resumes where it stopped, without duplicates. Flags
-//! changed on the server come in through CHANGEDSINCE when the server has CONDSTORE.
+//! changed on the server come in through CHANGEDSINCE when the server has CONDSTORE; with
+//! QRESYNC, expunges too (VANISHED), so a later pass neither lists the folder nor loads the
+//! stored UIDs — unless the server's message count says something was missed.
 
 use crate::compress;
-use crate::imap::{Fetched, Folder, FolderState, ImapConnection, ImapError};
+use crate::imap::{Changes, Fetched, Folder, FolderState, ImapConnection, ImapError};
 use crate::parse;
 use postkamer_domain::mail::FolderRole;
 use postkamer_store::mail::{
@@ -211,6 +213,59 @@ pub async fn sync_folder_with(
         elapsed: Duration::ZERO,
     };
 
+    // QRESYNC: flag changes and expunges since the last pass in one command; new mail is the
+    // UIDs from where that pass stopped. Checked against the server's message count; when it
+    // does not add up, the full comparison below runs.
+    if let (true, Some(modseq), None) = (folder.first_sync_done, folder.highest_modseq, since)
+        && conn.qresync()
+    {
+        if state.highest_modseq == Some(modseq) && state.uid_next == folder.uid_top {
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+        if let Some(Changes {
+            flags: updates,
+            vanished,
+        }) = conn.changes_since(modseq).await?
+        {
+            report.removed = store.remove_uids(folder.id, &vanished).await?;
+            let flags: Vec<Located> = updates
+                .iter()
+                .map(|u| Located {
+                    uid: u.uid,
+                    seen: u.flags.seen,
+                    flagged: u.flags.flagged,
+                    modseq: u.modseq,
+                })
+                .collect();
+            store.update_flags(folder.id, &flags).await?;
+            report.flags_changed = flags.len() as u64;
+            let new: Vec<u32> = (folder.uid_top.max(1)..state.uid_next)
+                .rev()
+                .filter(|uid| vanished.binary_search(uid).is_err())
+                .collect();
+            let mut progress = progress_of(&folder, u64::from(state.exists));
+            if !new.is_empty() {
+                let sizes = conn.sizes(&new).await?;
+                for chunk in batches(&new, &sizes, options) {
+                    let fetched = conn.fetch(&chunk).await?;
+                    let prepared = prepare(fetched).await?;
+                    report.fetched +=
+                        store_prepared(store, mailbox, &folder, prepared, &mut progress).await?;
+                }
+            }
+            if store.folder_count(folder.id).await? == u64::from(state.exists) {
+                progress.uid_top = state.uid_next;
+                progress.first_sync_done = true;
+                progress.highest_modseq = state.highest_modseq;
+                store.set_folder_progress(folder.id, progress).await?;
+                report.elapsed = started.elapsed();
+                return Ok(report);
+            }
+            tracing::info!(folder = %folder.name, "QRESYNC result does not match the message count: full comparison");
+        }
+    }
+
     // New mail only (the IDLE case): when the folder grew by exactly the UIDs from where the
     // last pass stopped, nothing was expunged and there are no gaps, so the new UIDs are known
     // without listing the folder or loading what is stored.
@@ -296,10 +351,7 @@ pub async fn sync_folder_with(
         .map(|l| l.uid)
         .filter(|uid| !server.contains(uid))
         .collect();
-    if !gone.is_empty() {
-        store.remove_uids(folder.id, &gone).await?;
-        report.removed = gone.len() as u64;
-    }
+    report.removed = store.remove_uids(folder.id, &gone).await?;
     // Flags of what we had: before fetching, against the old MODSEQ.
     let kept: Vec<Located> = stored
         .into_iter()

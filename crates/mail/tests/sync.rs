@@ -716,3 +716,44 @@ async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn qresync_reports_flag_changes_and_expunges_in_one_command() {
+    let login = unique_user("qresync");
+    let mut raw = Raw::login(&login).await;
+    for n in 0..3 {
+        raw.append("INBOX", &mail(n, "a@x.nl", &format!("q{n}"), "x"), None)
+            .await;
+    }
+    let mut conn = support::connect(&login).await;
+    assert!(
+        conn.qresync(),
+        "Dovecot has QRESYNC; it is enabled at login"
+    );
+    let state = conn.select("INBOX").await.unwrap();
+    let modseq = state.highest_modseq.unwrap();
+    let uids = conn.uids(None).await.unwrap();
+    raw.store("INBOX", uids[0], r"+FLAGS (\Flagged)").await;
+    raw.store("INBOX", uids[2], r"+FLAGS (\Deleted)").await;
+    raw.expunge("INBOX").await;
+    let postkamer_mail::imap::Changes {
+        flags: updates,
+        vanished,
+    } = conn.changes_since(modseq).await.unwrap().unwrap();
+    assert_eq!(vanished, [uids[2]]);
+    let flagged: Vec<u32> = updates
+        .iter()
+        .filter(|u| u.flags.flagged)
+        .map(|u| u.uid)
+        .collect();
+    assert_eq!(flagged, [uids[0]]);
+    // Nothing since the newest mod-sequence.
+    let now = conn.select("INBOX").await.unwrap().highest_modseq.unwrap();
+    let postkamer_mail::imap::Changes {
+        flags: updates,
+        vanished,
+    } = conn.changes_since(now).await.unwrap().unwrap();
+    assert!(updates.is_empty() && vanished.is_empty());
+    conn.logout().await.unwrap();
+    raw.logout().await;
+}

@@ -9,7 +9,7 @@ pub struct Capabilities {
     pub has_idle: bool,
     /// CONDSTORE (RFC 7162): mod-sequences, `CHANGEDSINCE`. QRESYNC implies it.
     pub has_condstore: bool,
-    /// QRESYNC (RFC 7162). Not used for syncing; reported for diagnostics.
+    /// QRESYNC (RFC 7162): enabled at login; expunges since a mod-sequence in one command.
     pub has_qresync: bool,
     /// MOVE (RFC 6851).
     pub has_move: bool,

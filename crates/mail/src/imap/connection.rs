@@ -63,6 +63,9 @@ pub struct ImapConnection {
     /// The text of a `* BYE`, for the error when the connection then ends.
     bye: Option<String>,
     pub(super) search_window: u32,
+    /// QRESYNC is enabled (RFC 7162): expunges arrive as VANISHED, and
+    /// [`ImapConnection::changes_since`] reports them.
+    pub(super) qresync: bool,
 }
 
 impl fmt::Debug for ImapConnection {
@@ -152,17 +155,32 @@ impl ImapConnection {
             changed: false,
             bye: None,
             search_window: SEARCH_WINDOW,
+            qresync: false,
         };
         connection.capabilities = match capabilities {
             Some(capabilities) => Capabilities::from_lib(&capabilities),
             None => connection.ask_capabilities().await?,
         };
+        if connection.capabilities.has_qresync {
+            // A server that refuses is used without it (CONDSTORE and UID comparison).
+            connection.qresync = connection
+                .run(ImapStep::Capability, "ENABLE QRESYNC", &mut |response| {
+                    matches!(response, Response::Capabilities(_))
+                })
+                .await
+                .is_ok();
+        }
         Ok(connection)
     }
 
     /// What the server can do, as it said after login.
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
+    }
+
+    /// Whether QRESYNC is enabled on this connection.
+    pub fn qresync(&self) -> bool {
+        self.qresync
     }
 
     /// The name of the selected folder, if any.
@@ -297,6 +315,19 @@ impl ImapConnection {
             Response::Expunge(_) => {
                 if let Some(selected) = &mut self.selected {
                     selected.exists = selected.exists.saturating_sub(1);
+                }
+                self.changed = true;
+            }
+            Response::Vanished {
+                earlier: false,
+                uids,
+            } => {
+                let gone: u32 = uids
+                    .iter()
+                    .map(|r| r.end().saturating_sub(*r.start()).saturating_add(1))
+                    .sum();
+                if let Some(selected) = &mut self.selected {
+                    selected.exists = selected.exists.saturating_sub(gone);
                 }
                 self.changed = true;
             }

@@ -11,7 +11,7 @@ use super::error::{ImapError, ImapStep, io_error};
 use super::syntax::{
     copyuid_lookup, flag_list, outcome_text, quote_mailbox, response_code, uid_sets,
 };
-use super::{Fetched, FlagUpdate, Flags};
+use super::{Changes, Fetched, FlagUpdate, Flags};
 
 /// The longest UID set put in one command (Dovecot accepts command lines up to 64 KiB).
 const MAX_SET_LEN: usize = 8_000;
@@ -56,6 +56,58 @@ impl ImapConnection {
             .collect();
         fetched.sort_unstable_by_key(|message| message.uid);
         Ok(fetched)
+    }
+
+    /// With QRESYNC enabled: the flags changed and the UIDs expunged since `modseq`, in one
+    /// command (`UID FETCH 1:* (FLAGS) (CHANGEDSINCE m VANISHED)`). The expunged UIDs may
+    /// include ones this client never saw. `None` without QRESYNC.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn changes_since(&mut self, modseq: u64) -> Result<Option<Changes>, ImapError> {
+        if !self.qresync || !self.require_selected()?.condstore {
+            return Ok(None);
+        }
+        let command = format!("UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE {modseq} VANISHED)");
+        self.absorb_unsolicited();
+        self.changed = false;
+        let mut updates: Vec<FlagUpdate> = Vec::new();
+        let mut vanished: Vec<u32> = Vec::new();
+        self.run(ImapStep::Fetch, &command, &mut |response| match response {
+            Response::Fetch(_, attributes) => {
+                let (Some(uid), Some(flags)) = (uid_of(attributes), flags_of(attributes)) else {
+                    return false;
+                };
+                updates.push(FlagUpdate {
+                    uid,
+                    flags,
+                    modseq: modseq_of(attributes),
+                });
+                true
+            }
+            // EARLIER: expunged since `modseq`; without: expunged just now, while selected
+            // (left to the bookkeeping of the message count as well).
+            Response::Vanished { earlier, uids } => {
+                for range in uids {
+                    // A range is the server's to bound; a bogus 1:4294967295 must not eat
+                    // memory (the caller's count check then catches what is missing).
+                    if range.end().saturating_sub(*range.start()) < 1_000_000 {
+                        vanished.extend(range.clone());
+                    }
+                }
+                *earlier
+            }
+            _ => false,
+        })
+        .await?;
+        updates.sort_by_key(|update| update.uid);
+        updates.reverse();
+        updates.dedup_by_key(|update| update.uid);
+        updates.reverse();
+        vanished.sort_unstable();
+        vanished.dedup();
+        Ok(Some(Changes {
+            flags: updates,
+            vanished,
+        }))
     }
 
     /// The sizes (RFC822.SIZE, in bytes) of messages of the selected folder, by UID, so a

@@ -510,12 +510,13 @@ impl Store {
 
     /// Removes UIDs that are gone from the server folder; messages no folder holds any more
     /// are deleted.
-    pub async fn remove_uids(&self, folder: FolderId, uids: &[u32]) -> StoreResult<()> {
+    /// Returns how many of the UIDs the folder had.
+    pub async fn remove_uids(&self, folder: FolderId, uids: &[u32]) -> StoreResult<u64> {
         if uids.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         let engine = self.engine();
-        with_pool!(self, pool => {
+        let removed = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let mut affected = Vec::with_capacity(uids.len());
             for uid in uids {
@@ -528,9 +529,11 @@ impl Store {
                 .await?;
                 affected.extend(id);
             }
+            let removed = affected.len() as u64;
             gc_messages!(tx, engine, &affected);
             tx.commit().await?;
+            removed
         });
-        Ok(())
+        Ok(removed)
     }
 }
