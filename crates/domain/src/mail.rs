@@ -298,6 +298,7 @@ pub struct FolderStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncStatus {
     pub mailbox: MailboxId,
+    /// A server instance holds the mailbox: connected, fetching or waiting (IDLE) for new mail.
     pub running: bool,
     pub last_success_at: Option<i64>,
     pub last_error: Option<String>,
