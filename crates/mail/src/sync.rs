@@ -10,20 +10,19 @@
 //! QRESYNC, expunges too (VANISHED), so a later pass neither lists the folder nor loads the
 //! stored UIDs — unless the server's message count says something was missed.
 
-use crate::compress;
-use crate::imap::{Changes, Fetched, Folder, FolderState, ImapConnection, ImapError};
-use crate::parse;
+mod batch;
+
+pub use batch::{BATCH, SyncOptions, incoming};
+
+use crate::imap::{Changes, Fetched, FlagUpdate, Folder, FolderState, ImapConnection, ImapError};
+use batch::{batches, fetch_in_order, prepare, progress_of, store_prepared};
 use postkamer_domain::mail::FolderRole;
 use postkamer_store::mail::{
-    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
+    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord,
 };
-use postkamer_store::{Store, StoreError, now_millis};
-use sha2::{Digest, Sha256};
+use postkamer_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-
-/// Messages fetched per round trip (and stored per transaction).
-pub const BATCH: usize = 100;
 
 /// Why a sync pass failed.
 #[derive(Debug, thiserror::Error)]
@@ -71,53 +70,6 @@ impl SyncReport {
     pub fn fetched(&self) -> u64 {
         self.folders.iter().map(|f| f.fetched).sum()
     }
-}
-
-/// Tuning of a pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SyncOptions {
-    /// Messages per fetch and per transaction, at most.
-    pub batch: usize,
-    /// Bytes per fetch, at most (one message larger than this is a batch of its own): with
-    /// three batches in flight, memory stays bounded whatever the attachments.
-    pub batch_bytes: u64,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        Self {
-            batch: BATCH,
-            batch_bytes: 16 * 1024 * 1024,
-        }
-    }
-}
-
-/// Splits `uids` (in fetch order) into batches of at most `options.batch` messages and
-/// `options.batch_bytes` bytes.
-fn batches(uids: &[u32], sizes: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
-    let size_of = |uid: u32| {
-        sizes
-            .binary_search_by_key(&uid, |(u, _)| *u)
-            .map_or(0, |i| u64::from(sizes[i].1))
-    };
-    let mut out: Vec<Vec<u32>> = Vec::new();
-    let mut current: Vec<u32> = Vec::new();
-    let mut bytes = 0u64;
-    for &uid in uids {
-        let size = size_of(uid);
-        if !current.is_empty()
-            && (current.len() >= options.batch.max(1) || bytes + size > options.batch_bytes)
-        {
-            out.push(std::mem::take(&mut current));
-            bytes = 0;
-        }
-        current.push(uid);
-        bytes += size;
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
 /// Syncs every folder of `mailbox` over an open connection.
@@ -229,15 +181,7 @@ pub async fn sync_folder_with(
         }) = conn.changes_since(modseq).await?
         {
             report.removed = store.remove_uids(folder.id, &vanished).await?;
-            let flags: Vec<Located> = updates
-                .iter()
-                .map(|u| Located {
-                    uid: u.uid,
-                    seen: u.flags.seen,
-                    flagged: u.flags.flagged,
-                    modseq: u.modseq,
-                })
-                .collect();
+            let flags: Vec<Located> = updates.iter().map(located).collect();
             store.update_flags(folder.id, &flags).await?;
             report.flags_changed = flags.len() as u64;
             let new: Vec<u32> = (folder.uid_top.max(1)..state.uid_next)
@@ -245,20 +189,14 @@ pub async fn sync_folder_with(
                 .filter(|uid| vanished.binary_search(uid).is_err())
                 .collect();
             let mut progress = progress_of(&folder, u64::from(state.exists));
-            if !new.is_empty() {
-                let sizes = conn.sizes(&new).await?;
-                for chunk in batches(&new, &sizes, options) {
-                    let fetched = conn.fetch(&chunk).await?;
-                    let prepared = prepare(fetched).await?;
-                    report.fetched +=
-                        store_prepared(store, mailbox, &folder, prepared, &mut progress).await?;
-                }
-            }
+            report.fetched +=
+                fetch_in_order(store, conn, mailbox, &folder, &new, options, &mut progress).await?;
             if store.folder_count(folder.id).await? == u64::from(state.exists) {
-                progress.uid_top = state.uid_next;
-                progress.first_sync_done = true;
-                progress.highest_modseq = state.highest_modseq;
-                store.set_folder_progress(folder.id, progress).await?;
+                let done = FolderProgress {
+                    uid_low: progress.uid_low,
+                    ..caught_up(&folder, &state)
+                };
+                store.set_folder_progress(folder.id, done).await?;
                 report.elapsed = started.elapsed();
                 return Ok(report);
             }
@@ -275,40 +213,21 @@ pub async fn sync_folder_with(
         if grown == Some(u64::from(state.uid_next - folder.uid_top)) {
             let new: Vec<u32> = (folder.uid_top..state.uid_next).rev().collect();
             let mut progress = progress_of(&folder, u64::from(state.exists));
-            let sizes = conn.sizes(&new).await?;
-            for chunk in batches(&new, &sizes, options) {
-                let fetched = conn.fetch(&chunk).await?;
-                let prepared = prepare(fetched).await?;
-                report.fetched +=
-                    store_prepared(store, mailbox, &folder, prepared, &mut progress).await?;
-            }
+            report.fetched +=
+                fetch_in_order(store, conn, mailbox, &folder, &new, options, &mut progress).await?;
             if state.highest_modseq.is_none() || state.highest_modseq != folder.highest_modseq {
                 let since = folder.highest_modseq.filter(|_| folder.first_sync_done);
                 let updates: Vec<Located> = conn
                     .changed_flags(since)
                     .await?
-                    .into_iter()
-                    .map(|u| Located {
-                        uid: u.uid,
-                        seen: u.flags.seen,
-                        flagged: u.flags.flagged,
-                        modseq: u.modseq,
-                    })
+                    .iter()
+                    .map(located)
                     .collect();
                 report.flags_changed = updates.len() as u64;
                 store.update_flags(folder.id, &updates).await?;
             }
             store
-                .set_folder_progress(
-                    folder.id,
-                    FolderProgress {
-                        uid_top: state.uid_next,
-                        uid_low: folder.uid_low,
-                        first_sync_done: true,
-                        highest_modseq: state.highest_modseq,
-                        on_server: u64::from(state.exists),
-                    },
-                )
+                .set_folder_progress(folder.id, caught_up(&folder, &state))
                 .await?;
             report.elapsed = started.elapsed();
             return Ok(report);
@@ -326,16 +245,7 @@ pub async fn sync_folder_with(
         if state.highest_modseq.is_none() || state.highest_modseq != folder.highest_modseq {
             report.flags_changed = sync_flags(store, conn, &folder, &stored).await?;
             store
-                .set_folder_progress(
-                    folder.id,
-                    FolderProgress {
-                        uid_top: state.uid_next,
-                        uid_low: folder.uid_low,
-                        first_sync_done: true,
-                        highest_modseq: state.highest_modseq,
-                        on_server: u64::from(state.exists),
-                    },
-                )
+                .set_folder_progress(folder.id, caught_up(&folder, &state))
                 .await?;
         }
         report.elapsed = started.elapsed();
@@ -411,18 +321,12 @@ pub async fn sync_folder_with(
     }
     tracing::debug!(folder = %folder.name, total, fetched = report.fetched, "folder fetched");
 
-    store
-        .set_folder_progress(
-            folder.id,
-            FolderProgress {
-                uid_top: state.uid_next,
-                uid_low: Some(1),
-                first_sync_done: true,
-                highest_modseq: state.highest_modseq,
-                on_server: report.on_server,
-            },
-        )
-        .await?;
+    let done = FolderProgress {
+        uid_low: Some(1),
+        on_server: report.on_server,
+        ..caught_up(&folder, &state)
+    };
+    store.set_folder_progress(folder.id, done).await?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -443,115 +347,31 @@ async fn sync_flags(
         .into_iter()
         .filter_map(|u| {
             let old = by_uid.get(&u.uid)?;
-            (old.seen != u.flags.seen || old.flagged != u.flags.flagged).then_some(Located {
-                uid: u.uid,
-                seen: u.flags.seen,
-                flagged: u.flags.flagged,
-                modseq: u.modseq,
-            })
+            (old.seen != u.flags.seen || old.flagged != u.flags.flagged).then(|| located(&u))
         })
         .collect();
     store.update_flags(folder.id, &changed).await?;
     Ok(changed.len() as u64)
 }
 
-fn progress_of(folder: &FolderRecord, on_server: u64) -> FolderProgress {
+/// Where the folder stands once everything up to the server's UIDNEXT is stored.
+fn caught_up(folder: &FolderRecord, state: &FolderState) -> FolderProgress {
     FolderProgress {
-        uid_top: folder.uid_top.max(1),
+        uid_top: state.uid_next,
         uid_low: folder.uid_low,
-        first_sync_done: folder.first_sync_done,
-        highest_modseq: folder.highest_modseq,
-        on_server,
+        first_sync_done: true,
+        highest_modseq: state.highest_modseq,
+        on_server: u64::from(state.exists),
     }
 }
 
-/// Parses, compresses and folds a fetched batch for the index, off the async threads.
-async fn prepare(batch: Vec<Fetched>) -> Result<Vec<(Located, IncomingMessage)>, SyncError> {
-    let now = now_millis();
-    tokio::task::spawn_blocking(move || {
-        batch
-            .into_iter()
-            .map(|fetched| {
-                let located = Located {
-                    uid: fetched.uid,
-                    seen: fetched.flags.seen,
-                    flagged: fetched.flags.flagged,
-                    modseq: fetched.modseq,
-                };
-                (located, incoming(&fetched.raw, now))
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| SyncError::Imap(ImapError::Protocol(format!("parser task failed: {e}"))))
-}
-
-/// Stores a prepared batch with the folder's progress. Returns how many messages were stored.
-async fn store_prepared(
-    store: &Store,
-    mailbox: &MailboxRecord,
-    folder: &FolderRecord,
-    prepared: Vec<(Located, IncomingMessage)>,
-    progress: &mut FolderProgress,
-) -> Result<u64, SyncError> {
-    if prepared.is_empty() {
-        return Ok(0);
-    }
-    if let Some(lowest) = prepared.iter().map(|(l, _)| l.uid).min() {
-        progress.uid_low = Some(progress.uid_low.map_or(lowest, |low| low.min(lowest)));
-    }
-    store
-        .store_batch(mailbox.org, folder.id, &prepared, *progress)
-        .await?;
-    Ok(prepared.len() as u64)
-}
-
-/// A raw message ready for the store.
-pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
-    let parsed = parse::parse(raw);
-    let dedupe_key = dedupe_key(&parsed);
-    let search = SearchText::of(&parsed.subject, &parsed.addresses, &parsed.body_text);
-    IncomingMessage {
-        dedupe_key,
-        content_hash: parsed.content_hash,
-        header_message_id: parsed.message_id,
-        thread_key: parsed.thread_key,
-        subject: parsed.subject,
-        sent_at: parsed.date,
-        sort_at: parsed.date.unwrap_or(now),
-        addresses: parsed.addresses,
-        search,
-        snippet: parsed.snippet,
-        attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
-        size: parsed.size,
-        raw_compressed: compress::pack(raw),
-    }
-}
-
-/// Recognises one message in several folders or mailboxes. The copy in a sender's Sent folder
-/// and the one delivered to a colleague differ in their trace headers, so bytes alone would not
-/// do: with a Message-ID, the key is that ID plus sender, date and subject (a reused ID with
-/// other content stays a separate message); without one, the content hash.
-fn dedupe_key(parsed: &parse::ParsedMessage) -> String {
-    match &parsed.message_id {
-        Some(id) => {
-            let mut h = Sha256::new();
-            h.update(id.as_bytes());
-            h.update([0]);
-            h.update(
-                parsed
-                    .from()
-                    .map(|a| a.email.as_str())
-                    .unwrap_or("")
-                    .as_bytes(),
-            );
-            h.update([0]);
-            h.update(parsed.date.unwrap_or(0).to_le_bytes());
-            h.update([0]);
-            h.update(parsed.subject.as_bytes());
-            format!("m:{}", hex::encode(h.finalize()))
-        }
-        None => format!("h:{}", parsed.content_hash),
+/// A flag report from the server as the store keeps it.
+fn located(update: &FlagUpdate) -> Located {
+    Located {
+        uid: update.uid,
+        seen: update.flags.seen,
+        flagged: update.flags.flagged,
+        modseq: update.modseq,
     }
 }
 
@@ -566,50 +386,4 @@ pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sent_and_received_copies_share_a_key_but_not_a_hash() {
-        let sent = b"Message-ID: <a@x>\r\nFrom: a@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
-        let received = b"Received: from mx by mx\r\nDelivered-To: b@y.nl\r\nMessage-ID: <a@x>\r\nFrom: a@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
-        let other = b"Message-ID: <a@x>\r\nFrom: evil@x.nl\r\nDate: Tue, 3 Nov 2026 10:15:00 +0100\r\nSubject: s\r\n\r\nbody";
-        let (a, b, c) = (incoming(sent, 0), incoming(received, 0), incoming(other, 0));
-        assert_eq!(a.dedupe_key, b.dedupe_key);
-        assert_ne!(a.content_hash, b.content_hash);
-        assert_ne!(a.dedupe_key, c.dedupe_key);
-        assert_eq!(compress::unpack(&a.raw_compressed).expect("unpack"), sent);
-    }
-
-    #[test]
-    fn batches_are_bounded_by_count_and_bytes() {
-        let options = SyncOptions {
-            batch: 3,
-            batch_bytes: 100,
-        };
-        let uids = [9, 8, 7, 6, 5, 4, 3];
-        let sizes = [
-            (3, 10),
-            (4, 500),
-            (5, 10),
-            (6, 40),
-            (7, 40),
-            (8, 40),
-            (9, 10),
-        ];
-        assert_eq!(
-            batches(&uids, &sizes, options),
-            [vec![9, 8, 7], vec![6, 5], vec![4], vec![3]]
-        );
-        assert!(batches(&[], &[], options).is_empty());
-        // Unknown sizes (gone from the server) count as nothing.
-        assert_eq!(batches(&[2, 1], &[], options), [vec![2, 1]]);
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_date("2025-01-31"), Some((2025, 1, 31)));
-        assert_eq!(parse_date("2025-13-01"), None);
-        assert_eq!(parse_date("gisteren"), None);
-    }
-}
+mod tests;

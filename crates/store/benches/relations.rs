@@ -26,7 +26,7 @@
 use postkamer_demo::DemoData;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{CompanyId, EmailAddress, OrgId, PageRequest};
-use postkamer_store::{Companies, Orgs, PersonQuery, Persons, Store};
+use postkamer_store::{Companies, Orgs, PersonQuery, Persons, Store, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use std::collections::HashSet;
 use std::future::Future;
@@ -764,24 +764,6 @@ fn file_size(path: &std::path::Path) -> u64 {
 
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// `postgres://u@h:p/postgres?x=y` with the database replaced by `name` (as the store tests do).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..host_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
 }
 
 /// splitmix64: small, fast and good enough to pick test data.

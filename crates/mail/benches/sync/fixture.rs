@@ -6,7 +6,7 @@ use postkamer_domain::mail::{FolderRole, TlsMode};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, PageRequest, Role, UserId};
 use postkamer_mail::imap::ImapAccount;
 use postkamer_store::mail::{FolderId, MailboxRecord, MailboxUpdate, MessageQuery};
-use postkamer_store::{Orgs, Store, Users};
+use postkamer_store::{Orgs, Store, Users, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 
 const PG_URL_VAR: &str = "POSTKAMER_TEST_PG_URL";
@@ -114,24 +114,6 @@ impl Db {
             conn.close().await.ok();
         }
     }
-}
-
-/// `postgres://u@h:p/postgres?x=y` with the database replaced by `name` (as the store tests do).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..host_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
 }
 
 /// One organisation with one user whose mailbox is the seeded Dovecot account.

@@ -1,6 +1,6 @@
 //! Runs one test on a fresh, migrated database of either engine.
 
-use postkamer_store::{Engine, Store};
+use postkamer_store::{Engine, Store, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use std::future::Future;
 
@@ -66,24 +66,6 @@ where
         .await
         .expect("drop the test database");
     admin.close().await.ok();
-}
-
-/// `postgres://u@h:p/postgres?x=y` with the database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..host_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
 }
 
 #[test]

@@ -1,0 +1,188 @@
+//! A pass's batches: split by count and bytes, parsed and compressed off the async threads,
+//! written one transaction each.
+
+use super::SyncError;
+use crate::compress;
+use crate::imap::{Fetched, ImapConnection, ImapError};
+use crate::parse;
+use postkamer_store::mail::{
+    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
+};
+use postkamer_store::{Store, now_millis};
+use sha2::{Digest, Sha256};
+
+/// Messages fetched per round trip (and stored per transaction).
+pub const BATCH: usize = 100;
+
+/// Tuning of a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Messages per fetch and per transaction, at most.
+    pub batch: usize,
+    /// Bytes per fetch, at most (one message larger than this is a batch of its own): with
+    /// three batches in flight, memory stays bounded whatever the attachments.
+    pub batch_bytes: u64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            batch: BATCH,
+            batch_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Splits `uids` (in fetch order) into batches of at most `options.batch` messages and
+/// `options.batch_bytes` bytes.
+pub(super) fn batches(uids: &[u32], sizes: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
+    let size_of = |uid: u32| {
+        sizes
+            .binary_search_by_key(&uid, |(u, _)| *u)
+            .map_or(0, |i| u64::from(sizes[i].1))
+    };
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut current: Vec<u32> = Vec::new();
+    let mut bytes = 0u64;
+    for &uid in uids {
+        let size = size_of(uid);
+        if !current.is_empty()
+            && (current.len() >= options.batch.max(1) || bytes + size > options.batch_bytes)
+        {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Fetches, prepares and stores `uids` one batch after the other (for the few messages of an
+/// incremental pass; the first sync pipelines them). Returns how many were stored.
+pub(super) async fn fetch_in_order(
+    store: &Store,
+    conn: &mut ImapConnection,
+    mailbox: &MailboxRecord,
+    folder: &FolderRecord,
+    uids: &[u32],
+    options: SyncOptions,
+    progress: &mut FolderProgress,
+) -> Result<u64, SyncError> {
+    if uids.is_empty() {
+        return Ok(0);
+    }
+    let sizes = conn.sizes(uids).await?;
+    let mut stored = 0;
+    for chunk in batches(uids, &sizes, options) {
+        let fetched = conn.fetch(&chunk).await?;
+        let prepared = prepare(fetched).await?;
+        stored += store_prepared(store, mailbox, folder, prepared, progress).await?;
+    }
+    Ok(stored)
+}
+
+pub(super) fn progress_of(folder: &FolderRecord, on_server: u64) -> FolderProgress {
+    FolderProgress {
+        uid_top: folder.uid_top.max(1),
+        uid_low: folder.uid_low,
+        first_sync_done: folder.first_sync_done,
+        highest_modseq: folder.highest_modseq,
+        on_server,
+    }
+}
+
+/// Parses, compresses and folds a fetched batch for the index, off the async threads.
+pub(super) async fn prepare(
+    batch: Vec<Fetched>,
+) -> Result<Vec<(Located, IncomingMessage)>, SyncError> {
+    let now = now_millis();
+    tokio::task::spawn_blocking(move || {
+        batch
+            .into_iter()
+            .map(|fetched| {
+                let located = Located {
+                    uid: fetched.uid,
+                    seen: fetched.flags.seen,
+                    flagged: fetched.flags.flagged,
+                    modseq: fetched.modseq,
+                };
+                (located, incoming(&fetched.raw, now))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| SyncError::Imap(ImapError::Protocol(format!("parser task failed: {e}"))))
+}
+
+/// Stores a prepared batch with the folder's progress. Returns how many messages were stored.
+pub(super) async fn store_prepared(
+    store: &Store,
+    mailbox: &MailboxRecord,
+    folder: &FolderRecord,
+    prepared: Vec<(Located, IncomingMessage)>,
+    progress: &mut FolderProgress,
+) -> Result<u64, SyncError> {
+    if prepared.is_empty() {
+        return Ok(0);
+    }
+    if let Some(lowest) = prepared.iter().map(|(l, _)| l.uid).min() {
+        progress.uid_low = Some(progress.uid_low.map_or(lowest, |low| low.min(lowest)));
+    }
+    store
+        .store_batch(mailbox.org, folder.id, &prepared, *progress)
+        .await?;
+    Ok(prepared.len() as u64)
+}
+
+/// A raw message ready for the store.
+pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
+    let parsed = parse::parse(raw);
+    let dedupe_key = dedupe_key(&parsed);
+    let search = SearchText::of(&parsed.subject, &parsed.addresses, &parsed.body_text);
+    IncomingMessage {
+        dedupe_key,
+        content_hash: parsed.content_hash,
+        header_message_id: parsed.message_id,
+        thread_key: parsed.thread_key,
+        subject: parsed.subject,
+        sent_at: parsed.date,
+        sort_at: parsed.date.unwrap_or(now),
+        addresses: parsed.addresses,
+        search,
+        snippet: parsed.snippet,
+        attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
+        size: parsed.size,
+        raw_compressed: compress::pack(raw),
+    }
+}
+
+/// Recognises one message in several folders or mailboxes. The copy in a sender's Sent folder
+/// and the one delivered to a colleague differ in their trace headers, so bytes alone would not
+/// do: with a Message-ID, the key is that ID plus sender, date and subject (a reused ID with
+/// other content stays a separate message); without one, the content hash.
+fn dedupe_key(parsed: &parse::ParsedMessage) -> String {
+    match &parsed.message_id {
+        Some(id) => {
+            let mut h = Sha256::new();
+            h.update(id.as_bytes());
+            h.update([0]);
+            h.update(
+                parsed
+                    .from()
+                    .map(|a| a.email.as_str())
+                    .unwrap_or("")
+                    .as_bytes(),
+            );
+            h.update([0]);
+            h.update(parsed.date.unwrap_or(0).to_le_bytes());
+            h.update([0]);
+            h.update(parsed.subject.as_bytes());
+            format!("m:{}", hex::encode(h.finalize()))
+        }
+        None => format!("h:{}", parsed.content_hash),
+    }
+}
