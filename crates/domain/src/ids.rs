@@ -55,3 +55,7 @@ id_type!(
     /// A stored e-mail message (one per organisation, however many folders hold it).
     MessageId
 );
+id_type!(
+    /// A sending domain (SPF/DKIM/DMARC set-up) of an organisation.
+    SendingDomainId
+);

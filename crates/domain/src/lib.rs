@@ -8,11 +8,12 @@ mod locale;
 pub mod mail;
 mod page;
 pub mod relation;
+pub mod sending;
 mod user;
 pub mod validate;
 
-pub use email::{EmailAddress, EmailError};
-pub use ids::{ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, UserId};
+pub use email::{EmailAddress, EmailError, valid_domain};
+pub use ids::{ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId};
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};
 pub use user::{NewUser, Role, User};
