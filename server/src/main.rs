@@ -137,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
                 per_ip: config.login_failures_per_ip,
             },
             secret: config.secret_key()?,
+            domains: Default::default(),
         },
     );
     match cli.command {

@@ -5,6 +5,7 @@
 //! organisation only: a record of another organisation is [`CoreError::NotFound`], never its data.
 
 mod auth;
+pub mod domains;
 mod error;
 pub mod mail;
 mod password;
@@ -14,6 +15,7 @@ mod tokens;
 mod users;
 
 pub use auth::{Login, ThrottlePolicy};
+pub use domains::{CheckReason, DomainsConfig, SigningKey};
 pub use error::{CoreError, CoreResult};
 pub use password::{hash_password, verify_password};
 pub use secrets::{BadSecretKey, SecretKey, Unsealable};
@@ -29,8 +31,10 @@ use std::time::Duration;
 pub struct CoreConfig {
     pub session_ttl: Duration,
     pub throttle: ThrottlePolicy,
-    /// Seals secrets at rest (mailbox passwords).
+    /// Seals secrets at rest (mailbox passwords, DKIM private keys).
     pub secret: SecretKey,
+    /// Sending domains: DNS, our SPF host, re-check intervals.
+    pub domains: DomainsConfig,
 }
 
 impl Default for CoreConfig {
@@ -39,6 +43,7 @@ impl Default for CoreConfig {
             session_ttl: Duration::from_secs(14 * 24 * 3600),
             throttle: ThrottlePolicy::default(),
             secret: SecretKey::generate(),
+            domains: DomainsConfig::default(),
         }
     }
 }

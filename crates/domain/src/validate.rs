@@ -31,6 +31,7 @@ pub enum Invalid {
     Port,
     Date,
     PlaintextNotLocal,
+    DomainTaken,
 }
 
 impl Invalid {
@@ -61,6 +62,7 @@ impl Invalid {
                 Port => "Een poort is een getal van 1 tot en met 65535.".into(),
                 Date => "Vul een datum in als 2025-01-31.".into(),
                 PlaintextNotLocal => "Zonder versleuteling kan alleen een server op deze computer (127.0.0.1); kies TLS of STARTTLS.".into(),
+                DomainTaken => "Dit domein is al toegevoegd (in deze of een andere organisatie).".into(),
             },
             Locale::En => match self {
                 Required => "This field is required.".into(),
@@ -86,6 +88,7 @@ impl Invalid {
                 Port => "A port is a number from 1 to 65535.".into(),
                 Date => "Enter a date like 2025-01-31.".into(),
                 PlaintextNotLocal => "Without encryption only a server on this computer (127.0.0.1) is allowed; choose TLS or STARTTLS.".into(),
+                DomainTaken => "This domain has already been added (in this or another organisation).".into(),
             },
         }
     }

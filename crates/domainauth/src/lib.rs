@@ -60,7 +60,7 @@ pub fn normalise_domain(input: &str) -> Result<String, Invalid> {
     Ok(domain)
 }
 
-/// Checks every record of `domain` at once. `now` (unix seconds) is stamped on the report.
+/// Checks every record of `domain` at once. `now` (Unix milliseconds) is stamped on the report.
 pub async fn check_domain(
     config: &CheckConfig,
     domain: &str,

@@ -10,6 +10,7 @@
 mod accounts;
 mod companies;
 mod error;
+pub mod domains;
 pub mod mail;
 mod persons;
 mod search;

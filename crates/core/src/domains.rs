@@ -1,0 +1,424 @@
+//! Sending domains (Beheer → E-mail → Domeinen): add a domain, show the exact records to publish,
+//! check them against live DNS, activate DKIM once both selectors verify, keep checking
+//! (hourly while pending or broken, daily while active), tell the SuperAdmins when an active
+//! domain breaks, rotate keys. The sending pipeline asks [`Core::is_dkim_active`] and
+//! [`Core::signing_key`].
+
+use std::time::Duration;
+
+use postkamer_domain::sending::{
+    DomainReport, DomainState, DomainSummary, DomainView, HistoryEntry, RecordView, Selector,
+};
+use postkamer_domain::{Invalid, SendingDomainId, User, ValidationErrors};
+use postkamer_domainauth::{
+    CheckConfig, DkimKeyPair, ExpectedKeys, check_domain, normalise_domain, records_to_publish,
+};
+use postkamer_store::StoreError;
+use postkamer_store::domains::{CheckOutcome, DomainRecord, StoredKey};
+
+use crate::{Core, CoreError, CoreResult, require_superadmin};
+
+/// Notice kind: an active domain's signing key no longer verifies.
+pub const NOTICE_DOMAIN_BROKEN: &str = "domain_broken";
+
+/// How domains are checked and how often.
+#[derive(Debug, Clone)]
+pub struct DomainsConfig {
+    pub check: CheckConfig,
+    /// Re-check interval while a domain is pending or broken.
+    pub pending_every: Duration,
+    /// Re-check interval once a domain is active.
+    pub active_every: Duration,
+    /// Retry interval after a check that could not reach DNS.
+    pub retry_every: Duration,
+}
+
+impl Default for DomainsConfig {
+    fn default() -> Self {
+        DomainsConfig {
+            check: CheckConfig {
+                dns: Default::default(),
+                spf_include: "spf.postkamer.nl".into(),
+                envelope_domain: None,
+            },
+            pending_every: Duration::from_secs(3600),
+            active_every: Duration::from_secs(24 * 3600),
+            retry_every: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The key a domain's mail is signed with.
+#[derive(Debug, Clone)]
+pub struct SigningKey {
+    pub domain: String,
+    pub selector: Selector,
+    pub key: DkimKeyPair,
+}
+
+/// Why a check ran (kept in the history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckReason {
+    Added,
+    Manual,
+    Scheduled,
+}
+
+impl CheckReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            CheckReason::Added => "added",
+            CheckReason::Manual => "manual",
+            CheckReason::Scheduled => "scheduled",
+        }
+    }
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Core {
+    /// Makes sure the installation has a key pair for both selectors: the configured ones
+    /// (replacing stored ones that differ), else the stored ones, else new ones (generated on a
+    /// blocking thread, sealed). Safe with several instances starting at once.
+    pub async fn ensure_dkim_keys(
+        &self,
+        configured: &[(Selector, DkimKeyPair)],
+    ) -> CoreResult<()> {
+        let stored = self.store.dkim_keys(None).await?;
+        for selector in Selector::ALL {
+            let current = stored.iter().find(|k| k.selector == selector);
+            if let Some((_, key)) = configured.iter().find(|(s, _)| *s == selector) {
+                if current.is_none_or(|c| c.public_key != key.public_key_b64()) {
+                    let sealed = self.seal_key(key)?;
+                    self.store
+                        .replace_installation_key(selector, &sealed, key.public_key_b64())
+                        .await?;
+                    tracing::info!(%selector, "DKIM key loaded from configuration");
+                }
+                continue;
+            }
+            if current.is_some() {
+                continue;
+            }
+            let key = generate_key().await?;
+            let sealed = self.seal_key(&key)?;
+            if self
+                .store
+                .insert_installation_key(selector, &sealed, key.public_key_b64())
+                .await?
+            {
+                tracing::info!(%selector, bits = key.bits(), "DKIM key generated");
+            }
+        }
+        Ok(())
+    }
+
+    fn seal_key(&self, key: &DkimKeyPair) -> CoreResult<Vec<u8>> {
+        let der = key
+            .private_pkcs8_der()
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        Ok(self.config.secret.seal(&der))
+    }
+
+    /// The public keys a domain must publish (its own rotated keys before the installation's).
+    async fn expected_keys(
+        &self,
+        domain: SendingDomainId,
+    ) -> CoreResult<(ExpectedKeys, Vec<Selector>)> {
+        let keys = self.store.dkim_keys(Some(domain)).await?;
+        let pick = |selector: Selector| -> CoreResult<&StoredKey> {
+            keys.iter()
+                .filter(|k| k.selector == selector)
+                .max_by_key(|k| k.domain.is_some())
+                .ok_or_else(|| {
+                    CoreError::Internal(format!("no DKIM key for {selector}: run ensure_dkim_keys"))
+                })
+        };
+        let own = Selector::ALL
+            .into_iter()
+            .filter(|s| keys.iter().any(|k| k.selector == *s && k.domain.is_some()))
+            .collect();
+        Ok((
+            ExpectedKeys {
+                key001: pick(Selector::Key001)?.public_key.clone(),
+                key002: pick(Selector::Key002)?.public_key.clone(),
+            },
+            own,
+        ))
+    }
+
+    pub async fn list_domains(&self, caller: &User) -> CoreResult<Vec<DomainSummary>> {
+        require_superadmin(caller)?;
+        let domains = self.store.domains(caller.org_id).await?;
+        Ok(domains.iter().map(summary).collect())
+    }
+
+    /// Adds a domain and checks it at once.
+    pub async fn add_domain(&self, caller: &User, input: &str) -> CoreResult<DomainView> {
+        require_superadmin(caller)?;
+        let domain = normalise_domain(input)
+            .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
+        let record = match self.store.add_domain(caller.org_id, &domain).await {
+            Err(StoreError::AlreadyExists(_)) => {
+                return Err(CoreError::Validation(ValidationErrors::single(
+                    "domain",
+                    Invalid::DomainTaken,
+                )));
+            }
+            other => other?,
+        };
+        self.run_check(&record, CheckReason::Added).await?;
+        self.domain_view(caller, record.id).await
+    }
+
+    pub async fn domain_view(&self, caller: &User, id: SendingDomainId) -> CoreResult<DomainView> {
+        require_superadmin(caller)?;
+        let record = self.store.domain(caller.org_id, id).await?;
+        let (keys, own_keys) = self.expected_keys(id).await?;
+        let history = self.store.domain_checks(id, 20).await?;
+        let latest = history.first().map(|c| &c.report);
+        let records = records_to_publish(
+            &record.domain,
+            &self.config.domains.check.spf_include,
+            &keys,
+            latest,
+        )
+        .into_iter()
+        .map(|publish| RecordView {
+            check: latest.and_then(|r| r.record(publish.kind)).cloned(),
+            publish,
+        })
+        .collect();
+        let other = record.signing_selector.other();
+        let can_switch_to = latest
+            .is_some_and(|r| r.dkim_verified(other) && record.state != DomainState::Pending)
+            .then_some(other);
+        Ok(DomainView {
+            summary: summary(&record),
+            records,
+            findings: latest.map(|r| r.findings.clone()).unwrap_or_default(),
+            mx: latest.map(|r| r.mx.clone()).unwrap_or_default(),
+            own_keys,
+            can_switch_to,
+            history: history
+                .iter()
+                .map(|c| HistoryEntry {
+                    checked_at: c.checked_at,
+                    status: c.status,
+                    reason: c.reason.clone(),
+                    problems: c.report.problems(),
+                })
+                .collect(),
+        })
+    }
+
+    /// "Nu controleren".
+    pub async fn check_domain_now(
+        &self,
+        caller: &User,
+        id: SendingDomainId,
+    ) -> CoreResult<DomainView> {
+        require_superadmin(caller)?;
+        let record = self.store.domain(caller.org_id, id).await?;
+        self.run_check(&record, CheckReason::Manual).await?;
+        self.domain_view(caller, id).await
+    }
+
+    pub async fn delete_domain(&self, caller: &User, id: SendingDomainId) -> CoreResult<()> {
+        require_superadmin(caller)?;
+        Ok(self.store.delete_domain(caller.org_id, id).await?)
+    }
+
+    /// Switches signing to the other selector; only once its record verifies.
+    pub async fn set_signing_selector(
+        &self,
+        caller: &User,
+        id: SendingDomainId,
+        selector: Selector,
+    ) -> CoreResult<DomainView> {
+        let view = self.domain_view(caller, id).await?;
+        if view.summary.signing_selector != selector {
+            if view.can_switch_to != Some(selector) {
+                return Err(CoreError::Conflict("selector_not_verified"));
+            }
+            self.store
+                .set_signing_selector(caller.org_id, id, selector)
+                .await?;
+        }
+        self.domain_view(caller, id).await
+    }
+
+    /// A new key for the selector that does not sign (to be published before switching to it).
+    pub async fn generate_domain_key(
+        &self,
+        caller: &User,
+        id: SendingDomainId,
+        selector: Selector,
+    ) -> CoreResult<DomainView> {
+        require_superadmin(caller)?;
+        let record = self.store.domain(caller.org_id, id).await?;
+        if record.signing_selector == selector {
+            return Err(CoreError::Conflict("selector_is_signing"));
+        }
+        let key = generate_key().await?;
+        let sealed = self.seal_key(&key)?;
+        self.store
+            .put_domain_key(id, selector, &sealed, key.public_key_b64())
+            .await?;
+        self.run_check(&record, CheckReason::Manual).await?;
+        self.domain_view(caller, id).await
+    }
+
+    /// Is mail from `domain` to be DKIM-signed?
+    pub async fn is_dkim_active(&self, domain: &str) -> CoreResult<bool> {
+        let Ok(domain) = normalise_domain(domain) else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .domain_by_name(&domain)
+            .await?
+            .is_some_and(|d| d.state == DomainState::Active))
+    }
+
+    /// The key to sign mail from `domain` with, when its DKIM is active.
+    pub async fn signing_key(&self, domain: &str) -> CoreResult<Option<SigningKey>> {
+        let Ok(name) = normalise_domain(domain) else {
+            return Ok(None);
+        };
+        let Some(record) = self.store.domain_by_name(&name).await? else {
+            return Ok(None);
+        };
+        if record.state != DomainState::Active {
+            return Ok(None);
+        }
+        let keys = self.store.dkim_keys(Some(record.id)).await?;
+        let Some(stored) = keys
+            .iter()
+            .filter(|k| k.selector == record.signing_selector)
+            .max_by_key(|k| k.domain.is_some())
+        else {
+            return Ok(None);
+        };
+        let der = self
+            .config
+            .secret
+            .open(&stored.private_sealed)
+            .map_err(|e| CoreError::Internal(format!("DKIM key: {e}")))?;
+        let key =
+            DkimKeyPair::from_pkcs8_der(&der).map_err(|e| CoreError::Internal(e.to_string()))?;
+        Ok(Some(SigningKey {
+            domain: name,
+            selector: record.signing_selector,
+            key,
+        }))
+    }
+
+    /// Checks every domain that is due, one at a time, each under a database lease (so with
+    /// several instances each domain is checked once). Returns how many were checked.
+    pub async fn check_due_domains(&self, owner: &str) -> CoreResult<usize> {
+        let mut checked = 0;
+        loop {
+            let lease = postkamer_store::now_millis() + millis(self.config.domains.check.dns.timeout) * 20 + 60_000;
+            let Some(id) = self.store.claim_due_domain(owner, lease).await? else {
+                return Ok(checked);
+            };
+            let record = self.store.domain_by_id(id).await?;
+            if let Err(e) = self.run_check(&record, CheckReason::Scheduled).await {
+                tracing::warn!(domain = %record.domain, error = %e, "domain check failed");
+                let retry = postkamer_store::now_millis() + millis(self.config.domains.retry_every);
+                self.store.release_domain(id, owner, retry).await?;
+            }
+            checked += 1;
+        }
+    }
+
+    /// The organisation's open notices for SuperAdmins (Dutch/English text by kind).
+    pub async fn admin_notices(
+        &self,
+        caller: &User,
+    ) -> CoreResult<Vec<postkamer_store::domains::Notice>> {
+        if !caller.is_superadmin() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.open_notices(caller.org_id).await?)
+    }
+
+    /// Checks one domain, keeps the report, moves the state: pending → active when both keys
+    /// verify; active → broken (with a notice) when the signing key no longer does; broken →
+    /// active when it verifies again. A check that could not reach DNS changes nothing.
+    async fn run_check(&self, record: &DomainRecord, reason: CheckReason) -> CoreResult<DomainReport> {
+        let (keys, _) = self.expected_keys(record.id).await?;
+        let now = postkamer_store::now_millis();
+        let report = check_domain(&self.config.domains.check, &record.domain, &keys, now).await;
+        let config = &self.config.domains;
+        let (state, activated_at) = if !report.complete() {
+            (record.state, record.activated_at)
+        } else {
+            let signing = report.dkim_verified(record.signing_selector);
+            let both = Selector::ALL.into_iter().all(|s| report.dkim_verified(s));
+            match record.state {
+                DomainState::Pending if both => (DomainState::Active, Some(now)),
+                DomainState::Active if !signing => (DomainState::Broken, record.activated_at),
+                DomainState::Broken if signing => (DomainState::Active, record.activated_at),
+                state => (state, record.activated_at),
+            }
+        };
+        let every = match (report.complete(), state) {
+            (false, _) => config.retry_every,
+            (true, DomainState::Active) => config.active_every,
+            (true, _) => config.pending_every,
+        };
+        self.store
+            .record_check(
+                record.id,
+                CheckOutcome {
+                    report: &report,
+                    reason: reason.as_str(),
+                    state,
+                    activated_at,
+                    next_check_at: now + millis(every),
+                },
+            )
+            .await?;
+        match (record.state, state) {
+            (DomainState::Active, DomainState::Broken) => {
+                tracing::warn!(domain = %record.domain, "DKIM of an active domain broke");
+                self.store
+                    .open_notice(record.org, Some(record.id), NOTICE_DOMAIN_BROKEN)
+                    .await?;
+            }
+            (DomainState::Broken, DomainState::Active) => {
+                self.store
+                    .resolve_notices(record.id, NOTICE_DOMAIN_BROKEN)
+                    .await?;
+            }
+            (DomainState::Pending, DomainState::Active) => {
+                tracing::info!(domain = %record.domain, "DKIM active");
+            }
+            _ => {}
+        }
+        Ok(report)
+    }
+}
+
+fn summary(record: &DomainRecord) -> DomainSummary {
+    DomainSummary {
+        id: record.id,
+        domain: record.domain.clone(),
+        state: record.state,
+        signing_selector: record.signing_selector,
+        status: record.last_status,
+        last_checked_at: record.last_checked_at,
+        activated_at: record.activated_at,
+    }
+}
+
+async fn generate_key() -> CoreResult<DkimKeyPair> {
+    tokio::task::spawn_blocking(DkimKeyPair::generate)
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))?
+        .map_err(|e| CoreError::Internal(e.to_string()))
+}

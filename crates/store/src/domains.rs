@@ -1,0 +1,518 @@
+//! Sending domains: the domain, where it stands (pending / DKIM active / broken), which selector
+//! signs, the history of checks (each report kept whole, as JSON), the DKIM key pairs (sealed)
+//! and notices for the SuperAdmins. Re-checks are leased through the database like mailboxes, so
+//! with several instances each due domain is checked once.
+
+use postkamer_domain::sending::{DomainReport, DomainState, Selector, Status};
+use postkamer_domain::{OrgId, SendingDomainId};
+
+use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
+
+/// A sending domain as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRecord {
+    pub id: SendingDomainId,
+    pub org: OrgId,
+    pub domain: String,
+    pub state: DomainState,
+    pub signing_selector: Selector,
+    pub last_status: Option<Status>,
+    pub last_checked_at: Option<i64>,
+    pub activated_at: Option<i64>,
+    pub next_check_at: i64,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DomainRow {
+    id: i64,
+    org_id: i64,
+    domain: String,
+    state: String,
+    signing_selector: String,
+    last_status: Option<String>,
+    last_checked_at: Option<i64>,
+    activated_at: Option<i64>,
+    next_check_at: i64,
+    created_at: i64,
+}
+
+const DOMAIN_COLUMNS: &str = "id, org_id, domain, state, signing_selector, last_status, \
+     last_checked_at, activated_at, next_check_at, created_at";
+
+impl DomainRow {
+    fn into_record(self) -> StoreResult<DomainRecord> {
+        let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
+        Ok(DomainRecord {
+            id: SendingDomainId(self.id),
+            org: OrgId(self.org_id),
+            state: DomainState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))?,
+            signing_selector: Selector::parse(&self.signing_selector)
+                .ok_or_else(|| corrupt("selector", &self.signing_selector))?,
+            last_status: self.last_status.as_deref().map(parse_status).transpose()?,
+            domain: self.domain,
+            last_checked_at: self.last_checked_at,
+            activated_at: self.activated_at,
+            next_check_at: self.next_check_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
+fn parse_status(text: &str) -> StoreResult<Status> {
+    [Status::Ok, Status::Warning, Status::Error, Status::Unknown]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| StoreError::Corrupt(format!("status {text:?}")))
+}
+
+/// One check in a domain's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRecord {
+    pub checked_at: i64,
+    pub status: Status,
+    /// `manual`, `scheduled` or `added`.
+    pub reason: String,
+    pub report: DomainReport,
+}
+
+/// The outcome of a check, written in one transaction with the domain's new state.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome<'a> {
+    pub report: &'a DomainReport,
+    pub reason: &'a str,
+    pub state: DomainState,
+    pub activated_at: Option<i64>,
+    pub next_check_at: i64,
+}
+
+/// A DKIM key pair as stored: the private key sealed by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    /// `None`: one of the installation's keys.
+    pub domain: Option<SendingDomainId>,
+    pub selector: Selector,
+    pub private_sealed: Vec<u8>,
+    pub public_key: String,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    domain_id: Option<i64>,
+    selector: String,
+    private_sealed: Vec<u8>,
+    public_key: String,
+    created_at: i64,
+}
+
+impl KeyRow {
+    fn into_key(self) -> StoreResult<StoredKey> {
+        Ok(StoredKey {
+            domain: self.domain_id.map(SendingDomainId),
+            selector: Selector::parse(&self.selector)
+                .ok_or_else(|| StoreError::Corrupt(format!("selector {:?}", self.selector)))?,
+            private_sealed: self.private_sealed,
+            public_key: self.public_key,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// Something the SuperAdmins of an organisation must see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub id: i64,
+    pub domain: Option<SendingDomainId>,
+    pub domain_name: Option<String>,
+    pub kind: String,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Adds a sending domain, due for its first check at once. `AlreadyExists("domain")` when
+    /// any organisation of the installation has it.
+    pub async fn add_domain(&self, org: OrgId, domain: &str) -> StoreResult<DomainRecord> {
+        let now = now_millis();
+        let row: Result<DomainRow, sqlx::Error> = with_pool!(self, pool => sqlx::query_as(
+                sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO sending_domains (org_id, domain, next_check_at, created_at) \
+                     VALUES ($1, $2, $3, $3) RETURNING {DOMAIN_COLUMNS}"
+                )),
+            )
+            .bind(org.0)
+            .bind(domain)
+            .bind(now)
+            .fetch_one(pool)
+            .await);
+        match row.map_err(StoreError::from) {
+            Ok(row) => row.into_record(),
+            Err(StoreError::AlreadyExists(_)) => Err(StoreError::AlreadyExists("domain")),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The organisation's domains, by name.
+    pub async fn domains(&self, org: OrgId) -> StoreResult<Vec<DomainRecord>> {
+        let rows: Vec<DomainRow> = with_pool!(self, pool => sqlx::query_as(
+                sqlx::AssertSqlSafe(format!(
+                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE org_id = $1 ORDER BY domain"
+                )),
+            )
+            .bind(org.0)
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter().map(DomainRow::into_record).collect()
+    }
+
+    /// One domain of the organisation (`NotFound` for another organisation's).
+    pub async fn domain(&self, org: OrgId, id: SendingDomainId) -> StoreResult<DomainRecord> {
+        let row: DomainRow = with_pool!(self, pool => sqlx::query_as(
+                sqlx::AssertSqlSafe(format!(
+                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1 AND org_id = $2"
+                )),
+            )
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_one(pool)
+            .await)?;
+        row.into_record()
+    }
+
+    /// A domain by id, whatever its organisation (for the scheduler).
+    pub async fn domain_by_id(&self, id: SendingDomainId) -> StoreResult<DomainRecord> {
+        let row: DomainRow = with_pool!(self, pool => sqlx::query_as(
+                sqlx::AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1")),
+            )
+            .bind(id.0)
+            .fetch_one(pool)
+            .await)?;
+        row.into_record()
+    }
+
+    /// A domain by its name, whatever its organisation (for the sending pipeline).
+    pub async fn domain_by_name(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
+        let row: Option<DomainRow> = with_pool!(self, pool => sqlx::query_as(
+                sqlx::AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE domain = $1")),
+            )
+            .bind(domain)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(DomainRow::into_record).transpose()
+    }
+
+    pub async fn delete_domain(&self, org: OrgId, id: SendingDomainId) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "DELETE FROM sending_domains WHERE id = $1 AND org_id = $2",
+            )
+            .bind(id.0)
+            .bind(org.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Keeps a check in the history and moves the domain to its new state, in one transaction;
+    /// releases the scheduler's lease.
+    pub async fn record_check(
+        &self,
+        id: SendingDomainId,
+        outcome: CheckOutcome<'_>,
+    ) -> StoreResult<()> {
+        let report = serde_json::to_string(outcome.report)
+            .map_err(|e| StoreError::Corrupt(format!("report: {e}")))?;
+        let status = outcome.report.status();
+        let complete = outcome.report.complete();
+        with_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO domain_checks (domain_id, checked_at, status, reason, report) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.0)
+            .bind(outcome.report.checked_at)
+            .bind(status.as_str())
+            .bind(outcome.reason)
+            .bind(&report)
+            .execute(&mut *tx)
+            .await?;
+            // An incomplete check (DNS unreachable) says nothing about the records: the last
+            // known status stays.
+            sqlx::query(
+                "UPDATE sending_domains SET state = $1, activated_at = $2, next_check_at = $3, \
+                   last_checked_at = $4, \
+                   last_status = CASE WHEN $5 THEN $6 ELSE last_status END, \
+                   lease_owner = NULL, lease_until = 0 \
+                 WHERE id = $7",
+            )
+            .bind(outcome.state.as_str())
+            .bind(outcome.activated_at)
+            .bind(outcome.next_check_at)
+            .bind(outcome.report.checked_at)
+            .bind(complete)
+            .bind(status.as_str())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }.await)?;
+        Ok(())
+    }
+
+    /// The latest checks of a domain, newest first.
+    pub async fn domain_checks(
+        &self,
+        id: SendingDomainId,
+        limit: u32,
+    ) -> StoreResult<Vec<CheckRecord>> {
+        let rows: Vec<(i64, String, String, String)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT checked_at, status, reason, report FROM domain_checks \
+                 WHERE domain_id = $1 ORDER BY checked_at DESC, id DESC LIMIT $2",
+            )
+            .bind(id.0)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter()
+            .map(|(checked_at, status, reason, report)| {
+                Ok(CheckRecord {
+                    checked_at,
+                    status: parse_status(&status)?,
+                    reason,
+                    report: serde_json::from_str(&report)
+                        .map_err(|e| StoreError::Corrupt(format!("report: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn set_signing_selector(
+        &self,
+        org: OrgId,
+        id: SendingDomainId,
+        selector: Selector,
+    ) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE sending_domains SET signing_selector = $1 WHERE id = $2 AND org_id = $3",
+            )
+            .bind(selector.as_str())
+            .bind(id.0)
+            .bind(org.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Makes a domain due now ("Nu controleren" from elsewhere, or after a key change).
+    pub async fn make_domain_due(&self, id: SendingDomainId) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query("UPDATE sending_domains SET next_check_at = 0 WHERE id = $1")
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Takes the lease of one domain due for a re-check (atomic across instances).
+    pub async fn claim_due_domain(
+        &self,
+        owner: &str,
+        until: i64,
+    ) -> StoreResult<Option<SendingDomainId>> {
+        let now = now_millis();
+        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+                "UPDATE sending_domains SET lease_owner = $1, lease_until = $2 \
+                 WHERE id = (SELECT id FROM sending_domains \
+                             WHERE next_check_at <= $3 AND lease_until < $3 \
+                             ORDER BY next_check_at, id LIMIT 1) \
+                   AND lease_until < $3 \
+                 RETURNING id",
+            )
+            .bind(owner)
+            .bind(until)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(id.map(SendingDomainId))
+    }
+
+    /// Gives a lease back without a check (the check could not run).
+    pub async fn release_domain(
+        &self,
+        id: SendingDomainId,
+        owner: &str,
+        next_check_at: i64,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query(
+                "UPDATE sending_domains SET lease_owner = NULL, lease_until = 0, next_check_at = $1 \
+                 WHERE id = $2 AND lease_owner = $3",
+            )
+            .bind(next_check_at)
+            .bind(id.0)
+            .bind(owner)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The installation's keys, and the domain's own keys when `domain` is given.
+    pub async fn dkim_keys(&self, domain: Option<SendingDomainId>) -> StoreResult<Vec<StoredKey>> {
+        let rows: Vec<KeyRow> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT domain_id, selector, private_sealed, public_key, created_at FROM dkim_keys \
+                 WHERE domain_id IS NULL OR domain_id = $1 ORDER BY selector, domain_id",
+            )
+            .bind(domain.map(|d| d.0))
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter().map(KeyRow::into_key).collect()
+    }
+
+    /// Stores an installation key unless one exists for the selector (several instances starting
+    /// at once: the first one wins, the others read it). `true` when this one was stored.
+    pub async fn insert_installation_key(
+        &self,
+        selector: Selector,
+        private_sealed: &[u8],
+        public_key: &str,
+    ) -> StoreResult<bool> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
+                 VALUES (NULL, $1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(selector.as_str())
+            .bind(private_sealed)
+            .bind(public_key)
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Replaces an installation key (configuration holds a different one).
+    pub async fn replace_installation_key(
+        &self,
+        selector: Selector,
+        private_sealed: &[u8],
+        public_key: &str,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM dkim_keys WHERE domain_id IS NULL AND selector = $1")
+                .bind(selector.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
+                 VALUES (NULL, $1, $2, $3, $4)",
+            )
+            .bind(selector.as_str())
+            .bind(private_sealed)
+            .bind(public_key)
+            .bind(now_millis())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }.await)?;
+        Ok(())
+    }
+
+    /// Gives one domain its own key for `selector` (a rotation), replacing an earlier one.
+    pub async fn put_domain_key(
+        &self,
+        id: SendingDomainId,
+        selector: Selector,
+        private_sealed: &[u8],
+        public_key: &str,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM dkim_keys WHERE domain_id = $1 AND selector = $2")
+                .bind(id.0)
+                .bind(selector.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.0)
+            .bind(selector.as_str())
+            .bind(private_sealed)
+            .bind(public_key)
+            .bind(now_millis())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }.await)?;
+        Ok(())
+    }
+
+    /// Opens a notice unless the same one is open already.
+    pub async fn open_notice(
+        &self,
+        org: OrgId,
+        domain: Option<SendingDomainId>,
+        kind: &str,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query(
+                "INSERT INTO admin_notices (org_id, domain_id, kind, created_at) \
+                 SELECT $1, $2, $3, $4 WHERE NOT EXISTS ( \
+                   SELECT 1 FROM admin_notices WHERE org_id = $1 AND kind = $3 \
+                     AND resolved_at IS NULL AND domain_id IS NOT DISTINCT FROM $2)",
+            )
+            .bind(org.0)
+            .bind(domain.map(|d| d.0))
+            .bind(kind)
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn resolve_notices(&self, domain: SendingDomainId, kind: &str) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query(
+                "UPDATE admin_notices SET resolved_at = $1 \
+                 WHERE domain_id = $2 AND kind = $3 AND resolved_at IS NULL",
+            )
+            .bind(now_millis())
+            .bind(domain.0)
+            .bind(kind)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The organisation's open notices, newest first.
+    pub async fn open_notices(&self, org: OrgId) -> StoreResult<Vec<Notice>> {
+        let rows: Vec<(i64, Option<i64>, Option<String>, String, i64)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT n.id, n.domain_id, d.domain, n.kind, n.created_at FROM admin_notices n \
+                 LEFT JOIN sending_domains d ON d.id = n.domain_id \
+                 WHERE n.org_id = $1 AND n.resolved_at IS NULL ORDER BY n.created_at DESC, n.id DESC",
+            )
+            .bind(org.0)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, domain, domain_name, kind, created_at)| Notice {
+                id,
+                domain: domain.map(SendingDomainId),
+                domain_name,
+                kind,
+                created_at,
+            })
+            .collect())
+    }
+}
