@@ -3,6 +3,7 @@
 //! All take JSON and carry the CSRF header (see [`crate::csrf`]).
 
 pub mod auth;
+pub mod domains;
 pub mod mail;
 pub mod relations;
 pub mod users;

@@ -92,6 +92,18 @@ impl AppError {
                 }
                 ("own account", Locale::Nl) => "U kunt uw eigen account niet deactiveren.".into(),
                 ("own account", Locale::En) => "You cannot deactivate your own account.".into(),
+                ("selector_not_verified", Locale::Nl) => {
+                    "Ondertekenen met deze sleutel kan pas als het DNS-record ervan klopt. Publiceer het record en klik op ‘Nu controleren’.".into()
+                }
+                ("selector_not_verified", Locale::En) => {
+                    "Signing with this key is possible only once its DNS record is correct. Publish the record and click ‘Check now’.".into()
+                }
+                ("selector_is_signing", Locale::Nl) => {
+                    "Met deze sleutel wordt nu ondertekend; een nieuwe sleutel maakt u alleen voor de andere selector.".into()
+                }
+                ("selector_is_signing", Locale::En) => {
+                    "This key signs the mail now; a new key is made only for the other selector.".into()
+                }
                 (_, Locale::Nl) => {
                     "Dit botst met een wijziging van iemand anders. Probeer het opnieuw.".into()
                 }

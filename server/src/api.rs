@@ -2,6 +2,7 @@
 //! authenticated by a bearer API token (or the browser session plus CSRF header).
 
 mod docs;
+mod domains;
 pub(crate) mod mail;
 mod relations;
 
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .merge(relations::router())
         .merge(mail::router())
+        .merge(domains::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -60,11 +62,13 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
         relations::delete_company,
         mail::list_messages, mail::get_message, mail::update_message, mail::raw_message,
         mail::person_messages, mail::company_messages, mail::sync_status,
+        domains::list_domains, domains::add_domain, domains::get_domain, domains::check_domain,
+        domains::domain_records, domains::delete_domain,
     ),
-    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange)),
+    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"))
 )]
 pub struct ApiDoc;
 

@@ -43,6 +43,25 @@ pub struct Config {
     /// Full sync pass of every mailbox at least this often, in seconds (the inbox is watched
     /// with IDLE in between).
     pub mail_poll_secs: u64,
+    /// Our SPF host: customers publish `include:<spf_include>` (Beheer → E-mail → Domeinen).
+    pub spf_include: String,
+    /// DNS servers (`ip:port`, comma-separated) that domain checks ask; empty: the system's
+    /// resolver. Point at a recursive resolver, or (tests) at an authoritative server.
+    pub dns_servers: String,
+    /// Per DNS question, in milliseconds.
+    pub dns_timeout_ms: u64,
+    /// The envelope sender's (Return-Path) domain our sending uses, when it is not the
+    /// customer's own domain; DMARC advice then says SPF does not align.
+    pub envelope_domain: Option<String>,
+    /// PEM files (PKCS#8 or PKCS#1 RSA) with the DKIM keys of selectors key001/key002. When
+    /// unset, keys are generated at first start and stored sealed in the database.
+    pub dkim_key001_file: Option<String>,
+    pub dkim_key002_file: Option<String>,
+    /// Run the scheduled domain re-checks in this instance (leases make instances share them).
+    pub domain_checks: bool,
+    /// Re-check a pending (or broken) domain this often, an active one that often (seconds).
+    pub domain_recheck_pending_secs: u64,
+    pub domain_recheck_active_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +89,15 @@ impl Default for Config {
             secret_key_file: "data/secret.key".into(),
             mail_sync: true,
             mail_poll_secs: 300,
+            spf_include: "spf.postkamer.nl".into(),
+            dns_servers: String::new(),
+            dns_timeout_ms: 3000,
+            envelope_domain: None,
+            dkim_key001_file: None,
+            dkim_key002_file: None,
+            domain_checks: true,
+            domain_recheck_pending_secs: 3600,
+            domain_recheck_active_secs: 24 * 3600,
         }
     }
 }
@@ -90,6 +118,15 @@ const KEYS: &[&str] = &[
     "secret_key_file",
     "mail_sync",
     "mail_poll_secs",
+    "spf_include",
+    "dns_servers",
+    "dns_timeout_ms",
+    "envelope_domain",
+    "dkim_key001_file",
+    "dkim_key002_file",
+    "domain_checks",
+    "domain_recheck_pending_secs",
+    "domain_recheck_active_secs",
 ];
 
 impl Config {
@@ -131,6 +168,54 @@ impl Config {
             }
             Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
         }
+    }
+
+    /// How sending domains are checked (Beheer → E-mail → Domeinen, `postkamer domain check`).
+    pub fn domains(&self) -> anyhow::Result<postkamer_core::DomainsConfig> {
+        use anyhow::Context;
+        let servers = self
+            .dns_servers
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<std::net::SocketAddr>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+                    .with_context(|| format!("dns_servers: {s:?} is not ip:port"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(postkamer_core::DomainsConfig {
+            check: postkamer_domainauth::CheckConfig {
+                dns: postkamer_domainauth::DnsConfig {
+                    servers,
+                    timeout: std::time::Duration::from_millis(self.dns_timeout_ms.max(100)),
+                },
+                spf_include: self.spf_include.trim().trim_end_matches('.').to_ascii_lowercase(),
+                envelope_domain: self.envelope_domain.clone(),
+            },
+            pending_every: std::time::Duration::from_secs(self.domain_recheck_pending_secs.max(60)),
+            active_every: std::time::Duration::from_secs(self.domain_recheck_active_secs.max(60)),
+            ..Default::default()
+        })
+    }
+
+    /// The DKIM keys from `dkim_key001_file` / `dkim_key002_file`.
+    pub fn dkim_keys(
+        &self,
+    ) -> anyhow::Result<Vec<(postkamer_domain::sending::Selector, postkamer_domainauth::DkimKeyPair)>> {
+        use anyhow::Context;
+        use postkamer_domain::sending::Selector;
+        [(Selector::Key001, &self.dkim_key001_file), (Selector::Key002, &self.dkim_key002_file)]
+            .into_iter()
+            .filter_map(|(selector, file)| file.as_ref().map(|f| (selector, f)))
+            .map(|(selector, file)| {
+                let pem = std::fs::read_to_string(file)
+                    .with_context(|| format!("dkim_{selector}_file: reading {file}"))?;
+                let key = postkamer_domainauth::DkimKeyPair::from_pem(&pem)
+                    .with_context(|| format!("dkim_{selector}_file: {file}"))?;
+                Ok((selector, key))
+            })
+            .collect()
     }
 
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {

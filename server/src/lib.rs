@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod domain_report;
 pub mod error;
 pub mod middleware;
 pub mod router;

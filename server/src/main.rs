@@ -48,6 +48,30 @@ enum Command {
     },
     /// Print a new random secret key (for `secret_key` / POSTKAMER_SECRET_KEY).
     SecretKey,
+    /// Sending domains: SPF, DKIM (key001/key002) and DMARC.
+    Domain {
+        #[command(subcommand)]
+        command: DomainCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Check a domain's records against live DNS and print the findings with their fixes.
+    /// Needs no running server. Exit code 0: fine (or advice only), 1: something is wrong,
+    /// 2: could not check.
+    Check {
+        domain: String,
+        /// Ask this DNS server (ip:port) instead of the configured or system resolver.
+        #[arg(long)]
+        dns: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// English instead of Dutch.
+        #[arg(long)]
+        english: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -137,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
                 per_ip: config.login_failures_per_ip,
             },
             secret: config.secret_key()?,
-            domains: Default::default(),
+            domains: config.domains()?,
         },
     );
     match cli.command {
@@ -150,6 +174,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             store.migrate().await.context("migrating")?;
+            core.ensure_dkim_keys(&config.dkim_keys()?).await?;
             serve(core, &config).await?;
         }
         Command::Demo { companies, persons } => {
@@ -169,6 +194,55 @@ async fn main() -> anyhow::Result<()> {
         Command::Mailbox { command } => {
             store.migrate().await.context("migrating")?;
             mailbox_command(&core, command).await?;
+        }
+        Command::Domain {
+            command:
+                DomainCommand::Check {
+                    domain,
+                    dns,
+                    json,
+                    english,
+                },
+        } => {
+            store.migrate().await.context("migrating")?;
+            core.ensure_dkim_keys(&config.dkim_keys()?).await?;
+            let mut check = config.domains()?.check;
+            if let Some(dns) = dns {
+                let mut overridden = config.clone();
+                overridden.dns_servers = dns;
+                check.dns.servers = overridden.domains()?.check.dns.servers;
+            }
+            let (report, publish) = match core.inspect_domain(&domain, &check).await {
+                Ok(found) => found,
+                Err(postkamer_core::CoreError::Validation(errors)) => {
+                    let message = errors
+                        .message_for("domain", postkamer_domain::Locale::Nl)
+                        .unwrap_or_default();
+                    eprintln!("{domain}: {message}");
+                    std::process::exit(2);
+                }
+                Err(err) => return Err(err.into()),
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "report": report,
+                        "publish": publish,
+                    }))?
+                );
+            } else {
+                let locale = if english {
+                    postkamer_domain::Locale::En
+                } else {
+                    postkamer_domain::Locale::Nl
+                };
+                print!(
+                    "{}",
+                    postkamer_server::domain_report::render(&report, &publish, locale)
+                );
+            }
+            std::process::exit(postkamer_server::domain_report::exit_code(&report));
         }
         Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate().to_base64()),
         Command::User {
@@ -380,6 +454,24 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         ))
     });
 
+    let domain_checks = config.domain_checks.then(|| {
+        let core = core_for_sync.clone();
+        let owner = format!("{}-{}", config.listen, uuid::Uuid::new_v4());
+        tokio::spawn(async move {
+            // Due domains are claimed through the database: with several instances each domain
+            // is checked once. A minute is fine-grained enough for hourly and daily checks.
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                match core.check_due_domains(&owner).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(domains = n, "domains re-checked"),
+                    Err(err) => tracing::warn!(%err, "domain re-checks failed"),
+                }
+            }
+        })
+    });
+
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
@@ -392,6 +484,9 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
     .await
     .context("serving")?;
     housekeeping.abort();
+    if let Some(checks) = domain_checks {
+        checks.abort();
+    }
     let _ = stop_sync.send(true);
     if let Some(sync) = mail_sync {
         let _ = sync.await;

@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use postkamer_domain::sending::{
-    DomainReport, DomainState, DomainSummary, DomainView, HistoryEntry, RecordView, Selector,
+    DomainReport, DomainState, DomainSummary, DomainView, HistoryEntry, PublishRecord, RecordView,
+    Selector,
 };
 use postkamer_domain::{Invalid, SendingDomainId, User, ValidationErrors};
 use postkamer_domainauth::{
@@ -127,7 +128,12 @@ impl Core {
         &self,
         domain: SendingDomainId,
     ) -> CoreResult<(ExpectedKeys, Vec<Selector>)> {
-        let keys = self.store.dkim_keys(Some(domain)).await?;
+        let mut keys = self.store.dkim_keys(Some(domain)).await?;
+        if keys.iter().filter(|k| k.domain.is_none()).count() < Selector::ALL.len() {
+            // An installation that never ran `serve` (tests, the CLI): make the keys now.
+            self.ensure_dkim_keys(&[]).await?;
+            keys = self.store.dkim_keys(Some(domain)).await?;
+        }
         let pick = |selector: Selector| -> CoreResult<&StoredKey> {
             keys.iter()
                 .filter(|k| k.selector == selector)
@@ -147,6 +153,38 @@ impl Core {
             },
             own,
         ))
+    }
+
+    /// Checks any domain without storing anything (the CLI's `postkamer domain check`): against
+    /// the domain's own keys when it is one of ours, else the installation's.
+    pub async fn inspect_domain(
+        &self,
+        input: &str,
+        check: &CheckConfig,
+    ) -> CoreResult<(DomainReport, Vec<PublishRecord>)> {
+        let domain = normalise_domain(input)
+            .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
+        let keys = match self.store.domain_by_name(&domain).await? {
+            Some(record) => self.expected_keys(record.id).await?.0,
+            None => {
+                self.ensure_dkim_keys(&[]).await?;
+                let stored = self.store.dkim_keys(None).await?;
+                let get = |selector: Selector| {
+                    stored
+                        .iter()
+                        .find(|k| k.selector == selector)
+                        .map(|k| k.public_key.clone())
+                        .ok_or_else(|| CoreError::Internal(format!("no DKIM key for {selector}")))
+                };
+                ExpectedKeys {
+                    key001: get(Selector::Key001)?,
+                    key002: get(Selector::Key002)?,
+                }
+            }
+        };
+        let report = check_domain(check, &domain, &keys, postkamer_store::now_millis()).await;
+        let publish = records_to_publish(&domain, &check.spf_include, &keys, Some(&report));
+        Ok((report, publish))
     }
 
     pub async fn list_domains(&self, caller: &User) -> CoreResult<Vec<DomainSummary>> {

@@ -547,7 +547,7 @@ impl Finding {
             ),
             DmarcMissing { proposal } => (
                 "Er is geen DMARC-record. Gmail en Yahoo eisen sinds 2024 DMARC voor wie veel verstuurt, en zonder DMARC kan iedereen uw domein vervalsen.".into(),
-                Some("Maak een TXT-record _dmarc met bijvoorbeeld (begin gerust met p=none en verhoog later):".into()),
+                Some("Maak een TXT-record _dmarc aan, bijvoorbeeld:".into()),
                 Some(proposal.clone()),
             ),
             DmarcMultiple { count } => (

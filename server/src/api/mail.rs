@@ -193,7 +193,7 @@ pub async fn company_messages(
 }
 
 /// A path id that is not a number names no record: 404, like any unknown id.
-fn record_id(id: &str) -> Result<i64, ApiError> {
+pub(crate) fn record_id(id: &str) -> Result<i64, ApiError> {
     id.parse().map_err(|_| ApiError::Core(CoreError::NotFound))
 }
 

@@ -1,0 +1,127 @@
+//! `postkamer domain check`: a domain's SPF, DKIM and DMARC findings as text for a terminal
+//! (or JSON), like MX Toolbox for one domain.
+
+use postkamer_domain::Locale;
+use postkamer_domain::sending::{DomainReport, PublishRecord, Severity, Status};
+use std::fmt::Write as _;
+
+/// The exit code for a report: 0 all fine (or advice only), 1 something is wrong, 2 could not
+/// check.
+pub fn exit_code(report: &DomainReport) -> i32 {
+    match report.status() {
+        Status::Ok | Status::Warning => 0,
+        Status::Error => 1,
+        Status::Unknown => 2,
+    }
+}
+
+/// The report as readable text, each record with what to publish.
+pub fn render(report: &DomainReport, publish: &[PublishRecord], locale: Locale) -> String {
+    let nl = locale == Locale::Nl;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} — {}",
+        if nl { "Domein" } else { "Domain" },
+        report.domain,
+        report.status().label(locale)
+    );
+    if !report.mx.is_empty() {
+        let _ = writeln!(out, "MX: {}", report.mx.join(", "));
+    }
+    for finding in &report.findings {
+        write_finding(&mut out, finding, locale, "");
+    }
+    for record in &report.records {
+        let _ = writeln!(
+            out,
+            "\n{} ({}) — {}",
+            record.kind.label(),
+            record.host,
+            record.status.label(locale)
+        );
+        for found in &record.found {
+            let _ = writeln!(out, "  {}: {found}", if nl { "Gevonden" } else { "Found" });
+        }
+        for finding in &record.findings {
+            write_finding(&mut out, finding, locale, "  ");
+        }
+        if let Some(tree) = &record.lookup_tree {
+            let _ = writeln!(out, "  {}:", if nl { "DNS-opzoekingen" } else { "DNS lookups" });
+            for line in tree.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        if let Some(p) = publish.iter().find(|p| p.kind == record.kind) {
+            let _ = writeln!(
+                out,
+                "  {}: TXT {} ({})\n    {}",
+                if nl { "Publiceren" } else { "Publish" },
+                p.relative_host,
+                p.host,
+                p.value
+            );
+        }
+    }
+    out
+}
+
+fn write_finding(
+    out: &mut String,
+    finding: &postkamer_domain::sending::Finding,
+    locale: Locale,
+    indent: &str,
+) {
+    let mark = match finding.severity() {
+        Severity::Error => "✗",
+        Severity::Warning => "!",
+        Severity::Info => "i",
+    };
+    let e = finding.explain(locale);
+    let _ = writeln!(out, "{indent}{mark} {}", e.text);
+    if let Some(fix) = e.fix {
+        let _ = writeln!(out, "{indent}  → {fix}");
+    }
+    if let Some(value) = e.value {
+        let _ = writeln!(out, "{indent}    {value}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postkamer_domain::sending::{Finding, RecordCheck, RecordKind};
+
+    #[test]
+    fn a_report_reads_as_findings_with_fixes_and_what_to_publish() {
+        let report = DomainReport {
+            domain: "voorbeeld.nl".into(),
+            checked_at: 0,
+            findings: vec![Finding::NoMx],
+            mx: vec![],
+            records: vec![RecordCheck {
+                kind: RecordKind::Spf,
+                host: "voorbeeld.nl".into(),
+                found: vec![],
+                status: Status::Error,
+                findings: vec![Finding::SpfMissing {
+                    proposal: "v=spf1 include:spf.pk.test -all".into(),
+                }],
+                lookup_tree: None,
+            }],
+        };
+        let publish = vec![PublishRecord {
+            kind: RecordKind::Spf,
+            record_type: "TXT".into(),
+            host: "voorbeeld.nl".into(),
+            relative_host: "@".into(),
+            value: "v=spf1 include:spf.pk.test -all".into(),
+        }];
+        let text = render(&report, &publish, Locale::Nl);
+        assert!(text.starts_with("Domein voorbeeld.nl — Fout ingesteld\n"), "{text}");
+        assert!(text.contains("! Het domein heeft geen MX-record"), "{text}");
+        assert!(text.contains("SPF (voorbeeld.nl) — Fout ingesteld\n  ✗ Er is geen SPF-record"), "{text}");
+        assert!(text.contains("  Publiceren: TXT @ (voorbeeld.nl)\n    v=spf1 include:spf.pk.test -all"), "{text}");
+        assert_eq!(exit_code(&report), 1);
+    }
+}
