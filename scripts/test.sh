@@ -5,14 +5,14 @@
 #   scripts/test.sh
 #
 # Runs, in order: cargo fmt --check, clippy (server side and the wasm frontend), the Rust tests
-# with cargo nextest (against a throw-away PostgreSQL server and a throw-away Dovecot IMAP server
-# it starts), then a debug `cargo leptos build` and the Playwright browser tests against that build
+# with cargo nextest (against a throw-away PostgreSQL server, a throw-away Dovecot IMAP server and
+# a throw-away Knot authoritative DNS server it starts), then a debug `cargo leptos build` and the Playwright browser tests against that build
 # (Debian's Chromium, a fresh SQLite database with the demo data). A failing step does not stop
 # the later ones (except that the browser tests need the build); the exit code is non-zero if any
 # failed.
 #
 # Works on a fresh Debian 12 machine as root without input: it installs what is missing
-# (postgresql, dovecot-imapd, chromium, the cargo-leptos tool chain, the npm packages) and nothing
+# (postgresql, dovecot-imapd, knot + knot-dnsutils, chromium, the cargo-leptos tool chain, the npm packages) and nothing
 # that is there.
 #
 # Environment:
@@ -29,6 +29,8 @@ ROOT=$PWD
 . "$ROOT/scripts/lib/postgres.sh"
 # shellcheck source=lib/dovecot.sh
 . "$ROOT/scripts/lib/dovecot.sh"
+# shellcheck source=lib/knot.sh
+. "$ROOT/scripts/lib/knot.sh"
 
 export CARGO_BUILD_JOBS=2
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -51,6 +53,7 @@ cleanup() {
   SERVER_PID=""
   pg_stop
   dovecot_stop
+  knot_stop
   if [ -n "$WORK_TMP" ] && [ -d "$WORK_TMP" ]; then rm -rf "$WORK_TMP"; fi
   WORK_TMP=""
   return "$rc"
@@ -69,6 +72,8 @@ record() {
 missing=()
 pg_find_bindir >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+[ -x /usr/sbin/knotd ] || missing+=(knot)
+command -v knsupdate >/dev/null 2>&1 || missing+=(knot-dnsutils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -129,6 +134,11 @@ printf '  POSTKAMER_TEST_PG_URL=%s\n' "$POSTKAMER_TEST_PG_URL"
 pk_step "throw-away Dovecot IMAP server"
 dovecot_start
 printf '  POSTKAMER_TEST_IMAP=%s\n' "$POSTKAMER_TEST_IMAP"
+
+# ------------------------------------------------------------------ Knot for the DNS tests
+pk_step "throw-away Knot DNS server"
+knot_start
+printf '  POSTKAMER_TEST_DNS=%s (zone %s)\n' "$POSTKAMER_TEST_DNS" "$POSTKAMER_TEST_DNS_ZONE"
 
 # ------------------------------------------------------------------ static checks
 pk_step "cargo fmt --all --check"
@@ -199,6 +209,9 @@ if [ "$BUILD_OK" = 1 ]; then
   fi
   E2E_DB_URL="sqlite://$WORK_TMP/e2e.db"
   export POSTKAMER_SECRET_KEY_FILE="$WORK_TMP/secret.key"
+  # Domain checks ask the throw-away Knot; our SPF host is the one in its test zone.
+  export POSTKAMER_DNS_SERVERS=$POSTKAMER_TEST_DNS
+  export POSTKAMER_SPF_INCLUDE="spf.$POSTKAMER_TEST_DNS_ZONE"
   # The demo user `gebruiker` gets a mailbox on the throw-away Dovecot; the tests deliver to it.
   E2E_IMAP_LOGIN="e2e-$$-$RANDOM"
   export E2E_IMAP_LOGIN

@@ -190,7 +190,11 @@ impl Config {
                     servers,
                     timeout: std::time::Duration::from_millis(self.dns_timeout_ms.max(100)),
                 },
-                spf_include: self.spf_include.trim().trim_end_matches('.').to_ascii_lowercase(),
+                spf_include: self
+                    .spf_include
+                    .trim()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase(),
                 envelope_domain: self.envelope_domain.clone(),
             },
             pending_every: std::time::Duration::from_secs(self.domain_recheck_pending_secs.max(60)),
@@ -202,20 +206,28 @@ impl Config {
     /// The DKIM keys from `dkim_key001_file` / `dkim_key002_file`.
     pub fn dkim_keys(
         &self,
-    ) -> anyhow::Result<Vec<(postkamer_domain::sending::Selector, postkamer_domainauth::DkimKeyPair)>> {
+    ) -> anyhow::Result<
+        Vec<(
+            postkamer_domain::sending::Selector,
+            postkamer_domainauth::DkimKeyPair,
+        )>,
+    > {
         use anyhow::Context;
         use postkamer_domain::sending::Selector;
-        [(Selector::Key001, &self.dkim_key001_file), (Selector::Key002, &self.dkim_key002_file)]
-            .into_iter()
-            .filter_map(|(selector, file)| file.as_ref().map(|f| (selector, f)))
-            .map(|(selector, file)| {
-                let pem = std::fs::read_to_string(file)
-                    .with_context(|| format!("dkim_{selector}_file: reading {file}"))?;
-                let key = postkamer_domainauth::DkimKeyPair::from_pem(&pem)
-                    .with_context(|| format!("dkim_{selector}_file: {file}"))?;
-                Ok((selector, key))
-            })
-            .collect()
+        [
+            (Selector::Key001, &self.dkim_key001_file),
+            (Selector::Key002, &self.dkim_key002_file),
+        ]
+        .into_iter()
+        .filter_map(|(selector, file)| file.as_ref().map(|f| (selector, f)))
+        .map(|(selector, file)| {
+            let pem = std::fs::read_to_string(file)
+                .with_context(|| format!("dkim_{selector}_file: reading {file}"))?;
+            let key = postkamer_domainauth::DkimKeyPair::from_pem(&pem)
+                .with_context(|| format!("dkim_{selector}_file: {file}"))?;
+            Ok((selector, key))
+        })
+        .collect()
     }
 
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {

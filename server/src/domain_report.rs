@@ -47,7 +47,11 @@ pub fn render(report: &DomainReport, publish: &[PublishRecord], locale: Locale) 
             write_finding(&mut out, finding, locale, "  ");
         }
         if let Some(tree) = &record.lookup_tree {
-            let _ = writeln!(out, "  {}:", if nl { "DNS-opzoekingen" } else { "DNS lookups" });
+            let _ = writeln!(
+                out,
+                "  {}:",
+                if nl { "DNS-opzoekingen" } else { "DNS lookups" }
+            );
             for line in tree.lines() {
                 let _ = writeln!(out, "    {line}");
             }
@@ -118,10 +122,21 @@ mod tests {
             value: "v=spf1 include:spf.pk.test -all".into(),
         }];
         let text = render(&report, &publish, Locale::Nl);
-        assert!(text.starts_with("Domein voorbeeld.nl — Fout ingesteld\n"), "{text}");
+        assert!(
+            text.starts_with("Domein voorbeeld.nl — Fout ingesteld\n"),
+            "{text}"
+        );
         assert!(text.contains("! Het domein heeft geen MX-record"), "{text}");
-        assert!(text.contains("SPF (voorbeeld.nl) — Fout ingesteld\n  ✗ Er is geen SPF-record"), "{text}");
-        assert!(text.contains("  Publiceren: TXT @ (voorbeeld.nl)\n    v=spf1 include:spf.pk.test -all"), "{text}");
+        assert!(
+            text.contains("SPF (voorbeeld.nl) — Fout ingesteld\n  ✗ Er is geen SPF-record"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  Publiceren: TXT @ (voorbeeld.nl)\n    v=spf1 include:spf.pk.test -all"
+            ),
+            "{text}"
+        );
         assert_eq!(exit_code(&report), 1);
     }
 }

@@ -1,5 +1,6 @@
 //! The operator's command line against the throw-away Dovecot of scripts/test.sh:
-//! `postkamer mailbox add` and `postkamer mailbox sync --once`.
+//! `postkamer mailbox add` and `postkamer mailbox sync --once`; and `postkamer domain check`
+//! against the throw-away Knot.
 
 #![expect(
     clippy::unwrap_used,
@@ -33,6 +34,8 @@ impl Cli {
                 self.dir.path().join("secret.key"),
             )
             .env("PK_TEST_USER_PASSWORD", "een-lang-wachtwoord")
+            .env("POSTKAMER_SPF_INCLUDE", "spf.postkamer.test")
+            .env("POSTKAMER_DNS_TIMEOUT_MS", "500")
             .output()
             .unwrap()
     }
@@ -163,4 +166,69 @@ fn mailbox_add_and_sync_once() {
         "{}",
         text(&unknown)
     );
+}
+
+#[test]
+fn domain_check_prints_findings_with_fixes_and_exits_by_outcome() {
+    let cli = Cli::new();
+    let dns = std::env::var("POSTKAMER_TEST_DNS").expect("run through scripts/test.sh (Knot)");
+    let zone = std::env::var("POSTKAMER_TEST_DNS_ZONE").unwrap_or_else(|_| "postkamer.test".into());
+    // Nothing published under this name: the domain does not exist.
+    let domain = format!("cli-{}-{}.{zone}", std::process::id(), rand_suffix());
+    let out = cli.run(&["domain", "check", &domain, "--dns", &dns]);
+    let printed = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains(&format!("Domein {domain} — Fout ingesteld")),
+        "{printed}"
+    );
+    assert!(printed.contains("Het domein bestaat niet"), "{printed}");
+    assert!(
+        printed.contains(&format!(
+            "Publiceren: TXT key001._domainkey (key001._domainkey.{domain})"
+        )),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("v=DKIM1;h=sha256;k=rsa;p=MIIB"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("v=spf1 include:spf.postkamer.test -all"),
+        "{printed}"
+    );
+
+    let out = cli.run(&["domain", "check", &domain, "--dns", &dns, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON only");
+    assert_eq!(json["report"]["findings"][0]["code"], "domain_missing");
+    assert_eq!(json["publish"][1]["relative_host"], "key001._domainkey");
+
+    // No DNS server there: "could not check", exit 2, never "wrong".
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let out = cli.run(&["domain", "check", &domain, "--dns", &closed]);
+    let printed = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("Kon niet controleren"), "{printed}");
+    assert!(!printed.contains("Fout ingesteld"), "{printed}");
+
+    let out = cli.run(&["domain", "check", "geen domein"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("Dit is geen geldige domeinnaam"),
+        "{}",
+        text(&out)
+    );
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000
 }

@@ -83,10 +83,7 @@ impl Core {
     /// Makes sure the installation has a key pair for both selectors: the configured ones
     /// (replacing stored ones that differ), else the stored ones, else new ones (generated on a
     /// blocking thread, sealed). Safe with several instances starting at once.
-    pub async fn ensure_dkim_keys(
-        &self,
-        configured: &[(Selector, DkimKeyPair)],
-    ) -> CoreResult<()> {
+    pub async fn ensure_dkim_keys(&self, configured: &[(Selector, DkimKeyPair)]) -> CoreResult<()> {
         let stored = self.store.dkim_keys(None).await?;
         for selector in Selector::ALL {
             let current = stored.iter().find(|k| k.selector == selector);
@@ -359,7 +356,9 @@ impl Core {
     pub async fn check_due_domains(&self, owner: &str) -> CoreResult<usize> {
         let mut checked = 0;
         loop {
-            let lease = postkamer_store::now_millis() + millis(self.config.domains.check.dns.timeout) * 20 + 60_000;
+            let lease = postkamer_store::now_millis()
+                + millis(self.config.domains.check.dns.timeout) * 20
+                + 60_000;
             let Some(id) = self.store.claim_due_domain(owner, lease).await? else {
                 return Ok(checked);
             };
@@ -387,7 +386,11 @@ impl Core {
     /// Checks one domain, keeps the report, moves the state: pending → active when both keys
     /// verify; active → broken (with a notice) when the signing key no longer does; broken →
     /// active when it verifies again. A check that could not reach DNS changes nothing.
-    async fn run_check(&self, record: &DomainRecord, reason: CheckReason) -> CoreResult<DomainReport> {
+    async fn run_check(
+        &self,
+        record: &DomainRecord,
+        reason: CheckReason,
+    ) -> CoreResult<DomainReport> {
         let (keys, _) = self.expected_keys(record.id).await?;
         let now = postkamer_store::now_millis();
         let report = check_domain(&self.config.domains.check, &record.domain, &keys, now).await;

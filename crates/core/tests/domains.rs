@@ -5,10 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../store/tests/store/harness.rs"]
-mod harness;
 #[path = "../../domainauth/tests/support/dns.rs"]
 mod dns;
+#[path = "../../store/tests/store/harness.rs"]
+mod harness;
 
 use std::time::Duration;
 
@@ -102,10 +102,19 @@ fn value(view: &DomainView, kind: RecordKind) -> String {
 /// Publishes every value the page shows, as a customer would.
 async fn publish_all(dns: &TestDns, view: &DomainView) {
     let domain = &view.summary.domain;
-    dns.set(domain, &[Rr::Mx(format!("mx.{domain}")), txt(&value(view, RecordKind::Spf))]).await;
-    dns.set(&format!("mx.{domain}"), &[Rr::A([127, 0, 0, 1].into())]).await;
+    dns.set(
+        domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&value(view, RecordKind::Spf)),
+        ],
+    )
+    .await;
+    dns.set(&format!("mx.{domain}"), &[Rr::A([127, 0, 0, 1].into())])
+        .await;
     for kind in [RecordKind::Key001, RecordKind::Key002, RecordKind::Dmarc] {
-        dns.set(&kind.host(domain), &[txt(&value(view, kind))]).await;
+        dns.set(&kind.host(domain), &[txt(&value(view, kind))])
+            .await;
     }
 }
 
@@ -115,7 +124,10 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
     let admin = user(&core, "Demo BV", "beheer@demo.test", Role::SuperAdmin).await;
     let domain = dns.domain("core-active");
 
-    let view = core.add_domain(&admin, &format!(" {} ", domain.to_uppercase())).await.unwrap();
+    let view = core
+        .add_domain(&admin, &format!(" {} ", domain.to_uppercase()))
+        .await
+        .unwrap();
     assert_eq!(view.summary.domain, domain);
     assert_eq!(view.summary.state, DomainState::Pending);
     assert_eq!(view.history.len(), 1);
@@ -124,20 +136,37 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
         assert_eq!(status(&view, kind), Status::Error, "{kind:?}");
     }
     assert!(value(&view, RecordKind::Key001).starts_with("v=DKIM1;h=sha256;k=rsa;p=MIIB"));
-    assert_eq!(value(&view, RecordKind::Spf), format!("v=spf1 include:{} -all", dns.spf_include()));
+    assert_eq!(
+        value(&view, RecordKind::Spf),
+        format!("v=spf1 include:{} -all", dns.spf_include())
+    );
     assert!(!core.is_dkim_active(&domain).await.unwrap());
     assert!(core.signing_key(&domain).await.unwrap().is_none());
 
     // Only key001 published: still pending.
-    dns.set(&RecordKind::Key001.host(&domain), &[txt(&value(&view, RecordKind::Key001))]).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    dns.set(
+        &RecordKind::Key001.host(&domain),
+        &[txt(&value(&view, RecordKind::Key001))],
+    )
+    .await;
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     assert_eq!(status(&view, RecordKind::Key001), Status::Ok);
     assert_eq!(view.summary.state, DomainState::Pending);
 
     publish_all(&dns, &view).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     for record in &view.records {
-        assert_eq!(record.check.as_ref().unwrap().status, Status::Ok, "{record:#?}");
+        assert_eq!(
+            record.check.as_ref().unwrap().status,
+            Status::Ok,
+            "{record:#?}"
+        );
     }
     assert_eq!(view.summary.state, DomainState::Active);
     assert_eq!(view.summary.status, Some(Status::Ok));
@@ -152,8 +181,13 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
         value(&view, RecordKind::Key001)
     );
     // Adding it again, in any spelling, is refused with a field message.
-    let err = core.add_domain(&admin, &format!("{domain}.")).await.unwrap_err();
-    let CoreError::Validation(errors) = err else { panic!("{err:?}") };
+    let err = core
+        .add_domain(&admin, &format!("{domain}."))
+        .await
+        .unwrap_err();
+    let CoreError::Validation(errors) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(errors.0[0].error, Invalid::DomainTaken);
 }
 
@@ -164,13 +198,24 @@ async fn an_active_domain_that_breaks_is_noticed_and_recovers(store: Store) {
     let domain = dns.domain("core-broken");
     let view = core.add_domain(&admin, &domain).await.unwrap();
     publish_all(&dns, &view).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     assert_eq!(view.summary.state, DomainState::Active);
     let key001 = value(&view, RecordKind::Key001);
 
     // Someone truncates the signing key; the scheduled check (leased) finds it.
-    dns.set(&RecordKind::Key001.host(&domain), &[txt(&key001[..key001.len() - 10])]).await;
-    assert_eq!(core.check_due_domains("test").await.unwrap(), 0, "not due yet");
+    dns.set(
+        &RecordKind::Key001.host(&domain),
+        &[txt(&key001[..key001.len() - 10])],
+    )
+    .await;
+    assert_eq!(
+        core.check_due_domains("test").await.unwrap(),
+        0,
+        "not due yet"
+    );
     store.make_domain_due(view.summary.id).await.unwrap();
     assert_eq!(core.check_due_domains("test").await.unwrap(), 1);
     let view = core.domain_view(&admin, view.summary.id).await.unwrap();
@@ -185,8 +230,12 @@ async fn an_active_domain_that_breaks_is_noticed_and_recovers(store: Store) {
     let hour = 3_600_000;
     assert!(record.next_check_at - view.summary.last_checked_at.unwrap() <= hour);
 
-    dns.set(&RecordKind::Key001.host(&domain), &[txt(&key001)]).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    dns.set(&RecordKind::Key001.host(&domain), &[txt(&key001)])
+        .await;
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     assert_eq!(view.summary.state, DomainState::Active);
     assert!(core.admin_notices(&admin).await.unwrap().is_empty());
     let record = store.domain_by_id(view.summary.id).await.unwrap();
@@ -200,33 +249,62 @@ async fn signing_switches_to_a_new_key002_once_it_verifies(store: Store) {
     let domain = dns.domain("core-rotate");
     let view = core.add_domain(&admin, &domain).await.unwrap();
     publish_all(&dns, &view).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     assert_eq!(view.can_switch_to, Some(Selector::Key002));
     let id = view.summary.id;
     let old_key002 = value(&view, RecordKind::Key002);
 
     // The signing selector cannot get a new key.
-    let err = core.generate_domain_key(&admin, id, Selector::Key001).await.unwrap_err();
-    assert!(matches!(err, CoreError::Conflict("selector_is_signing")), "{err:?}");
+    let err = core
+        .generate_domain_key(&admin, id, Selector::Key001)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Conflict("selector_is_signing")),
+        "{err:?}"
+    );
 
-    let view = core.generate_domain_key(&admin, id, Selector::Key002).await.unwrap();
+    let view = core
+        .generate_domain_key(&admin, id, Selector::Key002)
+        .await
+        .unwrap();
     let new_key002 = value(&view, RecordKind::Key002);
     assert_ne!(new_key002, old_key002);
     assert_eq!(view.own_keys, vec![Selector::Key002]);
     assert_eq!(status(&view, RecordKind::Key002), Status::Error);
-    assert_eq!(view.summary.state, DomainState::Active, "key001 still signs");
+    assert_eq!(
+        view.summary.state,
+        DomainState::Active,
+        "key001 still signs"
+    );
     assert_eq!(view.can_switch_to, None);
-    let err = core.set_signing_selector(&admin, id, Selector::Key002).await.unwrap_err();
-    assert!(matches!(err, CoreError::Conflict("selector_not_verified")), "{err:?}");
+    let err = core
+        .set_signing_selector(&admin, id, Selector::Key002)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Conflict("selector_not_verified")),
+        "{err:?}"
+    );
 
-    dns.set(&RecordKind::Key002.host(&domain), &[txt(&new_key002)]).await;
+    dns.set(&RecordKind::Key002.host(&domain), &[txt(&new_key002)])
+        .await;
     let view = core.check_domain_now(&admin, id).await.unwrap();
     assert_eq!(view.can_switch_to, Some(Selector::Key002));
-    let view = core.set_signing_selector(&admin, id, Selector::Key002).await.unwrap();
+    let view = core
+        .set_signing_selector(&admin, id, Selector::Key002)
+        .await
+        .unwrap();
     assert_eq!(view.summary.signing_selector, Selector::Key002);
     let key = core.signing_key(&domain).await.unwrap().unwrap();
     assert_eq!(key.selector, Selector::Key002);
-    assert_eq!(format!("v=DKIM1;h=sha256;k=rsa;p={}", key.key.public_key_b64()), new_key002);
+    assert_eq!(
+        format!("v=DKIM1;h=sha256;k=rsa;p={}", key.key.public_key_b64()),
+        new_key002
+    );
 }
 
 async fn only_superadmins_of_the_organisation_see_domains(store: Store) {
@@ -239,13 +317,31 @@ async fn only_superadmins_of_the_organisation_see_domains(store: Store) {
     let view = core.add_domain(&admin, &domain).await.unwrap();
     let id = view.summary.id;
 
-    assert!(matches!(core.list_domains(&colleague).await, Err(CoreError::Forbidden)));
-    assert!(matches!(core.domain_view(&colleague, id).await, Err(CoreError::Forbidden)));
-    assert!(matches!(core.add_domain(&colleague, "x.postkamer.test").await, Err(CoreError::Forbidden)));
+    assert!(matches!(
+        core.list_domains(&colleague).await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        core.domain_view(&colleague, id).await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        core.add_domain(&colleague, "x.postkamer.test").await,
+        Err(CoreError::Forbidden)
+    ));
     assert!(core.admin_notices(&colleague).await.unwrap().is_empty());
-    assert!(matches!(core.domain_view(&stranger, id).await, Err(CoreError::NotFound)));
-    assert!(matches!(core.check_domain_now(&stranger, id).await, Err(CoreError::NotFound)));
-    assert!(matches!(core.delete_domain(&stranger, id).await, Err(CoreError::NotFound)));
+    assert!(matches!(
+        core.domain_view(&stranger, id).await,
+        Err(CoreError::NotFound)
+    ));
+    assert!(matches!(
+        core.check_domain_now(&stranger, id).await,
+        Err(CoreError::NotFound)
+    ));
+    assert!(matches!(
+        core.delete_domain(&stranger, id).await,
+        Err(CoreError::NotFound)
+    ));
     assert!(core.list_domains(&stranger).await.unwrap().is_empty());
     // The other organisation cannot claim the same domain (the keys are the installation's).
     let err = core.add_domain(&stranger, &domain).await.unwrap_err();
@@ -266,17 +362,34 @@ async fn an_unreachable_dns_server_changes_nothing(store: Store) {
     let domain = dns.domain("core-unreachable");
     let view = core.add_domain(&admin, &domain).await.unwrap();
     publish_all(&dns, &view).await;
-    let view = core.check_domain_now(&admin, view.summary.id).await.unwrap();
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
     assert_eq!(view.summary.state, DomainState::Active);
 
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let mut offline = config(&dns);
     offline.domains.check.dns.servers = vec![closed];
     offline.domains.check.dns.timeout = Duration::from_millis(300);
     let offline = Core::new(store, offline);
-    let view = offline.check_domain_now(&admin, view.summary.id).await.unwrap();
-    assert_eq!(view.summary.state, DomainState::Active, "could not check is not broken");
-    assert_eq!(view.summary.status, Some(Status::Ok), "the last known status stays");
+    let view = offline
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        view.summary.state,
+        DomainState::Active,
+        "could not check is not broken"
+    );
+    assert_eq!(
+        view.summary.status,
+        Some(Status::Ok),
+        "the last known status stays"
+    );
     assert_eq!(view.history[0].status, Status::Unknown);
     assert_eq!(status(&view, RecordKind::Key001), Status::Unknown);
     assert!(offline.admin_notices(&admin).await.unwrap().is_empty());

@@ -13,7 +13,9 @@ mod user;
 pub mod validate;
 
 pub use email::{EmailAddress, EmailError, valid_domain};
-pub use ids::{ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId};
+pub use ids::{
+    ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId,
+};
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};
 pub use user::{NewUser, Role, User};

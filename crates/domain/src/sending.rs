@@ -210,42 +210,87 @@ impl LookupNode {
 pub enum Finding {
     // ----- the domain -----
     /// The resolver could not be asked (unreachable, timeout, server failure).
-    DnsUnavailable { detail: String },
+    DnsUnavailable {
+        detail: String,
+    },
     /// NXDOMAIN for the domain itself.
     DomainMissing,
     /// No MX record: replies to mail from this domain cannot be delivered.
     NoMx,
 
     // ----- SPF -----
-    SpfMissing { proposal: String },
-    SpfMultiple { count: usize, merged: String },
-    SpfIncludeMissing { include: String, proposal: String },
-    SpfIncludeAfterAll { include: String, proposal: String },
-    SpfPassAll { proposal: String },
-    SpfNeutralAll { proposal: String },
+    SpfMissing {
+        proposal: String,
+    },
+    SpfMultiple {
+        count: usize,
+        merged: String,
+    },
+    SpfIncludeMissing {
+        include: String,
+        proposal: String,
+    },
+    SpfIncludeAfterAll {
+        include: String,
+        proposal: String,
+    },
+    SpfPassAll {
+        proposal: String,
+    },
+    SpfNeutralAll {
+        proposal: String,
+    },
     /// Neither an `all` term nor `redirect=`: everything not listed is "neutral".
-    SpfNoAll { proposal: String },
+    SpfNoAll {
+        proposal: String,
+    },
     /// `redirect=` is used; its target's policy applies.
-    SpfRedirect { target: String },
+    SpfRedirect {
+        target: String,
+    },
     /// `redirect=` next to an `all` term is ignored (RFC 7208 6.1).
-    SpfRedirectIgnored { target: String },
-    SpfTooManyLookups { count: u32 },
-    SpfTooManyVoidLookups { count: u32, names: Vec<String> },
-    SpfSyntax { term: String },
+    SpfRedirectIgnored {
+        target: String,
+    },
+    SpfTooManyLookups {
+        count: u32,
+    },
+    SpfTooManyVoidLookups {
+        count: u32,
+        names: Vec<String>,
+    },
+    SpfSyntax {
+        term: String,
+    },
     SpfPtr,
     /// An include or redirect target that has no SPF record (PermError for receivers).
-    SpfTargetMissing { target: String },
+    SpfTargetMissing {
+        target: String,
+    },
     /// Lookups with macros (`%{i}`…) cannot be followed without a message.
-    SpfMacro { term: String },
-    SpfLoop { target: String },
+    SpfMacro {
+        term: String,
+    },
+    SpfLoop {
+        target: String,
+    },
 
     // ----- DKIM -----
     DkimMissing,
     /// The name is a CNAME to `target`, and `target` does not hold our key.
-    DkimCname { target: String },
+    DkimCname {
+        target: String,
+    },
     /// The name is a CNAME to a record that does hold our key: fine.
-    DkimViaCname { target: String },
-    DkimMismatch { damage: DkimDamage, position: usize, expected_len: usize, found_len: usize },
+    DkimViaCname {
+        target: String,
+    },
+    DkimMismatch {
+        damage: DkimDamage,
+        position: usize,
+        expected_len: usize,
+        found_len: usize,
+    },
     /// Spaces or tabs inside the `p=` value.
     DkimSpacesInKey,
     /// CR or LF inside the record.
@@ -253,30 +298,58 @@ pub enum Finding {
     /// Quote characters are part of the value.
     DkimQuotes,
     /// Split into several TXT records instead of several strings of one record.
-    DkimSplitRecords { count: usize },
+    DkimSplitRecords {
+        count: usize,
+    },
     /// One record of several strings with spaces at the seams.
-    DkimSplitSeams { strings: usize },
+    DkimSplitSeams {
+        strings: usize,
+    },
     /// One record of several strings, joined correctly: fine.
-    DkimSplitOk { strings: usize },
+    DkimSplitOk {
+        strings: usize,
+    },
     /// Whitespace between tags, which the DKIM standard allows: fine.
     DkimWhitespaceAllowed,
-    DkimWrongKeyType { found: String },
-    DkimWrongHash { found: String },
-    DkimKeyTooShort { bits: usize },
+    DkimWrongKeyType {
+        found: String,
+    },
+    DkimWrongHash {
+        found: String,
+    },
+    DkimKeyTooShort {
+        bits: usize,
+    },
     DkimRevoked,
     DkimTesting,
-    DkimSyntax { detail: String },
-    DkimMultiple { count: usize },
+    DkimSyntax {
+        detail: String,
+    },
+    DkimMultiple {
+        count: usize,
+    },
 
     // ----- DMARC -----
-    DmarcMissing { proposal: String },
-    DmarcMultiple { count: usize },
-    DmarcSyntax { detail: String },
-    DmarcPolicyNone { proposal: String },
+    DmarcMissing {
+        proposal: String,
+    },
+    DmarcMultiple {
+        count: usize,
+    },
+    DmarcSyntax {
+        detail: String,
+    },
+    DmarcPolicyNone {
+        proposal: String,
+    },
     DmarcNoRua,
-    DmarcPct { pct: u8 },
+    DmarcPct {
+        pct: u8,
+    },
     DmarcSubdomainNone,
-    DmarcSpfNotAligned { envelope_domain: String },
+    DmarcSpfNotAligned {
+        envelope_domain: String,
+    },
 }
 
 /// A finding in words: what is wrong (or right) and what to do.

@@ -66,10 +66,12 @@ pub fn diagnose(records: &[TxtRecord], expected: &str, cname: Option<&str>) -> V
 
 fn diagnose_several(records: &[TxtRecord], expected: &str) -> Vec<Finding> {
     let texts: Vec<String> = records.iter().map(joined).collect();
-    if texts.len() <= 4 && permutations(texts.len()).any(|order| {
-        let concatenated: String = order.iter().map(|&i| texts[i].as_str()).collect();
-        key_of(&concatenated).as_deref() == Some(expected)
-    }) {
+    if texts.len() <= 4
+        && permutations(texts.len()).any(|order| {
+            let concatenated: String = order.iter().map(|&i| texts[i].as_str()).collect();
+            key_of(&concatenated).as_deref() == Some(expected)
+        })
+    {
         return vec![Finding::DkimSplitRecords {
             count: records.len(),
         }];
@@ -77,9 +79,11 @@ fn diagnose_several(records: &[TxtRecord], expected: &str) -> Vec<Finding> {
     let mut findings = vec![Finding::DkimMultiple {
         count: records.len(),
     }];
-    let clean = records
-        .iter()
-        .any(|r| diagnose_record(r, expected).iter().all(|f| f.severity() < Severity::Error));
+    let clean = records.iter().any(|r| {
+        diagnose_record(r, expected)
+            .iter()
+            .all(|f| f.severity() < Severity::Error)
+    });
     if !clean {
         // Explain the record that looks most like a key record.
         let best = records
@@ -135,7 +139,10 @@ fn diagnose_record(strings: &TxtRecord, expected: &str) -> Vec<Finding> {
     if let Some(k) = tag("k").filter(|k| !k.eq_ignore_ascii_case("rsa")) {
         findings.push(Finding::DkimWrongKeyType { found: k });
     }
-    if let Some(h) = tag("h").filter(|h| !h.split(':').any(|a| a.trim().eq_ignore_ascii_case("sha256"))) {
+    if let Some(h) = tag("h").filter(|h| {
+        !h.split(':')
+            .any(|a| a.trim().eq_ignore_ascii_case("sha256"))
+    }) {
         findings.push(Finding::DkimWrongHash { found: h });
     }
     if tag("t").is_some_and(|t| t.split(':').any(|flag| flag.trim() == "y")) {

@@ -105,7 +105,9 @@ fn aligned(envelope: &str, domain: &str, mode: Alignment) -> bool {
     let (a, b) = (envelope.to_ascii_lowercase(), domain.to_ascii_lowercase());
     match mode {
         Alignment::Strict => a == b,
-        Alignment::Relaxed => a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}")),
+        Alignment::Relaxed => {
+            a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
+        }
     }
 }
 
@@ -176,7 +178,11 @@ mod tests {
         assert!(diagnose(&[good.into()], "pk.test", Some("mail.pk.test")).is_empty());
         let findings = diagnose(&[format!("{good}; sp=none")], "pk.test", None);
         assert_eq!(findings, vec![Finding::DmarcSubdomainNone]);
-        let findings = diagnose(&[format!("{good}; aspf=s")], "pk.test", Some("mail.pk.test"));
+        let findings = diagnose(
+            &[format!("{good}; aspf=s")],
+            "pk.test",
+            Some("mail.pk.test"),
+        );
         assert!(matches!(findings[0], Finding::DmarcSpfNotAligned { .. }));
     }
 

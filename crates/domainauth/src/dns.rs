@@ -116,7 +116,9 @@ impl Dns {
                 _ => None,
             })
             .await?;
-        Ok(answer.found().and_then(|targets| targets.into_iter().next()))
+        Ok(answer
+            .found()
+            .and_then(|targets| targets.into_iter().next()))
     }
 
     /// The MX exchanges of `name`, by preference.
@@ -167,7 +169,11 @@ impl Dns {
         };
         match self.resolver.lookup(fqdn.as_str(), record_type).await {
             Ok(lookup) => {
-                let found: Vec<T> = lookup.answers().iter().filter_map(|r| pick(&r.data)).collect();
+                let found: Vec<T> = lookup
+                    .answers()
+                    .iter()
+                    .filter_map(|r| pick(&r.data))
+                    .collect();
                 Ok(if found.is_empty() {
                     Answer::NoData
                 } else {

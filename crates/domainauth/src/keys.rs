@@ -6,10 +6,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use mail_auth::common::crypto::{RsaKey, Sha256};
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// Bits of a key this installation generates.
 pub const KEY_BITS: usize = 2048;
@@ -18,7 +18,9 @@ pub const KEY_BITS: usize = 2048;
 pub enum KeyError {
     #[error("RSA key generation failed: {0}")]
     Generate(String),
-    #[error("not an RSA private key in PEM (PKCS#8 \"PRIVATE KEY\" or PKCS#1 \"RSA PRIVATE KEY\"): {0}")]
+    #[error(
+        "not an RSA private key in PEM (PKCS#8 \"PRIVATE KEY\" or PKCS#1 \"RSA PRIVATE KEY\"): {0}"
+    )]
     Pem(String),
     #[error("not an RSA private key in PKCS#8 DER: {0}")]
     Der(String),
@@ -153,8 +155,9 @@ mod tests {
 
     #[test]
     fn pem_that_is_no_key_is_refused_clearly() {
-        let err = DkimKeyPair::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
-            .unwrap_err();
+        let err =
+            DkimKeyPair::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                .unwrap_err();
         assert!(matches!(err, KeyError::Pem(_)), "{err}");
         assert!(DkimKeyPair::from_pkcs8_der(b"garbage").is_err());
     }

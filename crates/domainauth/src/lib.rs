@@ -138,11 +138,10 @@ pub fn records_to_publish(
         .into_iter()
         .map(|kind| {
             let value = match kind {
-                RecordKind::Spf => {
-                    proposal(kind).unwrap_or_else(|| spf::new_record(spf_include))
-                }
-                RecordKind::Dmarc => proposal(kind)
-                    .unwrap_or_else(|| format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}")),
+                RecordKind::Spf => proposal(kind).unwrap_or_else(|| spf::new_record(spf_include)),
+                RecordKind::Dmarc => proposal(kind).unwrap_or_else(|| {
+                    format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}")
+                }),
                 RecordKind::Key001 | RecordKind::Key002 => {
                     let selector = kind.selector().unwrap_or(Selector::Key001);
                     dns_record(keys.get(selector))

@@ -31,7 +31,11 @@ pub async fn check(dns: &Dns, domain: &str, include: &str) -> RecordCheck {
         Ok(answer) => {
             let records = answer.found().unwrap_or_default();
             let spf: Vec<String> = records.iter().filter_map(spf_text).collect();
-            let found = records.iter().filter(|r| spf_text(r).is_some()).map(display).collect();
+            let found = records
+                .iter()
+                .filter(|r| spf_text(r).is_some())
+                .map(display)
+                .collect();
             let (findings, tree) = analyse(dns, domain, include, &spf).await;
             (found, findings, tree)
         }
@@ -197,7 +201,9 @@ fn invalid_term(record: &str, terms: &[String]) -> Option<String> {
     if let Some(term) = terms.iter().find(bad) {
         return Some(term.clone());
     }
-    Spf::parse(record.as_bytes()).is_err().then(|| record.to_owned())
+    Spf::parse(record.as_bytes())
+        .is_err()
+        .then(|| record.to_owned())
 }
 
 /// `ip4:`/`ip6:` hold an address of their family and a prefix length that fits it.
@@ -243,7 +249,11 @@ impl Term {
             Some(':' | '=') => {
                 let arg = &rest[name_end + 1..];
                 // `a:host/24`: the CIDR length is not part of the name.
-                let arg = if modifier { arg } else { arg.split('/').next().unwrap_or(arg) };
+                let arg = if modifier {
+                    arg
+                } else {
+                    arg.split('/').next().unwrap_or(arg)
+                };
                 Some(arg.to_owned())
             }
             _ => None,
@@ -290,10 +300,7 @@ fn propose(records: &[Vec<String>], include: &str) -> String {
         for text in terms {
             let term = Term::parse(text);
             if term.modifier {
-                if !modifiers
-                    .iter()
-                    .any(|m| Term::parse(m).name == term.name)
-                {
+                if !modifiers.iter().any(|m| Term::parse(m).name == term.name) {
                     modifiers.push(text.clone());
                 }
             } else if term.name == "all" {
@@ -316,7 +323,12 @@ fn propose(records: &[Vec<String>], include: &str) -> String {
         modifiers.retain(|m| Term::parse(m).name != "redirect");
     }
     let mut out = String::from("v=spf1");
-    for term in mechanisms.iter().map(String::as_str).chain(all).chain(modifiers.iter().map(String::as_str)) {
+    for term in mechanisms
+        .iter()
+        .map(String::as_str)
+        .chain(all)
+        .chain(modifiers.iter().map(String::as_str))
+    {
         out.push(' ');
         out.push_str(term);
     }
@@ -497,7 +509,10 @@ mod tests {
         );
         assert_eq!(
             propose(
-                &[t("v=spf1 ip4:192.0.2.1 -all"), t("v=spf1 include:spf.pk.test ip4:192.0.2.1 ~all")],
+                &[
+                    t("v=spf1 ip4:192.0.2.1 -all"),
+                    t("v=spf1 include:spf.pk.test ip4:192.0.2.1 ~all")
+                ],
                 "spf.pk.test"
             ),
             "v=spf1 ip4:192.0.2.1 include:spf.pk.test -all"
@@ -507,9 +522,15 @@ mod tests {
     #[test]
     fn the_offending_term_is_named() {
         let record = "v=spf1 mx incldue:spf.pk.test -all";
-        assert_eq!(invalid_term(record, &terms(record)).as_deref(), Some("incldue:spf.pk.test"));
+        assert_eq!(
+            invalid_term(record, &terms(record)).as_deref(),
+            Some("incldue:spf.pk.test")
+        );
         let record = "v=spf1 mx ip4:192.0.2.300 -all";
-        assert_eq!(invalid_term(record, &terms(record)).as_deref(), Some("ip4:192.0.2.300"));
+        assert_eq!(
+            invalid_term(record, &terms(record)).as_deref(),
+            Some("ip4:192.0.2.300")
+        );
         let record = "v=spf1 mx -all";
         assert_eq!(invalid_term(record, &terms(record)), None);
     }
@@ -517,7 +538,10 @@ mod tests {
     #[test]
     fn terms_are_split_into_name_argument_and_qualifier() {
         let term = Term::parse("~a:mail.pk.test/24");
-        assert_eq!((term.qualifier, term.name.as_str(), term.argument.as_deref()), ('~', "a", Some("mail.pk.test")));
+        assert_eq!(
+            (term.qualifier, term.name.as_str(), term.argument.as_deref()),
+            ('~', "a", Some("mail.pk.test"))
+        );
         let term = Term::parse("redirect=_spf.pk.test");
         assert!(term.modifier);
         assert!(Term::parse("INCLUDE:SPF.PK.TEST.").is_include_of("spf.pk.test"));

@@ -16,7 +16,12 @@ use support::dns::{Rr, TestDns, txt};
 
 fn keys() -> &'static (DkimKeyPair, DkimKeyPair) {
     static KEYS: OnceLock<(DkimKeyPair, DkimKeyPair)> = OnceLock::new();
-    KEYS.get_or_init(|| (DkimKeyPair::generate().unwrap(), DkimKeyPair::generate().unwrap()))
+    KEYS.get_or_init(|| {
+        (
+            DkimKeyPair::generate().unwrap(),
+            DkimKeyPair::generate().unwrap(),
+        )
+    })
 }
 
 fn expected() -> ExpectedKeys {
@@ -54,21 +59,40 @@ fn codes(check: &RecordCheck) -> Vec<String> {
 async fn good_domain(dns: &TestDns, tag: &str) -> String {
     let domain = dns.domain(tag);
     let (k1, k2) = keys();
-    dns.set(&domain, &[
-        Rr::Mx(format!("mx.{domain}")),
-        txt(&format!("v=spf1 mx include:{} -all", dns.spf_include())),
-        txt("google-site-verification=abc"),
-    ])
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&format!("v=spf1 mx include:{} -all", dns.spf_include())),
+            txt("google-site-verification=abc"),
+        ],
+    )
     .await;
-    dns.set(&format!("mx.{domain}"), &[Rr::A([127, 0, 0, 1].into())]).await;
-    dns.set(&format!("key001._domainkey.{domain}"), &[txt(&k1.dns_record())]).await;
-    dns.set(&format!("key002._domainkey.{domain}"), &[txt(&k2.dns_record())]).await;
-    dns.set(&format!("_dmarc.{domain}"), &[txt(&format!("v=DMARC1; p=reject; rua=mailto:dmarc@{domain}"))]).await;
+    dns.set(&format!("mx.{domain}"), &[Rr::A([127, 0, 0, 1].into())])
+        .await;
+    dns.set(
+        &format!("key001._domainkey.{domain}"),
+        &[txt(&k1.dns_record())],
+    )
+    .await;
+    dns.set(
+        &format!("key002._domainkey.{domain}"),
+        &[txt(&k2.dns_record())],
+    )
+    .await;
+    dns.set(
+        &format!("_dmarc.{domain}"),
+        &[txt(&format!(
+            "v=DMARC1; p=reject; rua=mailto:dmarc@{domain}"
+        ))],
+    )
+    .await;
     domain
 }
 
 async fn set_key(dns: &TestDns, domain: &str, selector: Selector, records: &[Rr]) {
-    dns.set(&format!("{selector}._domainkey.{domain}"), records).await;
+    dns.set(&format!("{selector}._domainkey.{domain}"), records)
+        .await;
 }
 
 async fn dkim(dns: &TestDns, domain: &str, selector: Selector) -> RecordCheck {
@@ -90,7 +114,10 @@ async fn a_domain_set_up_right_has_no_findings_at_all() {
     }
     assert!(report.dkim_verified(Selector::Key001) && report.dkim_verified(Selector::Key002));
     let spf = row(&report, RecordKind::Spf);
-    assert_eq!(spf.found, vec![format!("v=spf1 mx include:{} -all", dns.spf_include())]);
+    assert_eq!(
+        spf.found,
+        vec![format!("v=spf1 mx include:{} -all", dns.spf_include())]
+    );
     let tree = spf.lookup_tree.as_ref().unwrap();
     assert_eq!(tree.lookups, 2, "mx and our include: {tree:#?}");
 }
@@ -103,9 +130,15 @@ async fn no_spf_record_gets_the_help_text_record_which_then_passes() {
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     assert_eq!(spf.status, Status::Error);
     let proposal = format!("v=spf1 include:{} -all", dns.spf_include());
-    assert_eq!(spf.findings, vec![Finding::SpfMissing { proposal: proposal.clone() }]);
+    assert_eq!(
+        spf.findings,
+        vec![Finding::SpfMissing {
+            proposal: proposal.clone()
+        }]
+    );
 
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)]).await;
+    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)])
+        .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     assert!(spf.findings.is_empty(), "{spf:#?}");
 }
@@ -115,11 +148,14 @@ async fn two_spf_records_are_merged_and_the_merge_passes() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "twospf").await;
     let include = dns.spf_include();
-    dns.set(&domain, &[
-        Rr::Mx(format!("mx.{domain}")),
-        txt("v=spf1 ip4:192.0.2.10 mx -all"),
-        txt("v=spf1 ip4:198.51.100.0/24 ~all"),
-    ])
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt("v=spf1 ip4:192.0.2.10 mx -all"),
+            txt("v=spf1 ip4:198.51.100.0/24 ~all"),
+        ],
+    )
     .await;
     let report = check(&dns, &domain).await;
     let spf = row(&report, RecordKind::Spf);
@@ -128,12 +164,16 @@ async fn two_spf_records_are_merged_and_the_merge_passes() {
     let [Finding::SpfMultiple { count: 2, merged }] = spf.findings.as_slice() else {
         panic!("{spf:#?}");
     };
-    assert_eq!(merged, &format!("v=spf1 ip4:192.0.2.10 mx ip4:198.51.100.0/24 include:{include} -all"));
+    assert_eq!(
+        merged,
+        &format!("v=spf1 ip4:192.0.2.10 mx ip4:198.51.100.0/24 include:{include} -all")
+    );
     // The value to publish is the merge.
     let publish = records_to_publish(&domain, &include, &expected(), Some(&report));
     assert_eq!(&publish[0].value, merged);
 
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(merged)]).await;
+    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(merged)])
+        .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     assert!(spf.findings.is_empty(), "{spf:#?}");
 }
@@ -143,15 +183,30 @@ async fn a_missing_include_is_inserted_before_all_keeping_every_other_term() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "noinclude").await;
     let include = dns.spf_include();
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt("v=spf1 mx ip4:192.0.2.0/28 ~all")]).await;
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt("v=spf1 mx ip4:192.0.2.0/28 ~all"),
+        ],
+    )
+    .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     let proposal = format!("v=spf1 mx ip4:192.0.2.0/28 include:{include} ~all");
     assert_eq!(
         spf.findings,
-        vec![Finding::SpfIncludeMissing { include: include.clone(), proposal: proposal.clone() }]
+        vec![Finding::SpfIncludeMissing {
+            include: include.clone(),
+            proposal: proposal.clone()
+        }]
     );
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)]).await;
-    assert!(row(&check(&dns, &domain).await, RecordKind::Spf).findings.is_empty());
+    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)])
+        .await;
+    assert!(
+        row(&check(&dns, &domain).await, RecordKind::Spf)
+            .findings
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -159,15 +214,30 @@ async fn an_include_after_all_is_never_reached() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "afterall").await;
     let include = dns.spf_include();
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&format!("v=spf1 mx -all include:{include}"))]).await;
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&format!("v=spf1 mx -all include:{include}")),
+        ],
+    )
+    .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     let proposal = format!("v=spf1 mx include:{include} -all");
     assert_eq!(
         spf.findings,
-        vec![Finding::SpfIncludeAfterAll { include, proposal: proposal.clone() }]
+        vec![Finding::SpfIncludeAfterAll {
+            include,
+            proposal: proposal.clone()
+        }]
     );
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)]).await;
-    assert!(row(&check(&dns, &domain).await, RecordKind::Spf).findings.is_empty());
+    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&proposal)])
+        .await;
+    assert!(
+        row(&check(&dns, &domain).await, RecordKind::Spf)
+            .findings
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -176,23 +246,53 @@ async fn pass_all_neutral_all_no_all_ptr_and_redirect() {
     let include = dns.spf_include();
     let domain = good_domain(&dns, "plusall").await;
     let cases = [
-        (format!("v=spf1 include:{include} +all"), vec!["spf_pass_all"], Status::Error),
-        (format!("v=spf1 include:{include} ?all"), vec!["spf_neutral_all"], Status::Warning),
-        (format!("v=spf1 include:{include}"), vec!["spf_no_all"], Status::Warning),
-        (format!("v=spf1 ptr include:{include} -all"), vec!["spf_ptr"], Status::Warning),
+        (
+            format!("v=spf1 include:{include} +all"),
+            vec!["spf_pass_all"],
+            Status::Error,
+        ),
+        (
+            format!("v=spf1 include:{include} ?all"),
+            vec!["spf_neutral_all"],
+            Status::Warning,
+        ),
+        (
+            format!("v=spf1 include:{include}"),
+            vec!["spf_no_all"],
+            Status::Warning,
+        ),
+        (
+            format!("v=spf1 ptr include:{include} -all"),
+            vec!["spf_ptr"],
+            Status::Warning,
+        ),
     ];
     for (record, expected_codes, status) in cases {
-        dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&record)]).await;
+        dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&record)])
+            .await;
         let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
         assert_eq!(codes(&spf), expected_codes, "{record}");
         assert_eq!(spf.status, status, "{record}");
     }
     // A redirect to a record holding our include: fine, with a note.
     let target = format!("_spf.{domain}");
-    dns.set(&target, &[txt(&format!("v=spf1 include:{include} -all"))]).await;
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&format!("v=spf1 redirect={target}"))]).await;
+    dns.set(&target, &[txt(&format!("v=spf1 include:{include} -all"))])
+        .await;
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&format!("v=spf1 redirect={target}")),
+        ],
+    )
+    .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
-    assert_eq!(spf.findings, vec![Finding::SpfRedirect { target: target.clone() }]);
+    assert_eq!(
+        spf.findings,
+        vec![Finding::SpfRedirect {
+            target: target.clone()
+        }]
+    );
     assert_eq!(spf.status, Status::Ok);
     assert_eq!(spf.lookup_tree.unwrap().lookups, 2);
 }
@@ -206,14 +306,46 @@ async fn eleven_lookups_through_nested_includes_are_counted_and_shown_as_a_tree(
     let a = format!("a.{domain}");
     let b = format!("b.{domain}");
     let c = format!("c.{domain}");
-    dns.set(&format!("host.{domain}"), &[Rr::A([192, 0, 2, 1].into())]).await;
-    dns.set(&a, &[Rr::Mx(format!("host.{domain}")), Rr::A([192, 0, 2, 2].into()), txt(&format!("v=spf1 mx a include:{b} -all"))]).await;
-    dns.set(&b, &[txt(&format!("v=spf1 a:host.{domain} a:host.{domain} include:{c} -all"))]).await;
-    dns.set(&c, &[txt(&format!("v=spf1 a:host.{domain} a:host.{domain} a:host.{domain} -all"))]).await;
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&format!("v=spf1 include:{a} include:{include} -all"))]).await;
+    dns.set(&format!("host.{domain}"), &[Rr::A([192, 0, 2, 1].into())])
+        .await;
+    dns.set(
+        &a,
+        &[
+            Rr::Mx(format!("host.{domain}")),
+            Rr::A([192, 0, 2, 2].into()),
+            txt(&format!("v=spf1 mx a include:{b} -all")),
+        ],
+    )
+    .await;
+    dns.set(
+        &b,
+        &[txt(&format!(
+            "v=spf1 a:host.{domain} a:host.{domain} include:{c} -all"
+        ))],
+    )
+    .await;
+    dns.set(
+        &c,
+        &[txt(&format!(
+            "v=spf1 a:host.{domain} a:host.{domain} a:host.{domain} -all"
+        ))],
+    )
+    .await;
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&format!("v=spf1 include:{a} include:{include} -all")),
+        ],
+    )
+    .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
     // include:a 1 + (mx a include:b) 3 + (a a include:c) 3 + (a a a) 3 + our include 1 = 11
-    assert_eq!(spf.findings, vec![Finding::SpfTooManyLookups { count: 11 }], "{spf:#?}");
+    assert_eq!(
+        spf.findings,
+        vec![Finding::SpfTooManyLookups { count: 11 }],
+        "{spf:#?}"
+    );
     assert_eq!(spf.status, Status::Error);
     let tree = spf.lookup_tree.unwrap();
     assert_eq!(tree.lookups, 11);
@@ -224,7 +356,10 @@ async fn eleven_lookups_through_nested_includes_are_counted_and_shown_as_a_tree(
     assert_eq!(tree.children[1].lookups, 1);
     let lines = tree.lines();
     assert_eq!(lines[0], format!("{domain} (11)"));
-    assert!(lines.contains(&format!("      include:{c} (4)")), "{lines:#?}");
+    assert!(
+        lines.contains(&format!("      include:{c} (4)")),
+        "{lines:#?}"
+    );
 }
 
 #[tokio::test]
@@ -241,10 +376,16 @@ async fn more_than_two_void_lookups_and_missing_targets() {
     assert_eq!(
         spf.findings,
         vec![
-            Finding::SpfTargetMissing { target: format!("gone3.{domain}") },
+            Finding::SpfTargetMissing {
+                target: format!("gone3.{domain}")
+            },
             Finding::SpfTooManyVoidLookups {
                 count: 3,
-                names: vec![format!("gone1.{domain}"), format!("gone2.{domain}"), format!("gone3.{domain}")],
+                names: vec![
+                    format!("gone1.{domain}"),
+                    format!("gone2.{domain}"),
+                    format!("gone3.{domain}")
+                ],
             },
         ]
     );
@@ -254,9 +395,24 @@ async fn more_than_two_void_lookups_and_missing_targets() {
 async fn a_syntax_error_names_the_offending_term() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "syntax").await;
-    dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(&format!("v=spf1 mx ip4:192.0.2.256 include:{} -all", dns.spf_include()))]).await;
+    dns.set(
+        &domain,
+        &[
+            Rr::Mx(format!("mx.{domain}")),
+            txt(&format!(
+                "v=spf1 mx ip4:192.0.2.256 include:{} -all",
+                dns.spf_include()
+            )),
+        ],
+    )
+    .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
-    assert_eq!(spf.findings, vec![Finding::SpfSyntax { term: "ip4:192.0.2.256".into() }]);
+    assert_eq!(
+        spf.findings,
+        vec![Finding::SpfSyntax {
+            term: "ip4:192.0.2.256".into()
+        }]
+    );
 }
 
 #[tokio::test]
@@ -272,7 +428,13 @@ async fn correct_keys_published_whole_or_split_into_strings_correctly() {
     let record = k1.dns_record();
     let (a, rest) = record.split_at(100);
     let (b, c) = rest.split_at(200);
-    set_key(&dns, &domain, Selector::Key001, &[Rr::Txt(vec![a.into(), b.into(), c.into()])]).await;
+    set_key(
+        &dns,
+        &domain,
+        Selector::Key001,
+        &[Rr::Txt(vec![a.into(), b.into(), c.into()])],
+    )
+    .await;
     let check = dkim(&dns, &domain, Selector::Key001).await;
     assert_eq!(check.findings, vec![Finding::DkimSplitOk { strings: 3 }]);
     assert_eq!(check.status, Status::Ok);
@@ -280,7 +442,10 @@ async fn correct_keys_published_whole_or_split_into_strings_correctly() {
     let spaced = record.replace(";", "; ");
     set_key(&dns, &domain, Selector::Key001, &[txt(&spaced)]).await;
     let check = dkim(&dns, &domain, Selector::Key001).await;
-    assert!(check.findings.contains(&Finding::DkimWhitespaceAllowed), "{check:#?}");
+    assert!(
+        check.findings.contains(&Finding::DkimWhitespaceAllowed),
+        "{check:#?}"
+    );
     assert_eq!(check.status, Status::Ok);
 }
 
@@ -296,18 +461,30 @@ async fn damaged_keys_name_the_kind_of_damage() {
         (
             "truncated",
             vec![txt(&record[..record.len() - 20])],
-            vec![Finding::DkimMismatch { damage: DkimDamage::Truncated, position: expected_len - 20, expected_len, found_len: expected_len - 20 }],
+            vec![Finding::DkimMismatch {
+                damage: DkimDamage::Truncated,
+                position: expected_len - 20,
+                expected_len,
+                found_len: expected_len - 20,
+            }],
             Status::Error,
         ),
         (
             "extra characters at the end",
             vec![txt(&format!("{record}xyz"))],
-            vec![Finding::DkimMismatch { damage: DkimDamage::ExtraAtEnd, position: expected_len, expected_len, found_len: expected_len + 3 }],
+            vec![Finding::DkimMismatch {
+                damage: DkimDamage::ExtraAtEnd,
+                position: expected_len,
+                expected_len,
+                found_len: expected_len + 3,
+            }],
             Status::Error,
         ),
         (
             "a changed character",
-            vec![txt(&record.replacen(&key[40..41], if &key[40..41] == "A" { "B" } else { "A" }, 1).to_string())],
+            vec![txt(&record
+                .replacen(&key[40..41], if &key[40..41] == "A" { "B" } else { "A" }, 1)
+                .to_string())],
             vec![],
             Status::Error,
         ),
@@ -331,7 +508,10 @@ async fn damaged_keys_name_the_kind_of_damage() {
         ),
         (
             "split into strings with spaces at the seams",
-            vec![Rr::Txt(vec![format!("{} ", &record[..200]), record[200..].to_string()])],
+            vec![Rr::Txt(vec![
+                format!("{} ", &record[..200]),
+                record[200..].to_string(),
+            ])],
             vec![Finding::DkimSplitSeams { strings: 2 }],
             Status::Error,
         ),
@@ -355,20 +535,36 @@ async fn damaged_keys_name_the_kind_of_damage() {
         ),
         (
             "wrong key type and hash",
-            vec![txt(&record.replace("k=rsa", "k=ed25519").replace("h=sha256", "h=sha1"))],
-            vec![Finding::DkimWrongKeyType { found: "ed25519".into() }, Finding::DkimWrongHash { found: "sha1".into() }],
+            vec![txt(&record
+                .replace("k=rsa", "k=ed25519")
+                .replace("h=sha256", "h=sha1"))],
+            vec![
+                Finding::DkimWrongKeyType {
+                    found: "ed25519".into(),
+                },
+                Finding::DkimWrongHash {
+                    found: "sha1".into(),
+                },
+            ],
             Status::Error,
         ),
         (
             "the other selector's key",
             vec![txt(&k2.dns_record())],
-            vec![Finding::DkimMismatch { damage: DkimDamage::OtherKey, position: 0, expected_len, found_len: k2.public_key_b64().len() }],
+            vec![Finding::DkimMismatch {
+                damage: DkimDamage::OtherKey,
+                position: 0,
+                expected_len,
+                found_len: k2.public_key_b64().len(),
+            }],
             Status::Error,
         ),
         (
             "a record that is not DKIM",
             vec![txt("hallo wereld")],
-            vec![Finding::DkimSyntax { detail: "\"hallo wereld\" is geen tag=waarde".into() }],
+            vec![Finding::DkimSyntax {
+                detail: "\"hallo wereld\" is geen tag=waarde".into(),
+            }],
             Status::Error,
         ),
     ];
@@ -376,14 +572,31 @@ async fn damaged_keys_name_the_kind_of_damage() {
         set_key(&dns, &domain, Selector::Key001, &records).await;
         let check = dkim(&dns, &domain, Selector::Key001).await;
         if what == "a changed character" {
-            let [Finding::DkimMismatch { damage: DkimDamage::Changed, position, .. }] = check.findings.as_slice() else {
+            let [
+                Finding::DkimMismatch {
+                    damage: DkimDamage::Changed,
+                    position,
+                    ..
+                },
+            ] = check.findings.as_slice()
+            else {
                 panic!("{what}: {check:#?}");
             };
             assert!(*position <= 40, "{what}: {position}");
         } else {
             // Position of "other key" is wherever the two keys first differ.
             let normalise = |f: &Finding| match f {
-                Finding::DkimMismatch { damage: DkimDamage::OtherKey, expected_len, found_len, .. } => Finding::DkimMismatch { damage: DkimDamage::OtherKey, position: 0, expected_len: *expected_len, found_len: *found_len },
+                Finding::DkimMismatch {
+                    damage: DkimDamage::OtherKey,
+                    expected_len,
+                    found_len,
+                    ..
+                } => Finding::DkimMismatch {
+                    damage: DkimDamage::OtherKey,
+                    position: 0,
+                    expected_len: *expected_len,
+                    found_len: *found_len,
+                },
                 other => other.clone(),
             };
             let got: Vec<Finding> = check.findings.iter().map(normalise).collect();
@@ -405,9 +618,16 @@ async fn a_key_shorter_than_1024_bits_is_refused() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "short").await;
     let short = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 512).unwrap();
-    let spki = rsa::pkcs8::EncodePublicKey::to_public_key_der(&rsa::RsaPublicKey::from(&short)).unwrap();
+    let spki =
+        rsa::pkcs8::EncodePublicKey::to_public_key_der(&rsa::RsaPublicKey::from(&short)).unwrap();
     let p = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, spki.as_bytes());
-    set_key(&dns, &domain, Selector::Key002, &[txt(&format!("v=DKIM1;h=sha256;k=rsa;p={p}"))]).await;
+    set_key(
+        &dns,
+        &domain,
+        Selector::Key002,
+        &[txt(&format!("v=DKIM1;h=sha256;k=rsa;p={p}"))],
+    )
+    .await;
     let check = dkim(&dns, &domain, Selector::Key002).await;
     assert_eq!(check.findings, vec![Finding::DkimKeyTooShort { bits: 512 }]);
 }
@@ -425,23 +645,62 @@ async fn missing_keys_and_cnames() {
 
     // A CNAME to a name holding something else.
     let elsewhere = format!("dkim.elders.{domain}");
-    dns.set(&elsewhere, &[txt("v=DKIM1;k=rsa;p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ")]).await;
-    set_key(&dns, &domain, Selector::Key001, &[Rr::Cname(elsewhere.clone())]).await;
+    dns.set(
+        &elsewhere,
+        &[txt(
+            "v=DKIM1;k=rsa;p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ",
+        )],
+    )
+    .await;
+    set_key(
+        &dns,
+        &domain,
+        Selector::Key001,
+        &[Rr::Cname(elsewhere.clone())],
+    )
+    .await;
     let check = dkim(&dns, &domain, Selector::Key001).await;
-    assert_eq!(check.findings[0], Finding::DkimCname { target: elsewhere.clone() }, "{check:#?}");
+    assert_eq!(
+        check.findings[0],
+        Finding::DkimCname {
+            target: elsewhere.clone()
+        },
+        "{check:#?}"
+    );
     assert_eq!(check.status, Status::Error);
 
     // A CNAME to a name that does not exist.
-    set_key(&dns, &domain, Selector::Key001, &[Rr::Cname(format!("nergens.{domain}"))]).await;
+    set_key(
+        &dns,
+        &domain,
+        Selector::Key001,
+        &[Rr::Cname(format!("nergens.{domain}"))],
+    )
+    .await;
     let check = dkim(&dns, &domain, Selector::Key001).await;
-    assert_eq!(check.findings, vec![Finding::DkimCname { target: format!("nergens.{domain}") }], "{check:#?}");
+    assert_eq!(
+        check.findings,
+        vec![Finding::DkimCname {
+            target: format!("nergens.{domain}")
+        }],
+        "{check:#?}"
+    );
 
     // A CNAME to a name that holds our key: fine, with a note.
     let delegated = format!("key001.sleutels.{domain}");
     dns.set(&delegated, &[txt(&k1.dns_record())]).await;
-    set_key(&dns, &domain, Selector::Key001, &[Rr::Cname(delegated.clone())]).await;
+    set_key(
+        &dns,
+        &domain,
+        Selector::Key001,
+        &[Rr::Cname(delegated.clone())],
+    )
+    .await;
     let check = dkim(&dns, &domain, Selector::Key001).await;
-    assert_eq!(check.findings, vec![Finding::DkimViaCname { target: delegated }]);
+    assert_eq!(
+        check.findings,
+        vec![Finding::DkimViaCname { target: delegated }]
+    );
     assert_eq!(check.status, Status::Ok);
 }
 
@@ -455,20 +714,29 @@ async fn dmarc_missing_policy_none_and_several_records() {
     let dmarc = row(&report, RecordKind::Dmarc);
     assert_eq!(
         dmarc.findings,
-        vec![Finding::DmarcMissing { proposal: format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}") }]
+        vec![Finding::DmarcMissing {
+            proposal: format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}")
+        }]
     );
     assert_eq!(dmarc.status, Status::Warning);
     // DMARC is advice: the domain's keys still verify.
     assert!(report.dkim_verified(Selector::Key001));
 
-    dns.set(&host, &[txt(&format!("v=DMARC1; p=none; rua=mailto:dmarc@{domain}"))]).await;
+    dns.set(
+        &host,
+        &[txt(&format!("v=DMARC1; p=none; rua=mailto:dmarc@{domain}"))],
+    )
+    .await;
     let dmarc = row(&check(&dns, &domain).await, RecordKind::Dmarc).clone();
     assert_eq!(
         dmarc.findings,
-        vec![Finding::DmarcPolicyNone { proposal: format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}") }]
+        vec![Finding::DmarcPolicyNone {
+            proposal: format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}")
+        }]
     );
 
-    dns.set(&host, &[txt("v=DMARC1; p=reject"), txt("v=DMARC1; p=none")]).await;
+    dns.set(&host, &[txt("v=DMARC1; p=reject"), txt("v=DMARC1; p=none")])
+        .await;
     let dmarc = row(&check(&dns, &domain).await, RecordKind::Dmarc).clone();
     assert_eq!(dmarc.findings, vec![Finding::DmarcMultiple { count: 2 }]);
     assert_eq!(dmarc.status, Status::Error);
@@ -482,7 +750,10 @@ async fn a_domain_that_does_not_exist() {
     assert_eq!(report.findings, vec![Finding::DomainMissing]);
     assert_eq!(report.status(), Status::Error);
     assert_eq!(codes(row(&report, RecordKind::Spf)), vec!["spf_missing"]);
-    assert_eq!(codes(row(&report, RecordKind::Key001)), vec!["dkim_missing"]);
+    assert_eq!(
+        codes(row(&report, RecordKind::Key001)),
+        vec!["dkim_missing"]
+    );
     let explanation = report.findings[0].explain(postkamer_domain::Locale::Nl);
     assert!(explanation.text.contains("bestaat niet"), "{explanation:?}");
 }
@@ -492,7 +763,10 @@ async fn an_unreachable_dns_server_means_could_not_check_not_wrong() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "unreachable").await;
     // A port with nothing listening.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let mut config = config(&dns);
     config.dns.servers = vec![closed];
     config.dns.timeout = Duration::from_millis(300);
@@ -501,10 +775,15 @@ async fn an_unreachable_dns_server_means_could_not_check_not_wrong() {
     assert!(!report.complete());
     for record in &report.records {
         assert_eq!(record.status, Status::Unknown, "{record:#?}");
-        assert!(matches!(record.findings.as_slice(), [Finding::DnsUnavailable { .. }]), "{record:#?}");
+        assert!(
+            matches!(record.findings.as_slice(), [Finding::DnsUnavailable { .. }]),
+            "{record:#?}"
+        );
     }
     assert!(!report.dkim_verified(Selector::Key001));
-    let text = report.records[0].findings[0].explain(postkamer_domain::Locale::Nl).text;
+    let text = report.records[0].findings[0]
+        .explain(postkamer_domain::Locale::Nl)
+        .text;
     assert!(text.starts_with("Kon niet controleren"), "{text}");
 }
 
@@ -513,7 +792,9 @@ async fn a_message_signed_with_our_key_verifies_against_the_published_record() {
     use mail_auth::common::crypto::{RsaKey, Sha256};
     use mail_auth::common::headers::HeaderWriter;
     use mail_auth::dkim::DkimSigner;
-    use mail_auth::hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+    use mail_auth::hickory_resolver::config::{
+        ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts,
+    };
     use mail_auth::{AuthenticatedMessage, DkimResult, MessageAuthenticator};
 
     let dns = TestDns::from_env();

@@ -9,8 +9,8 @@
 
 mod accounts;
 mod companies;
-mod error;
 pub mod domains;
+mod error;
 pub mod mail;
 mod persons;
 mod search;

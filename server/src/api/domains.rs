@@ -74,7 +74,9 @@ pub async fn check_domain(
     ApiCaller(user): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<DomainView>, ApiError> {
-    Ok(Json(state.core.check_domain_now(&user, domain_id(&id)?).await?))
+    Ok(Json(
+        state.core.check_domain_now(&user, domain_id(&id)?).await?,
+    ))
 }
 
 /// Just the records to publish: type, host and exact value.

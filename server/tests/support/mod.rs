@@ -30,6 +30,19 @@ pub struct Reply {
     pub text: String,
 }
 
+/// Domain checks against the throw-away Knot of scripts/test.sh when it runs.
+fn test_domains() -> postkamer_core::DomainsConfig {
+    let mut config = postkamer_core::DomainsConfig::default();
+    if let Ok(server) = std::env::var("POSTKAMER_TEST_DNS") {
+        config.check.dns.servers = vec![server.parse().unwrap()];
+        config.check.dns.timeout = Duration::from_secs(2);
+        let zone =
+            std::env::var("POSTKAMER_TEST_DNS_ZONE").unwrap_or_else(|_| "postkamer.test".into());
+        config.check.spf_include = format!("spf.{zone}");
+    }
+    config
+}
+
 pub async fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}/http.db", dir.path().display()))
@@ -42,6 +55,7 @@ pub async fn app() -> TestApp {
             per_account: 3,
             per_ip: 100,
         },
+        domains: test_domains(),
         ..CoreConfig::default()
     };
     let core = Core::new(store, config);

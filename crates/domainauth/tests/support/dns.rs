@@ -54,7 +54,8 @@ impl TestDns {
         );
         TestDns {
             server: server.parse().expect("POSTKAMER_TEST_DNS is host:port"),
-            zone: std::env::var("POSTKAMER_TEST_DNS_ZONE").unwrap_or_else(|_| "postkamer.test".into()),
+            zone: std::env::var("POSTKAMER_TEST_DNS_ZONE")
+                .unwrap_or_else(|_| "postkamer.test".into()),
         }
     }
 
@@ -77,7 +78,12 @@ impl TestDns {
     pub async fn set(&self, name: &str, records: &[Rr]) {
         let zone = Name::from_str(&format!("{}.", self.zone)).expect("zone name");
         let owner = Name::from_str(&format!("{name}.")).expect("record name");
-        for record_type in [RecordType::TXT, RecordType::CNAME, RecordType::MX, RecordType::A] {
+        for record_type in [
+            RecordType::TXT,
+            RecordType::CNAME,
+            RecordType::MX,
+            RecordType::A,
+        ] {
             let record = Record::update0(owner.clone(), 0, record_type);
             self.send(update_message::delete_rrset(record, zone.clone(), false))
                 .await;
@@ -87,11 +93,16 @@ impl TestDns {
                 Rr::Txt(strings) => (RecordType::TXT, RData::TXT(TXT::new(strings.clone()))),
                 Rr::Cname(target) => (
                     RecordType::CNAME,
-                    RData::CNAME(CNAME(Name::from_str(&format!("{target}.")).expect("target"))),
+                    RData::CNAME(CNAME(
+                        Name::from_str(&format!("{target}.")).expect("target"),
+                    )),
                 ),
                 Rr::Mx(host) => (
                     RecordType::MX,
-                    RData::MX(MX::new(10, Name::from_str(&format!("{host}.")).expect("mx"))),
+                    RData::MX(MX::new(
+                        10,
+                        Name::from_str(&format!("{host}.")).expect("mx"),
+                    )),
                 ),
                 Rr::A(ip) => (RecordType::A, RData::A(A(*ip))),
             };
