@@ -129,12 +129,12 @@ fn diagnose_record(strings: &TxtRecord, expected: &str) -> Vec<Finding> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.trim().to_owned())
     };
-    if let Some(position) = tags.iter().position(|(n, _)| n == "v") {
-        if position != 0 || tag("v").as_deref() != Some("DKIM1") {
-            findings.push(Finding::DkimSyntax {
-                detail: "v= moet DKIM1 zijn en vooraan staan".into(),
-            });
-        }
+    if let Some(position) = tags.iter().position(|(n, _)| n == "v")
+        && (position != 0 || tag("v").as_deref() != Some("DKIM1"))
+    {
+        findings.push(Finding::DkimSyntax {
+            detail: "v= moet DKIM1 zijn en vooraan staan".into(),
+        });
     }
     if let Some(k) = tag("k").filter(|k| !k.eq_ignore_ascii_case("rsa")) {
         findings.push(Finding::DkimWrongKeyType { found: k });
@@ -172,12 +172,12 @@ fn diagnose_record(strings: &TxtRecord, expected: &str) -> Vec<Finding> {
     if key != expected {
         findings.push(mismatch(&key, expected));
     }
-    if findings.iter().all(|f| f.severity() < Severity::Error) {
-        if let Err(e) = DomainKey::parse(text.as_bytes()) {
-            findings.push(Finding::DkimSyntax {
-                detail: e.to_string(),
-            });
-        }
+    if findings.iter().all(|f| f.severity() < Severity::Error)
+        && let Err(e) = DomainKey::parse(text.as_bytes())
+    {
+        findings.push(Finding::DkimSyntax {
+            detail: e.to_string(),
+        });
     }
     if findings.is_empty() {
         // Split at 255 bytes is what every DNS provider does with a long value: not worth a note.

@@ -118,25 +118,25 @@ async fn analyse_one(
     match (ours, all) {
         (Some(at), Some(all_at)) if at > all_at => findings.push(Finding::SpfIncludeAfterAll {
             include: include.to_owned(),
-            proposal: propose(&[terms.clone()], include),
+            proposal: propose(std::slice::from_ref(&terms), include),
         }),
         (Some(_), _) => {}
         (None, _) if all.is_none() && redirect.is_some() && tree_includes(&tree, include) => {}
         (None, _) => findings.push(Finding::SpfIncludeMissing {
             include: include.to_owned(),
-            proposal: propose(&[terms.clone()], include),
+            proposal: propose(std::slice::from_ref(&terms), include),
         }),
     }
     match all.map(|i| parsed[i].qualifier) {
         Some('+') => findings.push(Finding::SpfPassAll {
-            proposal: propose(&[terms.clone()], include),
+            proposal: propose(std::slice::from_ref(&terms), include),
         }),
         Some('?') => findings.push(Finding::SpfNeutralAll {
-            proposal: propose(&[terms.clone()], include),
+            proposal: propose(std::slice::from_ref(&terms), include),
         }),
         Some(_) => {}
         None if redirect.is_none() => findings.push(Finding::SpfNoAll {
-            proposal: propose(&[terms.clone()], include),
+            proposal: propose(std::slice::from_ref(&terms), include),
         }),
         None => {}
     }
@@ -352,10 +352,10 @@ impl<'a> Walk<'a> {
                 if self.lookups >= FOLLOW_LIMIT {
                     break;
                 }
-                let counts = match (term.modifier, term.name.as_str()) {
-                    (false, "include" | "a" | "mx" | "ptr" | "exists") | (true, "redirect") => true,
-                    _ => false,
-                };
+                let counts = matches!(
+                    (term.modifier, term.name.as_str()),
+                    (false, "include" | "a" | "mx" | "ptr" | "exists") | (true, "redirect")
+                );
                 if !counts {
                     continue;
                 }
@@ -469,7 +469,7 @@ mod tests {
             for record in [format!("v=spf1 {body}"), format!("v=spf1 {noise}"), noise.clone()] {
                 let terms = terms(&record);
                 let invalid = invalid_term(&record, &terms);
-                let proposal = propose(&[terms.clone()], "spf.pk.test");
+                let proposal = propose(std::slice::from_ref(&terms), "spf.pk.test");
                 if invalid.is_none() {
                     let proposed = super::terms(&proposal);
                     prop_assert_eq!(invalid_term(&proposal, &proposed), None, "{} -> {}", record, proposal);

@@ -1,6 +1,8 @@
 //! Checks against a real authoritative DNS server (Knot, started by scripts/test.sh) with records
 //! each test publishes by DNS UPDATE: every finding the engine can report, asserted.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::OnceLock;

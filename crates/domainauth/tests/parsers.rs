@@ -1,5 +1,7 @@
 //! Property tests: no TXT content, however broken, makes the record parsers panic.
 
+#![allow(clippy::unwrap_used)]
+
 use postkamer_domain::sending::Finding;
 use postkamer_domainauth::{dkim, dmarc};
 use proptest::prelude::*;

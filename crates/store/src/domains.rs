@@ -496,7 +496,7 @@ impl Store {
 
     /// The organisation's open notices, newest first.
     pub async fn open_notices(&self, org: OrgId) -> StoreResult<Vec<Notice>> {
-        let rows: Vec<(i64, Option<i64>, Option<String>, String, i64)> = with_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<NoticeRow> = with_pool!(self, pool => sqlx::query_as(
                 "SELECT n.id, n.domain_id, d.domain, n.kind, n.created_at FROM admin_notices n \
                  LEFT JOIN sending_domains d ON d.id = n.domain_id \
                  WHERE n.org_id = $1 AND n.resolved_at IS NULL ORDER BY n.created_at DESC, n.id DESC",
@@ -506,13 +506,22 @@ impl Store {
             .await)?;
         Ok(rows
             .into_iter()
-            .map(|(id, domain, domain_name, kind, created_at)| Notice {
-                id,
-                domain: domain.map(SendingDomainId),
-                domain_name,
-                kind,
-                created_at,
+            .map(|row| Notice {
+                id: row.id,
+                domain: row.domain_id.map(SendingDomainId),
+                domain_name: row.domain,
+                kind: row.kind,
+                created_at: row.created_at,
             })
             .collect())
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct NoticeRow {
+    id: i64,
+    domain_id: Option<i64>,
+    domain: Option<String>,
+    kind: String,
+    created_at: i64,
 }
