@@ -368,7 +368,7 @@ impl Store {
     pub async fn dkim_keys(&self, domain: Option<SendingDomainId>) -> StoreResult<Vec<StoredKey>> {
         let rows: Vec<KeyRow> = with_pool!(self, pool => sqlx::query_as(
                 "SELECT domain_id, selector, private_sealed, public_key, created_at FROM dkim_keys \
-                 WHERE domain_id IS NULL OR domain_id = $1 ORDER BY selector, domain_id",
+                 WHERE domain_id IS NULL OR domain_id = $1 ORDER BY selector, domain_id IS NOT NULL",
             )
             .bind(domain.map(|d| d.0))
             .fetch_all(pool)

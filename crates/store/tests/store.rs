@@ -9,6 +9,8 @@
 mod accounts;
 #[path = "store/companies.rs"]
 mod companies;
+#[path = "store/domains.rs"]
+mod domains;
 #[path = "store/fixtures.rs"]
 mod fixtures;
 #[path = "store/harness.rs"]
@@ -81,6 +83,11 @@ on_both_engines! {
         deleting_a_person_removes_its_emails,
         persons_are_isolated_between_orgs,
         hostile_text_is_stored_as_plain_text,
+    ],
+    domains: [
+        domains_belong_to_one_organisation_and_keep_their_history,
+        due_domains_are_leased_to_one_instance,
+        dkim_keys_and_notices,
     ],
     mail: [
         batches_are_idempotent_and_messages_stored_once,
