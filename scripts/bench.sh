@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Postkamer's benchmark command (a measurement, not a test: nothing here fails on a slow result).
 #
-#   scripts/bench.sh [--quick] [--mail-only] [--breakdown]
+#   scripts/bench.sh [--quick] [--mail-only] [--domains-only] [--breakdown]
 #
 # 1. The relations benchmark, crates/store/benches/relations.rs: seeds one organisation with
 #    2,000 companies and 100,000 contact persons (deterministic demo data) into SQLite and into a
@@ -18,12 +18,17 @@
 #    new message from APPEND to listed in the inbox (IDLE, sync of the inbox, message list).
 #    Targets: at least 2x mbsync's messages per second, peak RSS < 300 MB, delivery to visible
 #    < 200 ms.
-# 3. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
+# 3. The domain check benchmark, crates/domainauth/benches/check.rs (issue 4): starts a throw-away
+#    Knot DNS, publishes a correct domain and one whose SPF needs 11 lookups through three levels
+#    of includes, and times 200 whole checks of each (SPF with its lookup tree, both DKIM
+#    selectors, DMARC, MX), the DKIM record diagnosis alone, and the peak RSS.
+# 4. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
 #    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
 #
 # Options:
 #   --quick      10,000 persons, 2,000 messages, and no wasm release build: to try it out
 #   --mail-only  only the mail sync benchmark (2)
+#   --domains-only  only the domain check benchmark (3)
 #   --breakdown  the mail benchmark also times fetch, parse/compress and store one phase at a time
 #                (into another fresh database per engine), to see where the time goes
 #
@@ -48,16 +53,20 @@ ROOT=$PWD
 . "$ROOT/scripts/lib/postgres.sh"
 # shellcheck source=lib/dovecot.sh
 . "$ROOT/scripts/lib/dovecot.sh"
+# shellcheck source=lib/knot.sh
+. "$ROOT/scripts/lib/knot.sh"
 # shellcheck source=lib/mail-bench.sh
 . "$ROOT/scripts/lib/mail-bench.sh" # mail_bench: uses with_rustflags, HOST_RUSTFLAGS (below)
 
 QUICK=0
 MAIL_ONLY=0
+DOMAINS_ONLY=0
 BREAKDOWN=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --mail-only) MAIL_ONLY=1 ;;
+    --domains-only) DOMAINS_ONLY=1 ;;
     --breakdown) BREAKDOWN=1 ;;
     -h | --help)
       sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
@@ -79,6 +88,8 @@ BENCH_ROUNDS=${BENCH_ROUNDS:-20}
 missing=()
 [ -x "$DOVECOT_BIN" ] || missing+=(dovecot-imapd)
 command -v mbsync >/dev/null 2>&1 || missing+=(isync)
+[ -x "$KNOTD_BIN" ] || missing+=(knot)
+command -v kdig >/dev/null 2>&1 || missing+=(knot-dnsutils)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 pk_apt_install "${missing[@]}"
 
@@ -92,6 +103,7 @@ cleanup() {
   local rc=$?
   pg_stop
   dovecot_stop
+  knot_stop
   if [ -n "${MAIL_TMP:-}" ]; then rm -rf "$MAIL_TMP"; fi
   return "$rc"
 }
@@ -122,6 +134,18 @@ with_rustflags() { # FLAGS COMMAND... — runs COMMAND with RUSTFLAGS=FLAGS (uns
 }
 
 # ------------------------------------------------------------------ PostgreSQL
+# ------------------------------------------------------------------ domain checks
+domain_bench() {
+  pk_step "domain check benchmark (Knot DNS on 127.0.0.1)"
+  knot_start
+  with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-domainauth --bench check
+  knot_stop
+}
+if [ "$DOMAINS_ONLY" = 1 ]; then
+  domain_bench
+  exit 0
+fi
+
 if pg_find_bindir >/dev/null 2>&1; then
   pk_step "throw-away PostgreSQL"
   pg_start
@@ -139,6 +163,7 @@ fi
 mail_bench
 pg_stop
 dovecot_stop
+if [ "$MAIL_ONLY" = 0 ]; then domain_bench; fi
 
 # ------------------------------------------------------------------ wasm bundle
 if [ "$QUICK" = 1 ] || [ "$MAIL_ONLY" = 1 ]; then
