@@ -73,7 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/crm-voorkeuren/ai-instellingen") view=beheer::AiSettingsPage />
                     <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
                     <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />
-                    <Route path=path!("/beheer/e-mail/domeinen") view=beheer::DomainsPage />
+                    <Route path=path!("/beheer/e-mail/domeinen") view={Lazy::<routes::DomainsRoute>::new()} />
+                    <Route path=path!("/beheer/e-mail/domeinen/:id") view={Lazy::<routes::DomainRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/e-mail") view={Lazy::<routes::MailboxRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view=beheer::SyncPage />
                     <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view={Lazy::<routes::PasswordRoute>::new()} />

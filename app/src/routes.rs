@@ -41,3 +41,5 @@ lazy_page!(UsersRoute, beheer::UsersPage);
 lazy_page!(PasswordRoute, beheer::PasswordPage);
 lazy_page!(TokensRoute, beheer::TokensPage);
 lazy_page!(MailboxRoute, beheer::MailboxPage);
+lazy_page!(DomainsRoute, beheer::DomainsPage);
+lazy_page!(DomainRoute, beheer::DomainPage);

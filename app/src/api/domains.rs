@@ -103,7 +103,10 @@ pub async fn set_signing_selector(
     selector: Selector,
 ) -> Result<DomainView, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
-    Ok(state.core.set_signing_selector(&caller, id, selector).await?)
+    Ok(state
+        .core
+        .set_signing_selector(&caller, id, selector)
+        .await?)
 }
 
 /// "Nieuwe sleutel voor keyXXX": a new key for the selector that does not sign.
@@ -113,5 +116,19 @@ pub async fn generate_domain_key(
     selector: Selector,
 ) -> Result<DomainView, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
-    Ok(state.core.generate_domain_key(&caller, id, selector).await?)
+    Ok(state
+        .core
+        .generate_domain_key(&caller, id, selector)
+        .await?)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn notice_kind_is_the_cores() {
+        assert_eq!(
+            super::NOTICE_DOMAIN_BROKEN,
+            postkamer_core::domains::NOTICE_DOMAIN_BROKEN
+        );
+    }
 }

@@ -1,10 +1,12 @@
 //! Beheer: the settings menu, laid out as the SpinOffice help texts name it.
 
 mod account;
+mod domains;
 mod mailbox;
 mod users;
 
 pub use account::{PasswordPage, TokensPage};
+pub use domains::{DomainPage, DomainsPage};
 pub use mailbox::MailboxPage;
 pub use users::UsersPage;
 
@@ -95,21 +97,6 @@ pub fn AiSettingsPage() -> impl IntoView {
                 title_en="CRM preferences → AI settings"
                 text="Hier zet een SuperAdmin de SmartMail AI-assistent aan of uit voor de hele organisatie. Dit volgt in een latere release."
                 text_en="Here a SuperAdmin switches the SmartMail AI assistant on or off for the whole organisation. This follows in a later release."
-            />
-        </SuperAdminOnly>
-    }
-}
-
-#[component]
-pub fn DomainsPage() -> impl IntoView {
-    view! {
-        <Title text="Domeinen" />
-        <SuperAdminOnly>
-            <ComingSoon
-                title="E-mail → Domeinen"
-                title_en="E-mail → Domains"
-                text="Hier stelt u SPF en DKIM (selectors key001 en key002) in voor uw verzenddomeinen, gecontroleerd tegen de live DNS. Dit volgt in een latere release."
-                text_en="Here you set up SPF and DKIM (selectors key001 and key002) for your sending domains, checked against live DNS. This follows in a later release."
             />
         </SuperAdminOnly>
     }
