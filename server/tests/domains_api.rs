@@ -2,11 +2,6 @@
 //! add (checked at once, red), the records to publish, publish them, check → DKIM active; the
 //! rights (SuperAdmin only, own organisation only) and bad input as problem documents.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on the first unexpected error"
-)]
-
 #[path = "../../crates/domainauth/tests/support/dns.rs"]
 mod dns;
 mod support;
