@@ -215,9 +215,6 @@ fn CopyValue(value: String, test: &'static str) -> impl IntoView {
 /// Puts `value` on the clipboard; selects the field's text either way (the fallback is Ctrl+C).
 #[cfg(feature = "hydrate")]
 fn copy_to_clipboard(value: &str, input: NodeRef<leptos::html::Input>, copied: RwSignal<Copied>) {
-    use wasm_bindgen::JsValue;
-    use wasm_bindgen::closure::Closure;
-
     if let Some(el) = input.get_untracked() {
         el.select();
     }
@@ -227,16 +224,14 @@ fn copy_to_clipboard(value: &str, input: NodeRef<leptos::html::Input>, copied: R
         copied.set(Copied::Selected);
         return;
     }
-    let done = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-        let _ = copied.try_set(Copied::Yes);
+    let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(value));
+    leptos::task::spawn_local(async move {
+        let outcome = match written.await {
+            Ok(_) => Copied::Yes,
+            Err(_) => Copied::Selected,
+        };
+        let _ = copied.try_set(outcome);
     });
-    let refused = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-        let _ = copied.try_set(Copied::Selected);
-    });
-    let _ = clipboard.write_text(value).then2(&done, &refused);
-    // The promise calls one of them later; two small closures per click are left to the browser.
-    done.forget();
-    refused.forget();
 }
 
 #[cfg(not(feature = "hydrate"))]
