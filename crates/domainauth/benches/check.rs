@@ -65,75 +65,15 @@ async fn main() {
 
     // A correct domain.
     let good = dns.domain("bench-good");
-    dns.set(
-        &good,
-        &[
-            Rr::Mx(format!("mx.{good}")),
-            txt(&format!("v=spf1 mx include:{} -all", dns.spf_include())),
-        ],
-    )
-    .await;
-    dns.set(&format!("mx.{good}"), &[Rr::A([127, 0, 0, 1].into())])
+    dns.publish_good_domain(&good, &k1.dns_record(), &k2.dns_record())
         .await;
-    dns.set(
-        &format!("key001._domainkey.{good}"),
-        &[txt(&k1.dns_record())],
-    )
-    .await;
-    dns.set(
-        &format!("key002._domainkey.{good}"),
-        &[txt(&k2.dns_record())],
-    )
-    .await;
-    dns.set(
-        &format!("_dmarc.{good}"),
-        &[txt("v=DMARC1; p=reject; rua=mailto:d@example.nl")],
-    )
-    .await;
 
     // SPF with 11 lookups through three levels of includes.
     let deep = dns.domain("bench-deep");
-    let (a, b, c) = (
-        format!("a.{deep}"),
-        format!("b.{deep}"),
-        format!("c.{deep}"),
-    );
-    dns.set(&format!("host.{deep}"), &[Rr::A([192, 0, 2, 1].into())])
+    let a = dns.publish_lookup_chain(&deep).await;
+    let spf = format!("v=spf1 include:{a} include:{} -all", dns.spf_include());
+    dns.set(&deep, &[Rr::Mx(format!("host.{deep}")), txt(&spf)])
         .await;
-    dns.set(
-        &a,
-        &[
-            Rr::Mx(format!("host.{deep}")),
-            Rr::A([192, 0, 2, 2].into()),
-            txt(&format!("v=spf1 mx a include:{b} -all")),
-        ],
-    )
-    .await;
-    dns.set(
-        &b,
-        &[txt(&format!(
-            "v=spf1 a:host.{deep} a:host.{deep} include:{c} -all"
-        ))],
-    )
-    .await;
-    dns.set(
-        &c,
-        &[txt(&format!(
-            "v=spf1 a:host.{deep} a:host.{deep} a:host.{deep} -all"
-        ))],
-    )
-    .await;
-    dns.set(
-        &deep,
-        &[
-            Rr::Mx(format!("host.{deep}")),
-            txt(&format!(
-                "v=spf1 include:{a} include:{} -all",
-                dns.spf_include()
-            )),
-        ],
-    )
-    .await;
 
     for (name, domain) in [
         ("check, correct domain", &good),

@@ -61,34 +61,8 @@ fn codes(check: &RecordCheck) -> Vec<String> {
 async fn good_domain(dns: &TestDns, tag: &str) -> String {
     let domain = dns.domain(tag);
     let (k1, k2) = keys();
-    dns.set(
-        &domain,
-        &[
-            Rr::Mx(format!("mx.{domain}")),
-            txt(&format!("v=spf1 mx include:{} -all", dns.spf_include())),
-            txt("google-site-verification=abc"),
-        ],
-    )
-    .await;
-    dns.set(&format!("mx.{domain}"), &[Rr::A([127, 0, 0, 1].into())])
+    dns.publish_good_domain(&domain, &k1.dns_record(), &k2.dns_record())
         .await;
-    dns.set(
-        &format!("key001._domainkey.{domain}"),
-        &[txt(&k1.dns_record())],
-    )
-    .await;
-    dns.set(
-        &format!("key002._domainkey.{domain}"),
-        &[txt(&k2.dns_record())],
-    )
-    .await;
-    dns.set(
-        &format!("_dmarc.{domain}"),
-        &[txt(&format!(
-            "v=DMARC1; p=reject; rua=mailto:dmarc@{domain}"
-        ))],
-    )
-    .await;
     domain
 }
 
@@ -304,35 +278,9 @@ async fn eleven_lookups_through_nested_includes_are_counted_and_shown_as_a_tree(
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "lookups").await;
     let include = dns.spf_include();
-    // domain → include:a (1) → a has mx, a, include:b (3) → b has 3 × exists… and include:c …
-    let a = format!("a.{domain}");
-    let b = format!("b.{domain}");
-    let c = format!("c.{domain}");
-    dns.set(&format!("host.{domain}"), &[Rr::A([192, 0, 2, 1].into())])
-        .await;
-    dns.set(
-        &a,
-        &[
-            Rr::Mx(format!("host.{domain}")),
-            Rr::A([192, 0, 2, 2].into()),
-            txt(&format!("v=spf1 mx a include:{b} -all")),
-        ],
-    )
-    .await;
-    dns.set(
-        &b,
-        &[txt(&format!(
-            "v=spf1 a:host.{domain} a:host.{domain} include:{c} -all"
-        ))],
-    )
-    .await;
-    dns.set(
-        &c,
-        &[txt(&format!(
-            "v=spf1 a:host.{domain} a:host.{domain} a:host.{domain} -all"
-        ))],
-    )
-    .await;
+    // include:a (1) + a: mx a include:b (3) + b: a a include:c (3) + c: a a a (3) + ours (1) = 11
+    let a = dns.publish_lookup_chain(&domain).await;
+    let (b, c) = (format!("b.{domain}"), format!("c.{domain}"));
     dns.set(
         &domain,
         &[
@@ -342,7 +290,6 @@ async fn eleven_lookups_through_nested_includes_are_counted_and_shown_as_a_tree(
     )
     .await;
     let spf = row(&check(&dns, &domain).await, RecordKind::Spf).clone();
-    // include:a 1 + (mx a include:b) 3 + (a a include:c) 3 + (a a a) 3 + our include 1 = 11
     assert_eq!(
         spf.findings,
         vec![Finding::SpfTooManyLookups { count: 11 }],

@@ -405,25 +405,8 @@ impl Store {
         private_sealed: &[u8],
         public_key: &str,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query("DELETE FROM dkim_keys WHERE domain_id IS NULL AND selector = $1")
-                .bind(selector.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
-                 VALUES (NULL, $1, $2, $3, $4)",
-            )
-            .bind(selector.as_str())
-            .bind(private_sealed)
-            .bind(public_key)
-            .bind(now_millis())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await
-        }.await)?;
-        Ok(())
+        self.replace_key(None, selector, private_sealed, public_key)
+            .await
     }
 
     /// Gives one domain its own key for `selector` (a rotation), replacing an earlier one.
@@ -434,18 +417,32 @@ impl Store {
         private_sealed: &[u8],
         public_key: &str,
     ) -> StoreResult<()> {
+        self.replace_key(Some(id), selector, private_sealed, public_key)
+            .await
+    }
+
+    async fn replace_key(
+        &self,
+        domain: Option<SendingDomainId>,
+        selector: Selector,
+        private_sealed: &[u8],
+        public_key: &str,
+    ) -> StoreResult<()> {
+        let domain = domain.map(|d| d.0);
         with_pool!(self, pool => async {
             let mut tx = pool.begin_write().await?;
-            sqlx::query("DELETE FROM dkim_keys WHERE domain_id = $1 AND selector = $2")
-                .bind(id.0)
-                .bind(selector.as_str())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM dkim_keys WHERE domain_id IS NOT DISTINCT FROM $1 AND selector = $2",
+            )
+            .bind(domain)
+            .bind(selector.as_str())
+            .execute(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(id.0)
+            .bind(domain)
             .bind(selector.as_str())
             .bind(private_sealed)
             .bind(public_key)

@@ -113,6 +113,63 @@ impl TestDns {
         }
     }
 
+    /// A correct set-up for `domain`: an MX with an address, SPF with `mx` and our include (next
+    /// to an unrelated TXT record), both key records (`v=DKIM1;…` values), a strict DMARC.
+    pub async fn publish_good_domain(&self, domain: &str, key001: &str, key002: &str) {
+        let spf = format!("v=spf1 mx include:{} -all", self.spf_include());
+        let mx = format!("mx.{domain}");
+        self.set(
+            domain,
+            &[
+                Rr::Mx(mx.clone()),
+                txt(&spf),
+                txt("google-site-verification=abc"),
+            ],
+        )
+        .await;
+        self.set(&mx, &[Rr::A([127, 0, 0, 1].into())]).await;
+        self.set(&format!("key001._domainkey.{domain}"), &[txt(key001)])
+            .await;
+        self.set(&format!("key002._domainkey.{domain}"), &[txt(key002)])
+            .await;
+        let dmarc = format!("v=DMARC1; p=reject; rua=mailto:dmarc@{domain}");
+        self.set(&format!("_dmarc.{domain}"), &[txt(&dmarc)]).await;
+    }
+
+    /// Three SPF records under `domain` that include each other and cost 10 lookups together:
+    /// `a.<domain>` (mx, a, include:b = 3), `b.<domain>` (a, a, include:c = 3), `c.<domain>`
+    /// (a, a, a = 3), plus 1 for including `a` itself. Returns `a.<domain>`.
+    pub async fn publish_lookup_chain(&self, domain: &str) -> String {
+        let (a, b, c, host) = (
+            format!("a.{domain}"),
+            format!("b.{domain}"),
+            format!("c.{domain}"),
+            format!("host.{domain}"),
+        );
+        self.set(&host, &[Rr::A([192, 0, 2, 1].into())]).await;
+        let spf_a = format!("v=spf1 mx a include:{b} -all");
+        self.set(
+            &a,
+            &[
+                Rr::Mx(host.clone()),
+                Rr::A([192, 0, 2, 2].into()),
+                txt(&spf_a),
+            ],
+        )
+        .await;
+        self.set(
+            &b,
+            &[txt(&format!("v=spf1 a:{host} a:{host} include:{c} -all"))],
+        )
+        .await;
+        self.set(
+            &c,
+            &[txt(&format!("v=spf1 a:{host} a:{host} a:{host} -all"))],
+        )
+        .await;
+        a
+    }
+
     async fn send(&self, message: Message) {
         let bytes = message.to_vec().expect("encode update");
         let mut stream = TcpStream::connect(self.server)
