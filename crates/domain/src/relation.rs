@@ -4,6 +4,7 @@
 
 mod address;
 mod company;
+pub mod names;
 mod person;
 
 pub use address::Address;

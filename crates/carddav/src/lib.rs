@@ -1,0 +1,6 @@
+//! Postkamer's CardDAV engine: a user's relations marked for sync as an address book that iOS
+//! Contacts, DAVx5 and CardDAV-Sync read and write. WebDAV/CardDAV request parsing and response
+//! writing, vCard 3.0/4.0 mapping; generic over a small contact-store trait, with no HTTP
+//! framework types.
+
+pub mod vcard;
