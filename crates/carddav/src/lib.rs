@@ -4,3 +4,4 @@
 //! framework types.
 
 pub mod vcard;
+pub mod xml;
