@@ -3,5 +3,13 @@
 //! writing, vCard 3.0/4.0 mapping; generic over a small contact-store trait, with no HTTP
 //! framework types.
 
+pub mod dav;
+pub mod store;
 pub mod vcard;
 pub mod xml;
+
+pub use dav::{Dav, Request, Response};
+pub use store::{
+    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, WriteError,
+    Written,
+};

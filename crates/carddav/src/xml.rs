@@ -111,7 +111,8 @@ pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
                 let mut attributes = Vec::new();
                 for attribute in start.attributes() {
                     let attribute = attribute.map_err(|e| malformed(&e))?;
-                    let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
+                    let key =
+                        String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
                     let value = attribute
                         .decode_and_unescape_value(reader.decoder())
                         .map_err(|e| malformed(&e))?
@@ -119,7 +120,10 @@ pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
                     attributes.push((key, value));
                 }
                 let element = Element {
-                    name: Name { ns: namespace, local },
+                    name: Name {
+                        ns: namespace,
+                        local,
+                    },
                     attributes,
                     children: Vec::new(),
                     text: String::new(),
@@ -144,12 +148,16 @@ pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
             }
             Event::Text(t) => {
                 if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&t.decode().map_err(|e| malformed(&e))?);
+                    current
+                        .text
+                        .push_str(&t.decode().map_err(|e| malformed(&e))?);
                 }
             }
             Event::CData(t) => {
                 if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&t.decode().map_err(|e| malformed(&e))?);
+                    current
+                        .text
+                        .push_str(&t.decode().map_err(|e| malformed(&e))?);
                 }
             }
             Event::GeneralRef(reference) => {
@@ -198,7 +206,9 @@ impl PropRequest {
             return PropRequest::Names;
         }
         match parent.child(DAV, "prop") {
-            Some(prop) => PropRequest::Props(prop.children.iter().map(|c| c.name.clone()).collect()),
+            Some(prop) => {
+                PropRequest::Props(prop.children.iter().map(|c| c.name.clone()).collect())
+            }
             None => PropRequest::All,
         }
     }
@@ -219,7 +229,10 @@ pub fn propfind(body: &[u8]) -> Result<PropRequest, XmlError> {
     }
     let root = parse(body)?;
     if !root.name.is(DAV, "propfind") {
-        return Err(XmlError::Unexpected(format!("{}:{}", root.name.ns, root.name.local)));
+        return Err(XmlError::Unexpected(format!(
+            "{}:{}",
+            root.name.ns, root.name.local
+        )));
     }
     Ok(PropRequest::from_parent(&root))
 }
@@ -312,7 +325,10 @@ pub fn report(body: &[u8]) -> Result<Report, XmlError> {
                             .children_named(CARDDAV, "text-match")
                             .map(|t| TextMatch {
                                 text: t.text.clone(),
-                                match_type: t.attribute("match-type").unwrap_or("contains").to_owned(),
+                                match_type: t
+                                    .attribute("match-type")
+                                    .unwrap_or("contains")
+                                    .to_owned(),
                                 case_sensitive: t.attribute("collation") == Some("i;octet"),
                                 negate: t.attribute("negate-condition") == Some("yes"),
                             })
@@ -339,7 +355,10 @@ pub fn report(body: &[u8]) -> Result<Report, XmlError> {
             limit: limit(&root, DAV),
         });
     }
-    Err(XmlError::Unexpected(format!("{}:{}", root.name.ns, root.name.local)))
+    Err(XmlError::Unexpected(format!(
+        "{}:{}",
+        root.name.ns, root.name.local
+    )))
 }
 
 // ------------------------------------------------------------------ writing
@@ -434,19 +453,28 @@ mod tests {
             ])
         );
         assert_eq!(propfind(b"").unwrap(), PropRequest::All);
-        assert_eq!(propfind(br#"<propfind xmlns="DAV:"><allprop/></propfind>"#).unwrap(), PropRequest::All);
+        assert_eq!(
+            propfind(br#"<propfind xmlns="DAV:"><allprop/></propfind>"#).unwrap(),
+            PropRequest::All
+        );
     }
 
     #[test]
     fn reports_are_read() {
         let multiget = br#"<card:addressbook-multiget xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:prop><d:getetag/><card:address-data/></d:prop><d:href>/dav/a/b/1.vcf</d:href><d:href>/dav/a/b/2%20x.vcf</d:href></card:addressbook-multiget>"#;
-        let Report::Multiget { hrefs, props } = report(multiget).unwrap() else { panic!() };
+        let Report::Multiget { hrefs, props } = report(multiget).unwrap() else {
+            panic!()
+        };
         assert_eq!(hrefs, vec!["/dav/a/b/1.vcf", "/dav/a/b/2%20x.vcf"]);
         assert!(props.wants(CARDDAV, "address-data"));
         let sync = br#"<sync-collection xmlns="DAV:"><sync-token>urn:postkamer:sync:7</sync-token><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>"#;
-        assert!(matches!(report(sync).unwrap(), Report::SyncCollection { token, .. } if token == "urn:postkamer:sync:7"));
+        assert!(
+            matches!(report(sync).unwrap(), Report::SyncCollection { token, .. } if token == "urn:postkamer:sync:7")
+        );
         let query = br#"<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/></D:prop><C:filter test="anyof"><C:prop-filter name="FN"><C:text-match collation="i;unicode-casemap" match-type="contains">berg &amp; zn</C:text-match></C:prop-filter></C:filter><C:limit><C:nresults>5</C:nresults></C:limit></C:addressbook-query>"#;
-        let Report::Query { filters, limit, .. } = report(query).unwrap() else { panic!() };
+        let Report::Query { filters, limit, .. } = report(query).unwrap() else {
+            panic!()
+        };
         assert_eq!(limit, Some(5));
         assert_eq!(filters[0].name, "FN");
         assert_eq!(filters[0].text_matches[0].text, "berg & zn");
@@ -461,17 +489,35 @@ mod tests {
         assert!(matches!(propfind(undeclared), Err(XmlError::Malformed(_))));
         let deep = format!("{}{}", "<a>".repeat(100), "</a>".repeat(100));
         assert_eq!(parse(deep.as_bytes()), Err(XmlError::TooDeep));
-        assert!(matches!(propfind(b"<propfind xmlns=\"DAV:\"><prop>"), Err(XmlError::Malformed(_))));
-        assert!(matches!(propfind(&[0xff, 0xfe]), Err(XmlError::Malformed(_))));
-        assert!(matches!(propfind(b"<x:propfind/>"), Err(XmlError::Malformed(_))));
-        assert!(matches!(report(br#"<foo xmlns="DAV:"/>"#), Err(XmlError::Unexpected(_))));
+        assert!(matches!(
+            propfind(b"<propfind xmlns=\"DAV:\"><prop>"),
+            Err(XmlError::Malformed(_))
+        ));
+        assert!(matches!(
+            propfind(&[0xff, 0xfe]),
+            Err(XmlError::Malformed(_))
+        ));
+        assert!(matches!(
+            propfind(b"<x:propfind/>"),
+            Err(XmlError::Malformed(_))
+        ));
+        assert!(matches!(
+            report(br#"<foo xmlns="DAV:"/>"#),
+            Err(XmlError::Unexpected(_))
+        ));
     }
 
     #[test]
     fn writing_declares_unknown_namespaces_on_the_element() {
         let mut out = String::new();
-        empty(&mut out, &Name::new("http://apple.com/ns/ical/", "calendar-color"));
-        assert_eq!(out, r#"<x:calendar-color xmlns:x="http://apple.com/ns/ical/"/>"#);
+        empty(
+            &mut out,
+            &Name::new("http://apple.com/ns/ical/", "calendar-color"),
+        );
+        assert_eq!(
+            out,
+            r#"<x:calendar-color xmlns:x="http://apple.com/ns/ical/"/>"#
+        );
         let mut out = String::new();
         open(&mut out, &Name::new(DAV, "getetag"));
         out.push_str(&escape("\"a&b\""));

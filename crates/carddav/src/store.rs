@@ -1,0 +1,132 @@
+//! What the protocol needs from the application: one address book per user, its cards with
+//! strong ETags, a change sequence for sync tokens, and writes with preconditions.
+
+use std::future::Future;
+
+use crate::vcard::{CardData, ReceivedCard};
+
+/// The authenticated user a request is for (the server authenticates; the engine authorises).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Stable, URL-safe (the user id): `/principals/<id>/`.
+    pub id: String,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// The address book as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookInfo {
+    pub display_name: String,
+    /// Grows with every change that a sync must see (card changed, added, removed from the
+    /// book). The sync token and the CTag are made from it.
+    pub sync_seq: u64,
+}
+
+/// A card's name and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardMeta {
+    /// The resource name in the book, without `.vcf` (for cards made by the CRM: the person's
+    /// UID; for cards made on a phone: the name the phone chose).
+    pub name: String,
+    /// Strong ETag, quoted.
+    pub etag: String,
+    /// Unix milliseconds.
+    pub modified: i64,
+}
+
+/// A card with its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCard {
+    pub meta: CardMeta,
+    pub data: CardData,
+    /// The whole card as a client last sent it (vCard 4.0 text), for what the CRM does not model.
+    pub original: Option<String>,
+}
+
+/// What changed since a sync sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub sync_seq: u64,
+    /// Cards added or changed (their current version).
+    pub changed: Vec<CardMeta>,
+    /// Names of cards no longer in the book.
+    pub removed: Vec<String>,
+}
+
+/// The precondition of a write (`If-Match` / `If-None-Match: *`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    None,
+    /// Only if the card exists with this ETag.
+    IfMatch(String),
+    /// Only if the card does not exist yet.
+    IfNoneMatchAny,
+}
+
+/// The outcome of a PUT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub created: bool,
+    pub etag: String,
+    /// The stored card differs from what was sent (the CRM changed or dropped a value): the
+    /// client must not assume its copy is current, so no ETag is returned (RFC 6352 6.3.2).
+    pub altered: bool,
+}
+
+/// Why a write failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("no such card")]
+    NotFound,
+    /// The card is valid vCard but not acceptable (e.g. its UID belongs to another card).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the data could not be stored: {0}")]
+    Invalid(String),
+    #[error("store: {0}")]
+    Store(String),
+}
+
+/// The application's side. Every call is for one principal's own address book.
+pub trait ContactStore: Send + Sync {
+    fn book(&self, user: &Principal) -> impl Future<Output = Result<BookInfo, String>> + Send;
+
+    /// Every card of the book.
+    fn list(&self, user: &Principal) -> impl Future<Output = Result<Vec<CardMeta>, String>> + Send;
+
+    /// The named cards that exist (missing names are left out).
+    fn cards(
+        &self,
+        user: &Principal,
+        names: &[String],
+    ) -> impl Future<Output = Result<Vec<StoredCard>, String>> + Send;
+
+    /// What changed after `since`; `None` when that sequence is not one this book handed out
+    /// (or too old to answer): the client must start over.
+    fn changes(
+        &self,
+        user: &Principal,
+        since: u64,
+    ) -> impl Future<Output = Result<Option<Changes>, String>> + Send;
+
+    /// Creates or updates the card `name`.
+    fn put(
+        &self,
+        user: &Principal,
+        name: &str,
+        card: ReceivedCard,
+        condition: Condition,
+    ) -> impl Future<Output = Result<Written, WriteError>> + Send;
+
+    /// Removes the card `name` from the book (for the CRM: clears the person's sync mark; the
+    /// relation itself stays).
+    fn delete(
+        &self,
+        user: &Principal,
+        name: &str,
+        condition: Condition,
+    ) -> impl Future<Output = Result<(), WriteError>> + Send;
+}
