@@ -8,6 +8,7 @@
 //! dialect-specific SQL is rare and sits next to the query it replaces, marked as such.
 
 mod accounts;
+pub mod cards;
 mod companies;
 pub mod domains;
 mod error;

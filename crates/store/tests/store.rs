@@ -7,6 +7,8 @@
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/cards.rs"]
+mod cards;
 #[path = "store/companies.rs"]
 mod companies;
 #[path = "store/domains.rs"]
@@ -83,6 +85,11 @@ on_both_engines! {
         deleting_a_person_removes_its_emails,
         persons_are_isolated_between_orgs,
         hostile_text_is_stored_as_plain_text,
+    ],
+    cards: [
+        the_change_log_follows_every_change_a_phone_must_see,
+        phones_cards_keep_their_name_and_original,
+        app_passwords_and_devices,
     ],
     domains: [
         domains_belong_to_one_organisation_and_keep_their_history,

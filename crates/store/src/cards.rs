@@ -1,0 +1,461 @@
+//! Relation sync (CardDAV): an organisation's address book is its persons marked
+//! `synchroniseren`; database triggers log every change that a phone must see (a synced person
+//! edited, marked, unmarked or deleted, its company renamed) with a per-organisation sequence,
+//! which sync tokens count. Also: who syncs, app passwords, devices.
+
+use postkamer_domain::relation::{Address, PhoneKind};
+use postkamer_domain::{OrgId, PersonId, UserId};
+use sqlx::AssertSqlSafe;
+
+use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
+
+/// A synced person as the CardDAV mapping needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRecord {
+    pub person: PersonId,
+    /// The card's resource name (the name a phone chose, else the person's uid).
+    pub name: String,
+    pub uid: String,
+    pub first_name: String,
+    pub tussenvoegsel: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub company: String,
+    /// (address, primary), in order.
+    pub emails: Vec<(String, bool)>,
+    pub phones: Vec<(String, PhoneKind)>,
+    pub address: Address,
+    pub notes: String,
+    /// The phone's last full vCard.
+    pub original: Option<String>,
+    pub updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    name: String,
+    uid: String,
+    first_name: Option<String>,
+    tussenvoegsel: Option<String>,
+    last_name: String,
+    job_title: Option<String>,
+    company: Option<String>,
+    street: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    notes: Option<String>,
+    card_original: Option<String>,
+    updated_at: i64,
+}
+
+/// What changed in an address book after a sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardChanges {
+    pub seq: u64,
+    /// Card names that are (still) in the book and changed.
+    pub changed: Vec<String>,
+    /// Card names no longer in the book.
+    pub removed: Vec<String>,
+}
+
+/// An app password as listed (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPassword {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A device that synced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncDevice {
+    pub user_agent: String,
+    pub app_password: Option<String>,
+    pub last_seen_at: i64,
+}
+
+/// Persons, then their e-mail addresses and phones (person id first), as read.
+type CardRows = (
+    Vec<CardRow>,
+    Vec<(i64, String, bool)>,
+    Vec<(i64, String, String)>,
+);
+
+const CARD_COLUMNS: &str = "p.id, COALESCE(p.card_name, p.uid) AS name, p.uid, p.first_name, \
+     p.tussenvoegsel, p.last_name, p.job_title, c.name AS company, p.street, p.postal_code, \
+     p.city, p.country, p.notes, p.card_original, p.updated_at";
+
+impl Store {
+    /// The book's sequence: grows with every change a sync must see.
+    pub async fn card_seq(&self, org: OrgId) -> StoreResult<u64> {
+        let seq: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT seq FROM card_books WHERE org_id = $1",
+            )
+            .bind(org.0)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(seq.map_or(0, |s| u64::try_from(s).unwrap_or(0)))
+    }
+
+    /// The synced persons: all of them, or those with the given card names.
+    pub async fn synced_cards(
+        &self,
+        org: OrgId,
+        names: Option<&[String]>,
+    ) -> StoreResult<Vec<CardRecord>> {
+        if names.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let filter = match names {
+            None => String::new(),
+            Some(names) => format!(
+                " AND COALESCE(p.card_name, p.uid) IN ({})",
+                (0..names.len())
+                    .map(|i| format!("${}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
+             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY p.id"
+        );
+        let (rows, emails, phones): CardRows = with_pool!(self, pool => {
+            let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
+            for name in names.unwrap_or_default() {
+                query = query.bind(name);
+            }
+            let rows: Vec<CardRow> = query.fetch_all(pool).await?;
+            // Children of exactly these persons: the ids are numbers we just read.
+            let ids = rows.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(",");
+            if ids.is_empty() {
+                (rows, Vec::new(), Vec::new())
+            } else {
+                let emails = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT person_id, email, is_primary FROM person_emails \
+                     WHERE person_id IN ({ids}) ORDER BY person_id, position"
+                )))
+                .fetch_all(pool)
+                .await?;
+                let phones = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT person_id, number, kind FROM person_phones \
+                     WHERE person_id IN ({ids}) ORDER BY person_id, position"
+                )))
+                .fetch_all(pool)
+                .await?;
+                (rows, emails, phones)
+            }
+        });
+        let mut emails = emails.into_iter().peekable();
+        let mut phones = phones.into_iter().peekable();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut record = CardRecord {
+                person: PersonId(row.id),
+                name: row.name,
+                uid: row.uid,
+                first_name: row.first_name.unwrap_or_default(),
+                tussenvoegsel: row.tussenvoegsel.unwrap_or_default(),
+                last_name: row.last_name,
+                job_title: row.job_title.unwrap_or_default(),
+                company: row.company.unwrap_or_default(),
+                emails: Vec::new(),
+                phones: Vec::new(),
+                address: Address {
+                    street: row.street,
+                    postal_code: row.postal_code,
+                    city: row.city,
+                    country: row.country,
+                },
+                notes: row.notes.unwrap_or_default(),
+                original: row.card_original,
+                updated_at: row.updated_at,
+            };
+            while let Some((_, email, primary)) = emails.next_if(|(id, _, _)| *id == row.id) {
+                record.emails.push((email, primary));
+            }
+            while let Some((_, number, kind)) = phones.next_if(|(id, _, _)| *id == row.id) {
+                record.phones.push((number, PhoneKind::parse(&kind)));
+            }
+            out.push(record);
+        }
+        Ok(out)
+    }
+
+    /// The changes after `since`, or `None` when `since` is not a sequence this book reached.
+    pub async fn card_changes(&self, org: OrgId, since: u64) -> StoreResult<Option<CardChanges>> {
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let (seq, rows): (Option<i64>, Vec<(String, bool, i64)>) = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM card_books WHERE org_id = $1")
+                .bind(org.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let rows = sqlx::query_as(
+                "SELECT card_name, removed, seq FROM card_changes \
+                 WHERE org_id = $1 AND seq > $2 ORDER BY seq, id",
+            )
+            .bind(org.0)
+            .bind(since)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (seq, rows)
+        });
+        let seq = seq.unwrap_or(0);
+        if since > seq || since < 0 {
+            return Ok(None);
+        }
+        // The last word per card name decides.
+        let mut last: Vec<(String, bool)> = Vec::new();
+        for (name, removed, _) in rows {
+            match last.iter_mut().find(|(n, _)| *n == name) {
+                Some(entry) => entry.1 = removed,
+                None => last.push((name, removed)),
+            }
+        }
+        let (removed, changed): (Vec<_>, Vec<_>) = last.into_iter().partition(|(_, r)| *r);
+        Ok(Some(CardChanges {
+            seq: u64::try_from(seq).unwrap_or(0),
+            changed: changed.into_iter().map(|(n, _)| n).collect(),
+            removed: removed.into_iter().map(|(n, _)| n).collect(),
+        }))
+    }
+
+    /// The person behind a card name (synced or not) and whether it is synced.
+    pub async fn person_by_card(
+        &self,
+        org: OrgId,
+        name: &str,
+    ) -> StoreResult<Option<(PersonId, String, bool)>> {
+        let row: Option<(i64, String, bool)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT id, uid, synchroniseren FROM persons \
+                 WHERE org_id = $1 AND (card_name = $2 OR (card_name IS NULL AND uid = $2))",
+            )
+            .bind(org.0)
+            .bind(name)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id, uid, synced)| (PersonId(id), uid, synced)))
+    }
+
+    /// The person with this uid in any organisation (uids are unique in the installation).
+    pub async fn person_org_by_uid(&self, uid: &str) -> StoreResult<Option<(OrgId, PersonId)>> {
+        let row: Option<(i64, i64)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT org_id, id FROM persons WHERE uid = $1",
+            )
+            .bind(uid)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(org, id)| (OrgId(org), PersonId(id))))
+    }
+
+    /// Stores what a phone sent beyond the CRM's fields, and marks the person synced.
+    pub async fn set_card(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        card_name: Option<&str>,
+        original: &str,
+    ) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE persons SET card_name = $1, card_original = $2, synchroniseren = TRUE, \
+                 updated_at = $3 WHERE org_id = $4 AND id = $5",
+            )
+            .bind(card_name)
+            .bind(original)
+            .bind(now_millis())
+            .bind(org.0)
+            .bind(person.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Marks or unmarks persons for sync (list, detail page, bulk, a delete on a phone).
+    pub async fn set_synced(
+        &self,
+        org: OrgId,
+        persons: &[PersonId],
+        synced: bool,
+    ) -> StoreResult<u64> {
+        if persons.is_empty() {
+            return Ok(0);
+        }
+        let ids = persons
+            .iter()
+            .map(|p| p.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "UPDATE persons SET synchroniseren = $1, updated_at = $2 \
+             WHERE org_id = $3 AND synchroniseren <> $1 AND id IN ({ids})"
+        );
+        let done = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let done = sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(synced)
+                .bind(now_millis())
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            done
+        });
+        Ok(done)
+    }
+
+    pub async fn carddav_enabled(&self, org: OrgId, user: UserId) -> StoreResult<bool> {
+        let enabled: Option<bool> = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT carddav_enabled FROM users WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org.0)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await)?;
+        enabled.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn set_carddav_enabled(
+        &self,
+        org: OrgId,
+        user: UserId,
+        enabled: bool,
+    ) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE users SET carddav_enabled = $1 WHERE org_id = $2 AND id = $3",
+            )
+            .bind(enabled)
+            .bind(org.0)
+            .bind(user.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn create_app_password(
+        &self,
+        user: UserId,
+        name: &str,
+        secret_hash: &str,
+    ) -> StoreResult<AppPassword> {
+        let now = now_millis();
+        let id: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "INSERT INTO app_passwords (user_id, name, secret_hash, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(user.0)
+            .bind(name)
+            .bind(secret_hash)
+            .bind(now)
+            .fetch_one(pool)
+            .await)?;
+        Ok(AppPassword {
+            id,
+            name: name.to_owned(),
+            created_at: now,
+            last_used_at: None,
+        })
+    }
+
+    pub async fn app_passwords(&self, user: UserId) -> StoreResult<Vec<AppPassword>> {
+        let rows: Vec<(i64, String, i64, Option<i64>)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT id, name, created_at, last_used_at FROM app_passwords \
+                 WHERE user_id = $1 ORDER BY created_at, id",
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, last_used_at)| AppPassword {
+                id,
+                name,
+                created_at,
+                last_used_at,
+            })
+            .collect())
+    }
+
+    pub async fn revoke_app_password(&self, user: UserId, id: i64) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "DELETE FROM app_passwords WHERE id = $1 AND user_id = $2",
+            )
+            .bind(id)
+            .bind(user.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The user and app password with this secret hash, marking it used.
+    pub async fn use_app_password(&self, secret_hash: &str) -> StoreResult<Option<(UserId, i64)>> {
+        let row: Option<(i64, i64)> = with_pool!(self, pool => sqlx::query_as(
+                "UPDATE app_passwords SET last_used_at = $1 WHERE secret_hash = $2 \
+                 RETURNING user_id, id",
+            )
+            .bind(now_millis())
+            .bind(secret_hash)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(user, id)| (UserId(user), id)))
+    }
+
+    /// Remembers that a device synced now.
+    pub async fn record_sync_device(
+        &self,
+        user: UserId,
+        user_agent: &str,
+        app_password: Option<i64>,
+    ) -> StoreResult<()> {
+        let agent: String = user_agent.chars().take(200).collect();
+        with_pool!(self, pool => sqlx::query(
+                "INSERT INTO sync_devices (user_id, user_agent, app_password_id, last_seen_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, user_agent) DO UPDATE \
+                 SET app_password_id = excluded.app_password_id, last_seen_at = excluded.last_seen_at",
+            )
+            .bind(user.0)
+            .bind(&agent)
+            .bind(app_password)
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn sync_devices(&self, user: UserId) -> StoreResult<Vec<SyncDevice>> {
+        let rows: Vec<(String, Option<String>, i64)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT d.user_agent, a.name, d.last_seen_at FROM sync_devices d \
+                 LEFT JOIN app_passwords a ON a.id = d.app_password_id \
+                 WHERE d.user_id = $1 ORDER BY d.last_seen_at DESC",
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(user_agent, app_password, last_seen_at)| SyncDevice {
+                user_agent,
+                app_password,
+                last_seen_at,
+            })
+            .collect())
+    }
+}
