@@ -15,6 +15,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (set only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The host name CardDAV clients use (`sync.voorbeeld.nl`), lower case, if any.
+    pub sync_host: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -62,6 +62,9 @@ pub struct Config {
     /// Re-check a pending (or broken) domain this often, an active one that often (seconds).
     pub domain_recheck_pending_secs: u64,
     pub domain_recheck_active_secs: u64,
+    /// A host name that serves only CardDAV, at `/` (`sync.voorbeeld.nl`): what the help texts
+    /// tell phone users to enter as the server. The main host serves it at `/dav/` too.
+    pub sync_host: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +101,7 @@ impl Default for Config {
             domain_checks: true,
             domain_recheck_pending_secs: 3600,
             domain_recheck_active_secs: 24 * 3600,
+            sync_host: None,
         }
     }
 }
@@ -127,6 +131,7 @@ const KEYS: &[&str] = &[
     "domain_checks",
     "domain_recheck_pending_secs",
     "domain_recheck_active_secs",
+    "sync_host",
 ];
 
 impl Config {

@@ -422,6 +422,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         leptos_options,
         secure_cookies: config.secure_cookies(),
         trust_forwarded_for: config.trust_forwarded_for,
+        sync_host: config.sync_host.as_deref().map(str::to_ascii_lowercase),
     };
     let app = router::router(state, config.max_body_bytes);
     let core_for_sync = core.clone();

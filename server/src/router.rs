@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use postkamer_app::ssr::AppState;
@@ -40,6 +40,12 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // CardDAV authenticates itself (HTTP Basic) and reads its own, larger bodies.
+        .route("/.well-known/carddav", any(crate::dav::well_known))
+        .route("/dav", any(crate::dav::handler))
+        .route("/dav/", any(crate::dav::handler))
+        .route("/dav/{*path}", any(crate::dav::handler))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::dav::sync_host))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -50,6 +50,37 @@ impl Core {
         ip: Option<IpAddr>,
         user_agent: Option<&str>,
     ) -> CoreResult<Login> {
+        let user = self.check_password(email, password, ip).await?;
+        let now = now_millis();
+
+        let session_token = random_secret();
+        let expires_at = now + millis(self.config.session_ttl);
+        self.store
+            .create_session(&NewSession {
+                token_hash: &hash_secret(&session_token),
+                user_id: user.id,
+                now,
+                expires_at,
+                user_agent,
+            })
+            .await?;
+        tracing::info!(user = %user.id, "logged in");
+        Ok(Login {
+            user,
+            session_token,
+            expires_at,
+        })
+    }
+
+    /// Checks an e-mail address and password, throttled per account and per client address
+    /// (failures are counted in the database, so across instances); `Unauthenticated` for a
+    /// wrong password, an unknown address or an inactive account alike.
+    pub(crate) async fn check_password(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+    ) -> CoreResult<User> {
         let now = now_millis();
         let policy = &self.config.throttle;
         let account_key = account_key(email);
@@ -85,24 +116,7 @@ impl Core {
             }
         };
         self.store.clear_login_failures(&account_key).await?;
-
-        let session_token = random_secret();
-        let expires_at = now + millis(self.config.session_ttl);
-        self.store
-            .create_session(&NewSession {
-                token_hash: &hash_secret(&session_token),
-                user_id: user.id,
-                now,
-                expires_at,
-                user_agent,
-            })
-            .await?;
-        tracing::info!(user = %user.id, "logged in");
-        Ok(Login {
-            user,
-            session_token,
-            expires_at,
-        })
+        Ok(user)
     }
 
     /// Refuses with `Throttled` when any key has reached its limit of failures in the window.

@@ -5,6 +5,7 @@
 //! organisation only: a record of another organisation is [`CoreError::NotFound`], never its data.
 
 mod auth;
+pub mod carddav;
 pub mod domains;
 mod error;
 pub mod mail;
@@ -56,6 +57,8 @@ pub struct Core {
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Bounds concurrent password checks (see `Core::verify`).
     hashing: Arc<tokio::sync::Semaphore>,
+    /// CRM passwords recently checked for CardDAV (see `Core::authenticate_dav`).
+    credentials: Arc<carddav::CredentialCache>,
 }
 
 impl Core {
@@ -66,6 +69,7 @@ impl Core {
             config,
             dummy_hash: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(permits)),
+            credentials: Arc::default(),
         }
     }
 

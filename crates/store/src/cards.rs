@@ -4,7 +4,7 @@
 //! which sync tokens count. Also: who syncs, app passwords, devices.
 
 use postkamer_domain::relation::{Address, PhoneKind};
-use postkamer_domain::{OrgId, PersonId, UserId};
+use postkamer_domain::{CompanyId, OrgId, PersonId, UserId};
 use sqlx::AssertSqlSafe;
 
 use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
@@ -277,6 +277,36 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    /// Gives a person the UID a phone chose for the card it created (`AlreadyExists` when
+    /// another person has it).
+    pub async fn set_person_uid(&self, org: OrgId, person: PersonId, uid: &str) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE persons SET uid = $1 WHERE org_id = $2 AND id = $3",
+            )
+            .bind(uid)
+            .bind(org.0)
+            .bind(person.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The organisation's company with exactly this name (ignoring case), if any.
+    pub async fn company_by_name(&self, org: OrgId, name: &str) -> StoreResult<Option<CompanyId>> {
+        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT id FROM companies WHERE org_id = $1 AND lower(name) = lower($2) ORDER BY id LIMIT 1",
+            )
+            .bind(org.0)
+            .bind(name)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(id.map(CompanyId))
     }
 
     /// Marks or unmarks persons for sync (list, detail page, bulk, a delete on a phone).

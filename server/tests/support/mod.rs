@@ -65,6 +65,7 @@ pub async fn app() -> TestApp {
         leptos_options,
         secure_cookies: false,
         trust_forwarded_for: false,
+        sync_host: Some("sync.postkamer.test".into()),
     };
     TestApp {
         router: postkamer_server::router::router(state, LIMIT),

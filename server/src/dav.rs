@@ -1,0 +1,183 @@
+//! CardDAV on the main port at `/dav/` (discovery through `/.well-known/carddav`), and on the
+//! sync host name (`sync_host`, e.g. `sync.voorbeeld.nl`) at `/`, so "Server: sync.<domein>" as
+//! the help texts say works. HTTP Basic authentication with the login address and the CRM
+//! password or an app password; the protocol is `postkamer_carddav`.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use postkamer_app::ssr::AppState;
+use postkamer_carddav::vcard::MAX_CARD_BYTES;
+use postkamer_carddav::{Dav, Principal};
+use postkamer_core::CoreError;
+
+/// The mount point on the main host.
+pub const MOUNT: &str = "/dav";
+
+/// `/.well-known/carddav` (RFC 6764): to the mount point.
+pub async fn well_known() -> Redirect {
+    Redirect::permanent(&format!("{MOUNT}/"))
+}
+
+/// Requests for the sync host go to CardDAV whatever their path; others pass.
+pub async fn sync_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| {
+            h.rsplit_once(':')
+                .map_or(h, |(name, _)| name)
+                .to_ascii_lowercase()
+        });
+    match (&state.sync_host, host) {
+        (Some(sync), Some(host)) if *sync == host => {
+            if request.uri().path().starts_with("/.well-known/carddav") {
+                return Redirect::permanent("/").into_response();
+            }
+            serve(&state, "", request).await
+        }
+        _ => next.run(request).await,
+    }
+}
+
+/// `/dav` and everything below it.
+pub async fn handler(State(state): State<AppState>, request: Request) -> Response {
+    serve(&state, MOUNT, request).await
+}
+
+fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+fn text(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{message}\n"),
+    )
+        .into_response()
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = text(StatusCode::UNAUTHORIZED, message);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"Postkamer\", charset=\"UTF-8\""),
+    );
+    response
+}
+
+async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let Some((email, secret)) = basic(headers) else {
+        return unauthorized(
+            "Log in met uw e-mailadres en uw Postkamer-wachtwoord (of een app-wachtwoord).",
+        );
+    };
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("onbekend");
+    let login = match state
+        .core
+        .authenticate_dav(&email, &secret, ip, user_agent)
+        .await
+    {
+        Ok(login) => login,
+        Err(CoreError::Unauthenticated) => {
+            return unauthorized("E-mailadres of wachtwoord klopt niet.");
+        }
+        Err(CoreError::Throttled { retry_after_secs }) => {
+            let mut response = text(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Te veel mislukte pogingen; probeer het later opnieuw.",
+            );
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
+        Err(CoreError::Conflict("sync_disabled")) => {
+            return text(
+                StatusCode::FORBIDDEN,
+                "Synchronisatie staat uit. Zet die aan onder Beheer → Gebruikersinstellingen → Synchronisatie.",
+            );
+        }
+        Err(err) => {
+            tracing::warn!(%err, "CardDAV authentication failed");
+            return text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Het adresboek is nu niet beschikbaar.",
+            );
+        }
+    };
+    let Ok(body) = to_bytes(body, MAX_CARD_BYTES + 64 * 1024).await else {
+        return text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Dit contact is te groot (foto's samen hooguit 2 MB).",
+        );
+    };
+    let path = parts.uri.path();
+    let below = if mount.is_empty() {
+        path
+    } else {
+        path.strip_prefix(mount).unwrap_or(path)
+    };
+    let header_str = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let user = login.user;
+    let principal = Principal {
+        id: user.id.to_string(),
+        display_name: user.name.clone(),
+        email: user.email.as_str().to_owned(),
+    };
+    let dav = Dav::new(
+        state.core.address_book(user),
+        mount,
+        "De relaties die u in Postkamer voor synchronisatie heeft gemarkeerd.",
+    );
+    let response = dav
+        .handle(
+            &principal,
+            &postkamer_carddav::Request {
+                method: parts.method.as_str(),
+                path: below,
+                depth: headers.get("depth").and_then(|v| v.to_str().ok()),
+                if_match: header_str(header::IF_MATCH),
+                if_none_match: header_str(header::IF_NONE_MATCH),
+                accept: header_str(header::ACCEPT),
+                content_type: header_str(header::CONTENT_TYPE),
+                body: &body,
+            },
+        )
+        .await;
+    let mut out = Response::new(Body::from(response.body));
+    *out.status_mut() =
+        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in response.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            out.headers_mut().append(name, value);
+        }
+    }
+    out
+}

@@ -1,0 +1,395 @@
+//! CardDAV through the whole router, in process: discovery from `/.well-known/carddav`, Basic
+//! authentication with the CRM password and with an app password, sync switched off, the sync
+//! host at `/`, reading the relations marked for sync, a card created and deleted on a phone
+//! showing up in the CRM, and other users' books.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use base64::Engine as _;
+use postkamer_domain::relation::{EmailInput, PersonInput};
+use postkamer_domain::{Role, User};
+use postkamer_store::Persons;
+use support::*;
+
+const PASSWORD: &str = "een-lang-wachtwoord";
+
+fn basic(email: &str, password: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{email}:{password}"))
+    )
+}
+
+async fn dav(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    auth: &str,
+    depth: Option<&str>,
+    body: &str,
+) -> Reply {
+    dav_on(app, None, method, uri, auth, depth, body).await
+}
+
+async fn dav_on(
+    app: &TestApp,
+    host: Option<&str>,
+    method: &str,
+    uri: &str,
+    auth: &str,
+    depth: Option<&str>,
+    body: &str,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, auth)
+        .header(header::USER_AGENT, "DAVx5/4.5 (test)");
+    if let Some(host) = host {
+        request = request.header(header::HOST, host);
+    }
+    if let Some(depth) = depth {
+        request = request.header("depth", depth);
+    }
+    if method == "PUT" {
+        request = request.header(header::CONTENT_TYPE, "text/vcard; charset=utf-8");
+    }
+    app.send(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+}
+
+async fn relation(
+    app: &TestApp,
+    user: &User,
+    last: &str,
+    email: &str,
+    synced: bool,
+) -> postkamer_domain::PersonId {
+    let input = PersonInput {
+        first_name: "Test".into(),
+        last_name: last.into(),
+        emails: vec![EmailInput {
+            address: email.into(),
+            primary: true,
+        }],
+        synchroniseren: synced,
+        ..Default::default()
+    };
+    app.core
+        .store()
+        .create_person(user.org_id, &input.validate().unwrap())
+        .await
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_phone_discovers_reads_writes_and_deletes() {
+    let app = app().await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    let auth = basic("anna@demo.nl", PASSWORD);
+    relation(&app, &anna, "Jansen", "jan@klant.nl", true).await;
+    relation(&app, &anna, "Bakker", "piet@klant.nl", true).await;
+    relation(&app, &anna, "Niet", "niet@klant.nl", false).await;
+
+    // Sync is off until the user switches it on.
+    let off = dav(&app, "PROPFIND", "/dav/", &auth, Some("0"), "").await;
+    assert_eq!(off.status, StatusCode::FORBIDDEN);
+    assert!(
+        off.text
+            .contains("Beheer → Gebruikersinstellingen → Synchronisatie"),
+        "{}",
+        off.text
+    );
+    app.core.set_sync_enabled(&anna, true).await.unwrap();
+
+    // RFC 6764 discovery, then the principal and the home set.
+    let well_known = dav(
+        &app,
+        "PROPFIND",
+        "/.well-known/carddav",
+        &auth,
+        Some("0"),
+        "",
+    )
+    .await;
+    assert_eq!(well_known.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(well_known.headers[header::LOCATION], "/dav/");
+    let root = dav(
+        &app,
+        "PROPFIND",
+        "/dav/",
+        &auth,
+        Some("0"),
+        r#"<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>"#,
+    )
+    .await;
+    assert_eq!(root.status.as_u16(), 207, "{}", root.text);
+    let principal = format!("/dav/principals/{}/", anna.id);
+    assert!(
+        root.text.contains(&format!("<d:href>{principal}</d:href>")),
+        "{}",
+        root.text
+    );
+    let home = dav(&app, "PROPFIND", &principal, &auth, Some("0"), r#"<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><prop><C:addressbook-home-set/></prop></propfind>"#).await;
+    assert!(
+        home.text
+            .contains(&format!("/dav/addressbooks/{}/", anna.id)),
+        "{}",
+        home.text
+    );
+    let book = format!("/dav/addressbooks/{}/default/", anna.id);
+    let listing = dav(
+        &app,
+        "PROPFIND",
+        &book,
+        &auth,
+        Some("1"),
+        r#"<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>"#,
+    )
+    .await;
+    assert_eq!(
+        listing.text.matches("<d:getetag>").count(),
+        2,
+        "{}",
+        listing.text
+    );
+    assert_eq!(listing.headers["dav"], "1, 3, addressbook");
+
+    // A card made on the phone becomes a relation, company and all.
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:telefoon-1\r\nN:van der Berg;Jan;;;\r\nFN:Jan van der Berg\r\n\
+ORG:Nieuw BV\r\nEMAIL;TYPE=INTERNET:jan@nieuw.nl\r\nBDAY:1980-05-17\r\nEND:VCARD\r\n";
+    let created = dav(
+        &app,
+        "PUT",
+        &format!("{book}telefoon-1.vcf"),
+        &auth,
+        None,
+        card,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let etag = created.headers[header::ETAG].to_str().unwrap().to_owned();
+    let cards = app
+        .core
+        .store()
+        .synced_cards(anna.org_id, None)
+        .await
+        .unwrap();
+    let jan = cards.iter().find(|c| c.uid == "telefoon-1").unwrap();
+    assert_eq!(
+        (
+            jan.first_name.as_str(),
+            jan.tussenvoegsel.as_str(),
+            jan.last_name.as_str()
+        ),
+        ("Jan", "van der", "Berg")
+    );
+    assert_eq!(jan.company, "Nieuw BV");
+    let got = dav(
+        &app,
+        "GET",
+        &format!("{book}telefoon-1.vcf"),
+        &auth,
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(got.headers[header::ETAG].to_str().unwrap(), etag);
+    assert!(
+        got.text.contains("BDAY"),
+        "what the CRM does not model comes back: {}",
+        got.text
+    );
+
+    // A CRM edit changes the ETag; a phone writing with the old one gets 412.
+    let person = app
+        .core
+        .store()
+        .person_by_card(anna.org_id, "telefoon-1")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let mut input = PersonInput {
+        first_name: "Jan".into(),
+        tussenvoegsel: "van der".into(),
+        last_name: "Berg".into(),
+        job_title: "Directeur".into(),
+        synchroniseren: true,
+        ..Default::default()
+    };
+    input.emails = vec![EmailInput {
+        address: "jan@nieuw.nl".into(),
+        primary: true,
+    }];
+    app.core
+        .store()
+        .update_person(anna.org_id, person, &input.validate().unwrap())
+        .await
+        .unwrap();
+    let stale = Request::builder()
+        .method("PUT")
+        .uri(format!("{book}telefoon-1.vcf"))
+        .header(header::AUTHORIZATION, &auth)
+        .header(header::IF_MATCH, &etag)
+        .header(header::CONTENT_TYPE, "text/vcard")
+        .body(Body::from(card))
+        .unwrap();
+    assert_eq!(
+        app.send(stale).await.status,
+        StatusCode::PRECONDITION_FAILED
+    );
+
+    // A delete on the phone unmarks the relation; the relation stays.
+    let deleted = dav(
+        &app,
+        "DELETE",
+        &format!("{book}telefoon-1.vcf"),
+        &auth,
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let kept = app.core.store().person(anna.org_id, person).await.unwrap();
+    assert!(!kept.synchroniseren);
+    assert_eq!(kept.job_title.as_deref(), Some("Directeur"));
+}
+
+#[tokio::test]
+async fn credentials_app_passwords_sync_host_and_other_books() {
+    let app = app().await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    let piet = app.user("Demo BV", "piet@demo.nl", Role::Gebruiker).await;
+    app.core.set_sync_enabled(&anna, true).await.unwrap();
+    relation(&app, &anna, "Jansen", "jan@klant.nl", true).await;
+
+    let missing = dav(&app, "PROPFIND", "/dav/", "", Some("0"), "").await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        missing.headers[header::WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic realm=\"Postkamer\"")
+    );
+    let wrong = dav(
+        &app,
+        "PROPFIND",
+        "/dav/",
+        &basic("anna@demo.nl", "fout"),
+        Some("0"),
+        "",
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+
+    // An app password works for its own user only, and stops working when revoked.
+    let (password, secret) = app
+        .core
+        .create_app_password(&anna, "iPhone van Anna")
+        .await
+        .unwrap();
+    assert_eq!(secret.len(), 19, "four groups of four: {secret}");
+    let by_app = basic("anna@demo.nl", &secret);
+    assert_eq!(
+        dav(&app, "PROPFIND", "/dav/", &by_app, Some("0"), "")
+            .await
+            .status
+            .as_u16(),
+        207
+    );
+    assert_eq!(
+        dav(
+            &app,
+            "PROPFIND",
+            "/dav/",
+            &basic("piet@demo.nl", &secret),
+            Some("0"),
+            ""
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let settings = app.core.sync_settings(&anna).await.unwrap();
+    assert_eq!(settings.devices[0].user_agent, "DAVx5/4.5 (test)");
+    assert_eq!(
+        settings.devices[0].app_password.as_deref(),
+        Some("iPhone van Anna")
+    );
+    app.core
+        .revoke_app_password(&anna, password.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        dav(&app, "PROPFIND", "/dav/", &by_app, Some("0"), "")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Piet's book is not Anna's.
+    let auth = basic("anna@demo.nl", PASSWORD);
+    let other = dav(
+        &app,
+        "PROPFIND",
+        &format!("/dav/addressbooks/{}/default/", piet.id),
+        &auth,
+        Some("1"),
+        "",
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    // The sync host serves CardDAV at `/`.
+    let root = dav_on(
+        &app,
+        Some("sync.postkamer.test:443"),
+        "PROPFIND",
+        "/",
+        &auth,
+        Some("0"),
+        r#"<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>"#,
+    )
+    .await;
+    assert_eq!(root.status.as_u16(), 207, "{}", root.text);
+    assert!(
+        root.text
+            .contains(&format!("<d:href>/principals/{}/</d:href>", anna.id)),
+        "{}",
+        root.text
+    );
+    let listing = dav_on(
+        &app,
+        Some("sync.postkamer.test"),
+        "PROPFIND",
+        &format!("/addressbooks/{}/default/", anna.id),
+        &auth,
+        Some("1"),
+        "",
+    )
+    .await;
+    assert_eq!(
+        listing.text.matches(".vcf</d:href>").count(),
+        1,
+        "{}",
+        listing.text
+    );
+    // The main host's pages are not reachable on the sync host.
+    let page = dav_on(
+        &app,
+        Some("sync.postkamer.test"),
+        "GET",
+        "/relaties",
+        &auth,
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
