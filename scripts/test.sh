@@ -12,7 +12,7 @@
 # failed.
 #
 # Works on a fresh Debian 12 machine as root without input: it installs what is missing
-# (postgresql, dovecot-imapd, knot + knot-dnsutils, chromium, the cargo-leptos tool chain, the npm packages) and nothing
+# (postgresql, dovecot-imapd, knot + knot-dnsutils, vdirsyncer, chromium, the cargo-leptos tool chain, the npm packages) and nothing
 # that is there.
 #
 # Environment:
@@ -74,6 +74,7 @@ pg_find_bindir >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 [ -x /usr/sbin/knotd ] || missing+=(knot)
 command -v knsupdate >/dev/null 2>&1 || missing+=(knot-dnsutils)
+command -v vdirsyncer >/dev/null 2>&1 || missing+=(vdirsyncer)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v curl >/dev/null 2>&1 || missing+=(curl)

@@ -9,7 +9,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use postkamer_app::ssr::AppState;
 use postkamer_carddav::vcard::MAX_CARD_BYTES;
@@ -19,13 +19,25 @@ use postkamer_core::CoreError;
 /// The mount point on the main host.
 pub const MOUNT: &str = "/dav";
 
-/// `/.well-known/carddav` (RFC 6764): to the mount point.
-pub async fn well_known() -> Redirect {
-    Redirect::permanent(&format!("{MOUNT}/"))
+/// `/.well-known/carddav` (RFC 6764): a 301 to the mount point (after reading the request
+/// body, so the client is not cut off while still sending it).
+pub async fn well_known(request: Request) -> Response {
+    moved(request, &format!("{MOUNT}/")).await
 }
 
-/// Requests for the sync host go to CardDAV whatever their path; others pass.
+async fn moved(request: Request, location: &str) -> Response {
+    let _ = to_bytes(request.into_body(), 64 * 1024).await;
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
+}
+
+/// Requests for the sync host go to CardDAV whatever their path; a CardDAV client given the
+/// main host's root URL gets the DAV root; others pass.
 pub async fn sync_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let dav_method = matches!(request.method().as_str(), "PROPFIND" | "REPORT");
     let host = request
         .headers()
         .get(header::HOST)
@@ -38,10 +50,11 @@ pub async fn sync_host(State(state): State<AppState>, request: Request, next: Ne
     match (&state.sync_host, host) {
         (Some(sync), Some(host)) if *sync == host => {
             if request.uri().path().starts_with("/.well-known/carddav") {
-                return Redirect::permanent("/").into_response();
+                return moved(request, "/").await;
             }
             serve(&state, "", request).await
         }
+        _ if dav_method && request.uri().path() == "/" => serve(&state, MOUNT, request).await,
         _ => next.run(request).await,
     }
 }

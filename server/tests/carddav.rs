@@ -117,7 +117,7 @@ async fn a_phone_discovers_reads_writes_and_deletes() {
         "",
     )
     .await;
-    assert_eq!(well_known.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(well_known.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(well_known.headers[header::LOCATION], "/dav/");
     let root = dav(
         &app,
