@@ -17,6 +17,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// The host name CardDAV clients use (`sync.voorbeeld.nl`), lower case, if any.
     pub sync_host: Option<String>,
+    /// The address users reach the site at (`https://crm.voorbeeld.nl`), if configured.
+    pub public_url: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

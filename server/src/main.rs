@@ -423,6 +423,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies(),
         trust_forwarded_for: config.trust_forwarded_for,
         sync_host: config.sync_host.as_deref().map(str::to_ascii_lowercase),
+        public_url: config.public_url.clone(),
     };
     let app = router::router(state, config.max_body_bytes);
     let core_for_sync = core.clone();

@@ -66,6 +66,7 @@ pub async fn app() -> TestApp {
         secure_cookies: false,
         trust_forwarded_for: false,
         sync_host: Some("sync.postkamer.test".into()),
+        public_url: None,
     };
     TestApp {
         router: postkamer_server::router::router(state, LIMIT),
