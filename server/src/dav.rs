@@ -194,3 +194,113 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
     }
     out
 }
+
+/// Where phones reach CardDAV: host, port, TLS, and the principal's path.
+struct Endpoint {
+    host: String,
+    port: u16,
+    tls: bool,
+    principal_path: String,
+}
+
+fn endpoint(state: &AppState, request_host: Option<&str>, user_id: &str) -> Endpoint {
+    let public = state.public_url.as_deref().unwrap_or("");
+    let tls = public.starts_with("https://");
+    let public_host = public
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
+        .filter(|h| !h.is_empty());
+    let (host, mount) = match (&state.sync_host, public_host, request_host) {
+        (Some(sync), _, _) => (sync.clone(), ""),
+        (None, Some(host), _) => (host.to_owned(), MOUNT),
+        (None, None, Some(host)) => (host.to_owned(), MOUNT),
+        (None, None, None) => ("localhost".to_owned(), MOUNT),
+    };
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if port.parse::<u16>().is_ok() => {
+            (name.to_owned(), port.parse().unwrap_or(443))
+        }
+        _ => (host.clone(), if tls { 443 } else { 80 }),
+    };
+    Endpoint {
+        host: name,
+        port,
+        tls,
+        principal_path: format!("{mount}/principals/{user_id}/"),
+    }
+}
+
+fn plist_escape(text: &str) -> String {
+    postkamer_carddav::xml::escape(text).into_owned()
+}
+
+/// A configuration profile for iOS/macOS with the CardDAV account filled in (the password is
+/// asked on the device): Beheer → Gebruikersinstellingen → Synchronisatie → "downloaden".
+pub async fn mobileconfig(
+    State(state): State<AppState>,
+    crate::middleware::ApiCaller(user): crate::middleware::ApiCaller,
+    headers: HeaderMap,
+) -> Response {
+    let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let end = endpoint(&state, request_host, &user.id.to_string());
+    let profile_id = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("postkamer:{}:{}", end.host, user.id).as_bytes(),
+    );
+    let payload_id = uuid::Uuid::new_v5(&profile_id, b"carddav");
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>PayloadContent</key>
+  <array>
+    <dict>
+      <key>CardDAVAccountDescription</key><string>Postkamer relaties</string>
+      <key>CardDAVHostName</key><string>{host}</string>
+      <key>CardDAVPort</key><integer>{port}</integer>
+      <key>CardDAVPrincipalURL</key><string>{principal}</string>
+      <key>CardDAVUseSSL</key><{tls}/>
+      <key>CardDAVUsername</key><string>{username}</string>
+      <key>PayloadDescription</key><string>De relaties die u in Postkamer voor synchronisatie markeert.</string>
+      <key>PayloadDisplayName</key><string>Postkamer relaties (CardDAV)</string>
+      <key>PayloadIdentifier</key><string>nl.postkamer.carddav.{payload}</string>
+      <key>PayloadType</key><string>com.apple.carddav.account</string>
+      <key>PayloadUUID</key><string>{payload}</string>
+      <key>PayloadVersion</key><integer>1</integer>
+    </dict>
+  </array>
+  <key>PayloadDescription</key><string>Zet de relatie-synchronisatie van Postkamer op deze iPhone of iPad. Het wachtwoord wordt bij installatie gevraagd (uw Postkamer-wachtwoord of een app-wachtwoord).</string>
+  <key>PayloadDisplayName</key><string>Postkamer relaties</string>
+  <key>PayloadIdentifier</key><string>nl.postkamer.profile.{profile}</string>
+  <key>PayloadRemovalDisallowed</key><false/>
+  <key>PayloadType</key><string>Configuration</string>
+  <key>PayloadUUID</key><string>{profile}</string>
+  <key>PayloadVersion</key><integer>1</integer>
+</dict>
+</plist>
+"#,
+        host = plist_escape(&end.host),
+        port = end.port,
+        principal = plist_escape(&end.principal_path),
+        tls = if end.tls { "true" } else { "false" },
+        username = plist_escape(user.email.as_str()),
+        payload = payload_id.to_string().to_uppercase(),
+        profile = profile_id.to_string().to_uppercase(),
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/x-apple-aspen-config; charset=utf-8",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"postkamer.mobileconfig\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -36,6 +36,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/fn/{*name}", post(server_fn))
         .nest("/api/v1", api::router())
         .merge(api::mail::downloads())
+        .route(
+            "/beheer/gebruikersinstellingen/synchronisatie/postkamer.mobileconfig",
+            get(crate::dav::mobileconfig),
+        )
         .leptos_routes_with_context(&state, routes, context, render)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))

@@ -393,3 +393,58 @@ async fn credentials_app_passwords_sync_host_and_other_books() {
     .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_ios_configuration_profile_has_the_account_filled_in() {
+    let app = app().await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    let uri = "/beheer/gebruikersinstellingen/synchronisatie/postkamer.mobileconfig";
+    let anonymous = app
+        .send(Request::builder().uri(uri).body(Body::empty()).unwrap())
+        .await;
+    assert!(
+        anonymous.status.is_client_error() || anonymous.status.is_redirection(),
+        "{}",
+        anonymous.status
+    );
+    let session = session_from(&app.login("anna@demo.nl", PASSWORD).await);
+    let profile = app
+        .send(
+            Request::builder()
+                .uri(uri)
+                .header(header::COOKIE, format!("pk_session={session}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.text);
+    assert_eq!(
+        profile.headers[header::CONTENT_TYPE],
+        "application/x-apple-aspen-config; charset=utf-8"
+    );
+    assert!(
+        profile.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("postkamer.mobileconfig")
+    );
+    for expected in [
+        "<key>PayloadType</key><string>com.apple.carddav.account</string>",
+        "<key>CardDAVHostName</key><string>sync.postkamer.test</string>",
+        "<key>CardDAVUsername</key><string>anna@demo.nl</string>",
+        &format!(
+            "<key>CardDAVPrincipalURL</key><string>/principals/{}/</string>",
+            anna.id
+        ),
+    ] {
+        assert!(
+            profile.text.contains(expected),
+            "{expected}\n{}",
+            profile.text
+        );
+    }
+    assert!(
+        !profile.text.contains(PASSWORD),
+        "no password in the profile"
+    );
+}
