@@ -1,5 +1,6 @@
-//! `postkamer demo`: the organisation "Demo BV" with two users and realistic relations, so a
-//! fresh install can be tried at once. The credentials are fixed and public (README).
+//! `postkamer demo`: the organisation "Demo BV" with two users and realistic relations (a quarter
+//! marked for relation sync, which is on for both users), so a fresh install can be tried at
+//! once. The credentials are fixed and public (README).
 
 use postkamer_core::{Core, CoreError, UserInput};
 use postkamer_domain::relation::{CompanyInput, PersonInput};
@@ -32,7 +33,10 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
             role: Some(role),
             password: password.into(),
         };
-        core.bootstrap_user(ORG, &input).await?;
+        let user = core.bootstrap_user(ORG, &input).await?;
+        // Relation sync on, so a phone or any CardDAV client can be tried at once (a quarter
+        // of the demo relations are marked for sync).
+        core.set_sync_enabled(&user, true).await?;
     }
     let org = store.org_by_name(ORG).await?.ok_or(CoreError::NotFound)?;
     let data = postkamer_demo::generate(2026, companies, persons);
