@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Postkamer's benchmark command (a measurement, not a test: nothing here fails on a slow result).
 #
-#   scripts/bench.sh [--quick] [--mail-only] [--domains-only] [--breakdown]
+#   scripts/bench.sh [--quick] [--mail-only] [--domains-only] [--carddav-only] [--breakdown]
 #
 # 1. The relations benchmark, crates/store/benches/relations.rs: seeds one organisation with
 #    2,000 companies and 100,000 contact persons (deterministic demo data) into SQLite and into a
@@ -22,13 +22,18 @@
 #    Knot DNS, publishes a correct domain and one whose SPF needs 11 lookups through three levels
 #    of includes, and times 200 whole checks of each (SPF with its lookup tree, both DKIM
 #    selectors, DMARC, MX), the DKIM record diagnosis alone, and the peak RSS.
-# 4. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
+# 4. The CardDAV benchmark, server/benches/carddav.rs (issue 5): 10,000 contacts marked for sync
+#    on SQLite, through the whole router: a full sync as iOS does it (PROPFIND Depth 1, then
+#    addressbook-multiget in batches of 100), sync-collection after one change, a no-change
+#    poll, peak RSS. Targets: under 1 s, 10 ms, 5 ms and 150 MB.
+# 5. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
 #    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
 #
 # Options:
 #   --quick      10,000 persons, 2,000 messages, and no wasm release build: to try it out
 #   --mail-only  only the mail sync benchmark (2)
 #   --domains-only  only the domain check benchmark (3)
+#   --carddav-only  only the CardDAV benchmark (4)
 #   --breakdown  the mail benchmark also times fetch, parse/compress and store one phase at a time
 #                (into another fresh database per engine), to see where the time goes
 #
@@ -61,12 +66,14 @@ ROOT=$PWD
 QUICK=0
 MAIL_ONLY=0
 DOMAINS_ONLY=0
+CARDDAV_ONLY=0
 BREAKDOWN=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --mail-only) MAIL_ONLY=1 ;;
     --domains-only) DOMAINS_ONLY=1 ;;
+    --carddav-only) CARDDAV_ONLY=1 ;;
     --breakdown) BREAKDOWN=1 ;;
     -h | --help)
       sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
@@ -141,8 +148,16 @@ domain_bench() {
   with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-domainauth --bench check
   knot_stop
 }
+carddav_bench() {
+  pk_step "CardDAV benchmark: ${BENCH_CONTACTS:-10000} synced contacts on SQLite"
+  with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-server --bench carddav
+}
 if [ "$DOMAINS_ONLY" = 1 ]; then
   domain_bench
+  exit 0
+fi
+if [ "$CARDDAV_ONLY" = 1 ]; then
+  carddav_bench
   exit 0
 fi
 
@@ -163,7 +178,10 @@ fi
 mail_bench
 pg_stop
 dovecot_stop
-if [ "$MAIL_ONLY" = 0 ]; then domain_bench; fi
+if [ "$MAIL_ONLY" = 0 ]; then
+  domain_bench
+  carddav_bench
+fi
 
 # ------------------------------------------------------------------ wasm bundle
 if [ "$QUICK" = 1 ] || [ "$MAIL_ONLY" = 1 ]; then

@@ -41,5 +41,6 @@ lazy_page!(UsersRoute, beheer::UsersPage);
 lazy_page!(PasswordRoute, beheer::PasswordPage);
 lazy_page!(TokensRoute, beheer::TokensPage);
 lazy_page!(MailboxRoute, beheer::MailboxPage);
+lazy_page!(SyncRoute, beheer::SyncPage);
 lazy_page!(DomainsRoute, beheer::DomainsPage);
 lazy_page!(DomainRoute, beheer::DomainPage);

@@ -205,7 +205,6 @@ struct Endpoint {
 
 fn endpoint(state: &AppState, request_host: Option<&str>, user_id: &str) -> Endpoint {
     let public = state.public_url.as_deref().unwrap_or("");
-    let tls = public.starts_with("https://");
     let public_host = public
         .split_once("://")
         .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
@@ -215,6 +214,13 @@ fn endpoint(state: &AppState, request_host: Option<&str>, user_id: &str) -> Endp
         (None, Some(host), _) => (host.to_owned(), MOUNT),
         (None, None, Some(host)) => (host.to_owned(), MOUNT),
         (None, None, None) => ("localhost".to_owned(), MOUNT),
+    };
+    // Without a public URL: https, except for this machine itself (as the settings page says).
+    let tls = if public.is_empty() {
+        let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+        !(bare == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))
+    } else {
+        public.starts_with("https://")
     };
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) if port.parse::<u16>().is_ok() => {

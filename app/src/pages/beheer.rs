@@ -3,11 +3,13 @@
 mod account;
 mod domains;
 mod mailbox;
+mod sync;
 mod users;
 
 pub use account::{PasswordPage, TokensPage};
 pub use domains::{DomainPage, DomainsPage};
 pub use mailbox::MailboxPage;
+pub use sync::SyncPage;
 pub use users::UsersPage;
 
 use crate::api::users::require_superadmin;
@@ -124,19 +126,6 @@ pub fn ActionTypesPage() -> impl IntoView {
             title_en="E-mail → Action types"
             text="Actietypen kiezen het standaardsjabloon van een e-mail. Dit volgt met het verzenden van e-mail in een latere release."
             text_en="Action types choose the default template of an e-mail. This follows with e-mail sending in a later release."
-        />
-    }
-}
-
-#[component]
-pub fn SyncPage() -> impl IntoView {
-    view! {
-        <Title text="Synchronisatie" />
-        <ComingSoon
-            title="Gebruikersinstellingen → Synchronisatie"
-            title_en="User settings → Synchronisation"
-            text="Hier zet u de synchronisatie van relaties met uw iPhone of Android-telefoon (CardDAV) aan. Relaties markeert u nu al met 'Synchroniseren'; de CardDAV-server volgt in een latere release."
-            text_en="Here you switch on syncing relations to your iPhone or Android phone (CardDAV). You can already mark relations with 'Synchronise'; the CardDAV server follows in a later release."
         />
     }
 }

@@ -29,9 +29,13 @@ use crate::{Core, CoreError, CoreResult};
 const PASSWORD_CACHE: Duration = Duration::from_secs(300);
 
 /// Checked credentials: SHA-256 of (address, password, stored hash) → when checked. A changed
-/// password (another stored hash) never matches an old entry.
+/// password (another stored hash) never matches an old entry. Also when each device was last
+/// recorded, so a sync of a few hundred requests writes its "last sync" once a minute.
 #[derive(Debug, Default)]
 pub(crate) struct CredentialCache(Mutex<HashMap<[u8; 32], Instant>>);
+
+/// How often a device's "last sync" is written.
+const DEVICE_EVERY: Duration = Duration::from_secs(60);
 
 impl CredentialCache {
     fn key(email: &str, password: &str, stored_hash: &str) -> [u8; 32] {
@@ -46,6 +50,22 @@ impl CredentialCache {
     fn fresh(&self, key: &[u8; 32]) -> bool {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key).is_some_and(|at| at.elapsed() < PASSWORD_CACHE)
+    }
+
+    /// Whether the device's last sync should be written now (and then marks it written).
+    fn device_due(&self, user: postkamer_domain::UserId, agent: &str, app: Option<i64>) -> bool {
+        let mut hasher = Sha256::new();
+        hasher.update(b"device");
+        hasher.update(user.0.to_le_bytes());
+        hasher.update(app.unwrap_or(-1).to_le_bytes());
+        hasher.update(agent.as_bytes());
+        let key: [u8; 32] = hasher.finalize().into();
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(&key).is_some_and(|at| at.elapsed() < DEVICE_EVERY) {
+            return false;
+        }
+        map.insert(key, Instant::now());
+        true
     }
 
     fn remember(&self, key: [u8; 32]) {
@@ -86,10 +106,14 @@ impl Core {
             postkamer_domain::EmailAddress::parse(email).map_err(|_| CoreError::Unauthenticated)?;
         let found = self.store.user_for_login(&address).await?;
         let mut app_password = None;
-        let user = match self.store.use_app_password(&hash_secret(secret)).await? {
-            Some((user_id, id)) => match &found {
+        let user = match self.store.app_password_user(&hash_secret(secret)).await? {
+            Some((user_id, id, last_used)) => match &found {
                 Some((user, _)) if user.id == user_id && user.active => {
                     app_password = Some(id);
+                    // "Last used" to the minute: no write on every request of a sync.
+                    if last_used.is_none_or(|at| crate::tokens::now_millis() - at > 60_000) {
+                        self.store.touch_app_password(id).await?;
+                    }
                     user.clone()
                 }
                 _ => return Err(CoreError::Unauthenticated),
@@ -115,9 +139,14 @@ impl Core {
         if !self.store.carddav_enabled(user.org_id, user.id).await? {
             return Err(CoreError::Conflict("sync_disabled"));
         }
-        self.store
-            .record_sync_device(user.id, user_agent, app_password)
-            .await?;
+        if self
+            .credentials
+            .device_due(user.id, user_agent, app_password)
+        {
+            self.store
+                .record_sync_device(user.id, user_agent, app_password)
+                .await?;
+        }
         Ok(DavLogin { user, app_password })
     }
 

@@ -109,19 +109,35 @@ impl Store {
         if names.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
         }
+        // By uid or by the phone's card name, each through its own index (a filter on the
+        // COALESCE, or an OR of the two, would scan every synced person once per multiget
+        // batch); the exact name is checked below.
         let filter = match names {
             None => String::new(),
-            Some(names) => format!(
-                " AND COALESCE(p.card_name, p.uid) IN ({})",
-                (0..names.len())
+            Some(names) => {
+                let list = (0..names.len())
                     .map(|i| format!("${}", i + 2))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+                    .join(", ");
+                format!(
+                    " AND p.id IN (SELECT id FROM persons WHERE uid IN ({list}) \
+                     UNION ALL SELECT id FROM persons WHERE org_id = $1 AND card_name IN ({list}))"
+                )
+            }
         };
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
              WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY p.id"
+        );
+        let emails_sql = format!(
+            "SELECT e.person_id, e.email, e.is_primary FROM person_emails e \
+             JOIN persons p ON p.id = e.person_id \
+             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY e.person_id, e.position"
+        );
+        let phones_sql = format!(
+            "SELECT f.person_id, f.number, f.kind FROM person_phones f \
+             JOIN persons p ON p.id = f.person_id \
+             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY f.person_id, f.position"
         );
         let (rows, emails, phones): CardRows = with_pool!(self, pool => {
             let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
@@ -129,26 +145,23 @@ impl Store {
                 query = query.bind(name);
             }
             let rows: Vec<CardRow> = query.fetch_all(pool).await?;
-            // Children of exactly these persons: the ids are numbers we just read.
-            let ids = rows.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(",");
-            if ids.is_empty() {
-                (rows, Vec::new(), Vec::new())
-            } else {
-                let emails = sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT person_id, email, is_primary FROM person_emails \
-                     WHERE person_id IN ({ids}) ORDER BY person_id, position"
-                )))
-                .fetch_all(pool)
-                .await?;
-                let phones = sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT person_id, number, kind FROM person_phones \
-                     WHERE person_id IN ({ids}) ORDER BY person_id, position"
-                )))
-                .fetch_all(pool)
-                .await?;
-                (rows, emails, phones)
+            // The children of the same persons, by the same filter: one cached statement per
+            // batch size instead of a new text for every id list.
+            let mut emails = sqlx::query_as(AssertSqlSafe(emails_sql.as_str())).bind(org.0);
+            let mut phones = sqlx::query_as(AssertSqlSafe(phones_sql.as_str())).bind(org.0);
+            for name in names.unwrap_or_default() {
+                emails = emails.bind(name);
+                phones = phones.bind(name);
             }
+            (rows, emails.fetch_all(pool).await?, phones.fetch_all(pool).await?)
         });
+        let rows: Vec<CardRow> = match names {
+            Some(names) => rows
+                .into_iter()
+                .filter(|r| names.contains(&r.name))
+                .collect(),
+            None => rows,
+        };
         let mut emails = emails.into_iter().peekable();
         let mut phones = phones.into_iter().peekable();
         let mut out = Vec::with_capacity(rows.len());
@@ -434,17 +447,28 @@ impl Store {
         Ok(())
     }
 
-    /// The user and app password with this secret hash, marking it used.
-    pub async fn use_app_password(&self, secret_hash: &str) -> StoreResult<Option<(UserId, i64)>> {
-        let row: Option<(i64, i64)> = with_pool!(self, pool => sqlx::query_as(
-                "UPDATE app_passwords SET last_used_at = $1 WHERE secret_hash = $2 \
-                 RETURNING user_id, id",
+    /// The user and app password with this secret hash, and when it was last used.
+    pub async fn app_password_user(
+        &self,
+        secret_hash: &str,
+    ) -> StoreResult<Option<(UserId, i64, Option<i64>)>> {
+        let row: Option<(i64, i64, Option<i64>)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT user_id, id, last_used_at FROM app_passwords WHERE secret_hash = $1",
             )
-            .bind(now_millis())
             .bind(secret_hash)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(|(user, id)| (UserId(user), id)))
+        Ok(row.map(|(user, id, used)| (UserId(user), id, used)))
+    }
+
+    pub async fn touch_app_password(&self, id: i64) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query("UPDATE app_passwords SET last_used_at = $1 WHERE id = $2")
+            .bind(now_millis())
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Remembers that a device synced now.

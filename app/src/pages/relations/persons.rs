@@ -3,23 +3,43 @@ use super::person_form::PersonForm;
 use super::{ListToolbar, Tab, list_href, list_params, sort_header};
 use crate::api::mail::TimelineTarget;
 use crate::api::relations::{DeletePerson, get_person, list_persons};
+use crate::api::sync::set_persons_synced;
 use crate::components::{ErrorBox, Pager, format_date};
 use crate::i18n::{t, tr, use_locale};
 use crate::pages::mail::{MailTimeline, TimelineResource, timeline_resource};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use postkamer_domain::PersonId;
 use postkamer_domain::relation::{EmailInput, Person, PersonInput, PhoneKind};
+use postkamer_domain::{Locale, PersonId};
+use std::collections::BTreeSet;
 
 #[component]
 pub fn PersonsPage() -> impl IntoView {
     let locale = use_locale();
     let params = list_params();
-    let persons = Resource::new(move || params.get(), list_persons);
+    let bulk = Action::new(|(ids, synced): &(Vec<PersonId>, bool)| {
+        set_persons_synced(ids.clone(), *synced)
+    });
+    let persons = Resource::new(
+        move || (params.get(), bulk.version().get()),
+        |(params, _)| list_persons(params),
+    );
+    let selected = RwSignal::new(BTreeSet::<PersonId>::new());
+    // Another search, sort or page, or the marks changed: nothing selected.
+    Effect::new(move |_| {
+        params.track();
+        selected.set(BTreeSet::new());
+    });
+    Effect::new(move |_| {
+        if bulk.value().with(|v| matches!(v, Some(Ok(_)))) {
+            selected.set(BTreeSet::new());
+        }
+    });
     view! {
         <Title text=move || t(locale.get(), "Relaties", "Relations") />
         <ListToolbar tab=Tab::Persons />
+        <BulkSyncBar selected bulk />
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 let p = params.get_untracked();
@@ -30,9 +50,22 @@ pub fn PersonsPage() -> impl IntoView {
                     }.into_any(),
                     Ok(page) => {
                         let base = list_href("/relaties", &p, None);
+                        let on_page: Vec<PersonId> = page.items.iter().map(|row| row.id).collect();
+                        let all_selected = {
+                            let on_page = on_page.clone();
+                            move || selected.with(|s| on_page.iter().all(|id| s.contains(id)))
+                        };
+                        let select_all = move |ev: leptos::ev::Event| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|s| for id in &on_page {
+                                if on { s.insert(*id); } else { s.remove(id); }
+                            });
+                        };
                         view! {
-                            <table class="list">
+                            <table class="list persons">
                                 <thead><tr>
+                                    <th class="select"><input type="checkbox" data-test="person-select-all" prop:checked=all_selected on:change=select_all
+                                        aria-label=move || t(locale.get(), "Alle contactpersonen op deze pagina selecteren", "Select all contact persons on this page") /></th>
                                     <th>{sort_header("/relaties", &p, "name", tr("Naam", "Name"))}</th>
                                     <th>{sort_header("/relaties", &p, "company", tr("Bedrijf", "Company"))}</th>
                                     <th class="hide-narrow">{tr("E-mail", "E-mail")}</th>
@@ -40,15 +73,27 @@ pub fn PersonsPage() -> impl IntoView {
                                     <th class="hide-narrow">{sort_header("/relaties", &p, "city", tr("Plaats", "City"))}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {page.items.iter().map(|row| view! {
-                                        <tr data-test="person-row">
-                                            <td><a href=format!("/relaties/personen/{}", row.id)>{row.display_name.clone()}</a>
-                                                {row.job_title.clone().map(|j| view! { <span class="muted">" · "{j}</span> })}</td>
-                                            <td>{row.company.clone().map(|c| view! { <a href=format!("/relaties/bedrijven/{}", c.id)>{c.name}</a> })}</td>
-                                            <td class="hide-narrow">{row.primary_email.clone()}</td>
-                                            <td class="hide-narrow nowrap">{row.primary_phone.clone()}</td>
-                                            <td class="hide-narrow">{row.city.clone()}</td>
-                                        </tr>
+                                    {page.items.iter().map(|row| {
+                                        let id = row.id;
+                                        let label = row.display_name.clone();
+                                        view! {
+                                            <tr data-test="person-row" class:selected=move || selected.with(|s| s.contains(&id))>
+                                                <td class="select"><input type="checkbox" data-test="person-select"
+                                                    aria-label=move || format!("{} {label}", t(locale.get(), "Selecteer", "Select"))
+                                                    prop:checked=move || selected.with(|s| s.contains(&id))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        selected.update(|s| if on { s.insert(id); } else { s.remove(&id); });
+                                                    } /></td>
+                                                <td><a href=format!("/relaties/personen/{id}")>{row.display_name.clone()}</a>
+                                                    {row.synchroniseren.then(|| view! { <SyncMark /> })}
+                                                    {row.job_title.clone().map(|j| view! { <span class="muted">" · "{j}</span> })}</td>
+                                                <td>{row.company.clone().map(|c| view! { <a href=format!("/relaties/bedrijven/{}", c.id)>{c.name}</a> })}</td>
+                                                <td class="hide-narrow">{row.primary_email.clone()}</td>
+                                                <td class="hide-narrow nowrap">{row.primary_phone.clone()}</td>
+                                                <td class="hide-narrow">{row.city.clone()}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -58,6 +103,64 @@ pub fn PersonsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// ⇄ after the name of a person marked for sync.
+#[component]
+fn SyncMark() -> impl IntoView {
+    let locale = use_locale();
+    let text = move || {
+        t(
+            locale.get(),
+            "Gemarkeerd voor synchronisatie",
+            "Marked for synchronisation",
+        )
+    };
+    view! { <span class="sync-mark" role="img" title=text aria-label=text data-test="person-synced">"⇄"</span> }
+}
+
+/// Marks or unmarks the selected rows for sync.
+#[component]
+fn BulkSyncBar(
+    selected: RwSignal<BTreeSet<PersonId>>,
+    bulk: Action<(Vec<PersonId>, bool), Result<u64, crate::error::AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let count = move || selected.with(BTreeSet::len);
+    let disabled = move || count() == 0 || bulk.pending().get();
+    let run = move |synced: bool| {
+        let ids: Vec<PersonId> = selected.with_untracked(|s| s.iter().copied().collect());
+        if !ids.is_empty() {
+            bulk.dispatch((ids, synced));
+        }
+    };
+    view! {
+        <div class="bulk-bar" data-test="bulk-bar">
+            <span class="muted" data-test="bulk-count">{move || match (locale.get(), count()) {
+                (Locale::Nl, 0) => "Selecteer contactpersonen om ze te markeren voor synchronisatie.".to_owned(),
+                (Locale::En, 0) => "Select contact persons to mark them for synchronisation.".to_owned(),
+                (Locale::Nl, n) => format!("{n} geselecteerd"),
+                (Locale::En, n) => format!("{n} selected"),
+            }}</span>
+            <div class="actions">
+                <button type="button" data-test="bulk-sync-on" disabled=disabled on:click=move |_| run(true)>
+                    "⇄ "{tr("Markeren voor synchronisatie", "Mark for synchronisation")}
+                </button>
+                <button type="button" data-test="bulk-sync-off" disabled=disabled on:click=move |_| run(false)>
+                    {tr("Niet synchroniseren", "Do not synchronise")}
+                </button>
+            </div>
+        </div>
+        {move || bulk.value().get().map(|result| match result {
+            Ok(changed) => view! {
+                <p class="notice ok" data-test="bulk-result" role="status">{move || match locale.get() {
+                    Locale::Nl => format!("{changed} contactpersonen bijgewerkt."),
+                    Locale::En => format!("{changed} contact persons updated."),
+                }}</p>
+            }.into_any(),
+            Err(error) => view! { <ErrorBox error /> }.into_any(),
+        })}
     }
 }
 
@@ -182,7 +285,7 @@ fn PersonDetail(person: Person, mail: TimelineResource) -> impl IntoView {
                     <dt>{tr("Adres", "Address")}</dt>
                     <dd>{address.into_iter().map(|line| view! { <div>{line}</div> }).collect_view()}</dd>
                     <dt>{tr("Synchroniseren", "Synchronise")}</dt>
-                    <dd data-test="person-sync">{if person.synchroniseren { tr("ja", "yes").into_any() } else { tr("nee", "no").into_any() }}</dd>
+                    <dd><PersonSync id synced=person.synchroniseren /></dd>
                     <dt>{tr("Gewijzigd", "Modified")}</dt>
                     <dd>{format_date(person.updated_at)}" UTC"</dd>
                 </dl>
@@ -190,6 +293,46 @@ fn PersonDetail(person: Person, mail: TimelineResource) -> impl IntoView {
             </section>
             <MailTimeline messages=mail announce_linked />
         </div>
+    }
+}
+
+/// Whether the person goes to the phones, with the button that changes it.
+#[component]
+fn PersonSync(id: PersonId, synced: bool) -> impl IntoView {
+    let locale = use_locale();
+    let synced = RwSignal::new(synced);
+    let toggle = Action::new(move |on: &bool| {
+        let on = *on;
+        async move {
+            set_persons_synced(vec![id], on).await?;
+            synced.set(on);
+            Ok::<(), crate::error::AppError>(())
+        }
+    });
+    view! {
+        <div class="person-sync">
+            <span data-test="person-sync">{move || if synced.get() {
+                view! { <SyncMark />" "{move || t(locale.get(), "ja", "yes")} }.into_any()
+            } else {
+                view! { {move || t(locale.get(), "nee", "no")} }.into_any()
+            }}</span>
+            " "
+            <button type="button" class="link" data-test="person-sync-toggle" disabled=move || toggle.pending().get()
+                on:click=move |_| { toggle.dispatch(!synced.get_untracked()); }>
+                {move || if synced.get() {
+                    t(locale.get(), "Niet meer synchroniseren", "Stop synchronising")
+                } else {
+                    t(locale.get(), "Markeren voor synchronisatie", "Mark for synchronisation")
+                }}
+            </button>
+        </div>
+        {move || (!synced.get()).then(|| view! {
+            <p class="hint" data-test="person-sync-hint">{tr(
+                "Gemarkeerde relaties komen op de telefoons van wie synchronisatie aan heeft staan. Verwijdert iemand het contact op zijn telefoon, dan blijft de relatie in Postkamer bestaan; alleen de markering wordt dan uitgezet.",
+                "Marked relations go to the phones of everyone who has synchronisation on. If someone deletes the contact on their phone, the relation stays in Postkamer; only the mark is switched off.",
+            )}</p>
+        })}
+        {move || toggle.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
     }
 }
 

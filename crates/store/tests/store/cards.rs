@@ -148,10 +148,11 @@ pub async fn app_passwords_and_devices(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.use_app_password("hash-1").await.unwrap(),
-        Some((anna.id, iphone.id))
+        store.app_password_user("hash-1").await.unwrap(),
+        Some((anna.id, iphone.id, None))
     );
-    assert_eq!(store.use_app_password("onbekend").await.unwrap(), None);
+    assert_eq!(store.app_password_user("onbekend").await.unwrap(), None);
+    store.touch_app_password(iphone.id).await.unwrap();
     let listed = store.app_passwords(anna.id).await.unwrap();
     assert_eq!(
         listed.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
@@ -175,7 +176,7 @@ pub async fn app_passwords_and_devices(store: Store) {
     assert_eq!(devices[0].app_password.as_deref(), Some("iPhone"));
     store.revoke_app_password(anna.id, iphone.id).await.unwrap();
     assert_eq!(
-        store.use_app_password("hash-1").await.unwrap(),
+        store.app_password_user("hash-1").await.unwrap(),
         None,
         "revoked"
     );

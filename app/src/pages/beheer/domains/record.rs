@@ -1,7 +1,8 @@
 //! One row of a domain page: the record to publish (type, host name, exact value), what the
 //! latest check found there and what that means, in plain words with the fix.
 
-use super::{CopyValue, StatusBadge};
+use super::StatusBadge;
+use crate::components::CopyValue;
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use postkamer_domain::Locale;
