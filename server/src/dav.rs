@@ -218,7 +218,10 @@ fn endpoint(state: &AppState, request_host: Option<&str>, user_id: &str) -> Endp
     // Without a public URL: https, except for this machine itself (as the settings page says).
     let tls = if public.is_empty() {
         let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        !(bare == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))
+        !(bare == "localhost"
+            || bare
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()))
     } else {
         public.starts_with("https://")
     };
