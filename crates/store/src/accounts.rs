@@ -1,6 +1,6 @@
 //! Organisations and users.
 
-use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, Role, User, UserId};
 use sqlx::AssertSqlSafe;
 use std::future::Future;
@@ -99,14 +99,6 @@ impl TryFrom<UserRow> for User {
             active: row.active,
             locale: Locale::from_code(&row.locale),
         })
-    }
-}
-
-fn affected(rows: u64) -> StoreResult<()> {
-    if rows == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
     }
 }
 

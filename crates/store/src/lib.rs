@@ -187,6 +187,15 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// `NotFound` when a write touched no row (a record of another organisation, or none).
+pub(crate) fn affected(rows: u64) -> StoreResult<()> {
+    if rows == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// `postgres://u@h:p/postgres?x=y` with the database replaced by `name`: tests and benchmarks
 /// create a fresh database on a server given by its admin URL and connect to it with this.
 pub fn with_database(url: &str, name: &str) -> String {

@@ -1,0 +1,150 @@
+//! What a check left: one row per record, the domain's report, where the domain stands, and
+//! what the domain page shows.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Finding, LookupNode, RecordKind, Selector, Severity, Status};
+use crate::Locale;
+
+/// One row of a domain page as a check left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordCheck {
+    pub kind: RecordKind,
+    /// The fully qualified name that was asked.
+    pub host: String,
+    /// The records found there (TXT strings of one record separated by `" "` as DNS tools show them).
+    pub found: Vec<String>,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    /// SPF only: the terms that cost DNS lookups.
+    pub lookup_tree: Option<LookupNode>,
+}
+
+impl RecordCheck {
+    /// Status from the findings: the worst severity, unless the DNS could not be asked.
+    pub fn status_of(findings: &[Finding]) -> Status {
+        if findings
+            .iter()
+            .any(|f| matches!(f, Finding::DnsUnavailable { .. }))
+        {
+            return Status::Unknown;
+        }
+        match findings.iter().map(Finding::severity).max() {
+            Some(Severity::Error) => Status::Error,
+            Some(Severity::Warning) => Status::Warning,
+            _ => Status::Ok,
+        }
+    }
+}
+
+/// Everything one check of one domain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainReport {
+    pub domain: String,
+    /// Unix milliseconds.
+    pub checked_at: i64,
+    /// About the domain as a whole: does it exist, MX, was DNS reachable.
+    pub findings: Vec<Finding>,
+    pub mx: Vec<String>,
+    pub records: Vec<RecordCheck>,
+}
+
+impl DomainReport {
+    pub fn record(&self, kind: RecordKind) -> Option<&RecordCheck> {
+        self.records.iter().find(|r| r.kind == kind)
+    }
+
+    /// Could every record be asked?
+    pub fn complete(&self) -> bool {
+        self.records.iter().all(|r| r.status != Status::Unknown)
+            && !self
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::DnsUnavailable { .. }))
+    }
+
+    /// Does the published record for `selector` hold our key (green or orange)?
+    pub fn dkim_verified(&self, selector: Selector) -> bool {
+        self.record(RecordKind::dkim(selector))
+            .is_some_and(|r| matches!(r.status, Status::Ok | Status::Warning))
+    }
+
+    /// The overall status: the worst of the rows and the domain findings.
+    pub fn status(&self) -> Status {
+        if !self.complete() {
+            return Status::Unknown;
+        }
+        let rows = self.records.iter().map(|r| r.status);
+        let own = RecordCheck::status_of(&self.findings);
+        rows.chain([own]).max().unwrap_or(Status::Ok)
+    }
+
+    /// Number of findings that need action (warnings and errors), all rows together.
+    pub fn problems(&self) -> usize {
+        self.findings
+            .iter()
+            .chain(self.records.iter().flat_map(|r| &r.findings))
+            .filter(|f| f.severity() > Severity::Info)
+            .count()
+    }
+}
+
+/// A record to publish: where, and the exact value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishRecord {
+    pub kind: RecordKind,
+    /// Always TXT.
+    pub record_type: String,
+    /// Fully qualified (`key001._domainkey.voorbeeld.nl`).
+    pub host: String,
+    /// Relative to the domain (`key001._domainkey`, `@` for the domain itself), for DNS
+    /// providers that add the domain themselves.
+    pub relative_host: String,
+    pub value: String,
+}
+
+/// Where a sending domain stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DomainState {
+    /// Added; not both DKIM keys verified yet. Re-checked hourly.
+    Pending,
+    /// Both keys verified once: mail from this domain is signed. Re-checked daily.
+    Active,
+    /// Was active, but the signing key's record no longer verifies. Mail is not signed.
+    Broken,
+}
+
+impl DomainState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainState::Pending => "pending",
+            DomainState::Active => "active",
+            DomainState::Broken => "broken",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DomainState> {
+        match text {
+            "pending" => Some(DomainState::Pending),
+            "active" => Some(DomainState::Active),
+            "broken" => Some(DomainState::Broken),
+            _ => None,
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::Nl, DomainState::Pending) => "In afwachting",
+            (Locale::Nl, DomainState::Active) => "DKIM actief",
+            (Locale::Nl, DomainState::Broken) => "DKIM defect",
+            (Locale::En, DomainState::Pending) => "Pending",
+            (Locale::En, DomainState::Active) => "DKIM active",
+            (Locale::En, DomainState::Broken) => "DKIM broken",
+        }
+    }
+}
