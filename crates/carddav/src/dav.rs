@@ -12,16 +12,25 @@
 
 use std::fmt::Write as _;
 
-use crate::store::{CardMeta, Condition, ContactStore, Principal, StoredCard, WriteError};
-use crate::vcard::{self, MAX_CARD_BYTES, Version};
-use crate::xml::{self, CALENDARSERVER, CARDDAV, DAV, Name, PropFilter, PropRequest, Report};
+mod path;
+mod props;
+mod query;
+
+pub use path::http_date;
+use path::{Resource, decode, encode, resolve};
+use props::status_response;
+use query::query_matches;
+
+use crate::store::{Condition, ContactStore, Principal, WriteError};
+use crate::vcard::{self, Version};
+use crate::xml::{self, CARDDAV, DAV, Report};
 
 /// The methods this server answers.
 pub const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT";
 /// The `DAV` header: WebDAV class 1 and 3, CardDAV.
 pub const DAV_HEADER: &str = "1, 3, addressbook";
 
-const SYNC_TOKEN_PREFIX: &str = "urn:postkamer:sync:";
+pub(crate) const SYNC_TOKEN_PREFIX: &str = "urn:postkamer:sync:";
 
 /// A request as the engine needs it (the server fills it from its HTTP types).
 #[derive(Debug, Clone, Default)]
@@ -82,103 +91,6 @@ impl Response {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// What a path names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Resource {
-    Root,
-    Principal(String),
-    Home(String),
-    Book(String),
-    Card(String, String),
-}
-
-impl Resource {
-    fn owner(&self) -> Option<&str> {
-        match self {
-            Resource::Root => None,
-            Resource::Principal(id) | Resource::Home(id) | Resource::Book(id) => Some(id),
-            Resource::Card(id, _) => Some(id),
-        }
-    }
-}
-
-fn resolve(path: &str) -> Option<Resource> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    Some(match segments.as_slice() {
-        [] => Resource::Root,
-        ["principals", id] => Resource::Principal(decode(id)?),
-        ["addressbooks", id] => Resource::Home(decode(id)?),
-        ["addressbooks", id, "default"] => Resource::Book(decode(id)?),
-        ["addressbooks", id, "default", file] => {
-            let name = decode(file)?;
-            let name = name.strip_suffix(".vcf")?.to_owned();
-            if name.is_empty() || name.contains('/') {
-                return None;
-            }
-            Resource::Card(decode(id)?, name)
-        }
-        _ => return None,
-    })
-}
-
-/// Percent-decodes one path segment.
-fn decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Percent-encodes a path segment (RFC 3986 unreserved characters and `@` stay).
-fn encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-/// An RFC 7231 date (`Tue, 03 Nov 2026 10:15:00 GMT`) from Unix milliseconds.
-pub fn http_date(millis: i64) -> String {
-    let secs = millis.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let month_name = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(month - 1) as usize];
-    format!(
-        "{weekday}, {day:02} {month_name} {year} {:02}:{:02}:{:02} GMT",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// The CardDAV server for one mount point.
@@ -328,169 +240,14 @@ impl<S: ContactStore> Dav<S> {
         Ok(Response::xml(207, out))
     }
 
-    /// The properties of a collection (root, principal, home, book).
-    fn collection_response(
-        &self,
-        out: &mut String,
-        user: &Principal,
-        resource: &Resource,
-        props: &PropRequest,
-        book: Option<&crate::store::BookInfo>,
-    ) {
-        let href = match resource {
-            Resource::Root => format!("{}/", self.mount),
-            Resource::Principal(id) => self.principal_href(id),
-            Resource::Home(id) => self.home_href(id),
-            Resource::Book(id) => self.book_href(id),
-            Resource::Card(id, name) => self.card_href(id, name),
-        };
-        let is_book = matches!(resource, Resource::Book(_));
-        let value = |name: &Name| -> Option<String> {
-            let href_of = |h: String| format!("<d:href>{}</d:href>", xml::escape(&h));
-            match (name.ns.as_str(), name.local.as_str()) {
-                (DAV, "resourcetype") => Some(match resource {
-                    Resource::Book(_) => "<d:collection/><card:addressbook/>".into(),
-                    Resource::Principal(_) => "<d:collection/><d:principal/>".into(),
-                    _ => "<d:collection/>".into(),
-                }),
-                (DAV, "displayname") => Some(
-                    xml::escape(&match resource {
-                        Resource::Root => "Postkamer".to_owned(),
-                        Resource::Principal(_) => user.display_name.clone(),
-                        Resource::Home(_) => "Adresboeken".to_owned(),
-                        Resource::Book(_) => {
-                            book.map(|b| b.display_name.clone()).unwrap_or_default()
-                        }
-                        Resource::Card(..) => String::new(),
-                    })
-                    .into_owned(),
-                ),
-                (DAV, "current-user-principal") => Some(href_of(self.principal_href(&user.id))),
-                (DAV, "principal-URL") if matches!(resource, Resource::Principal(_)) => {
-                    Some(href_of(self.principal_href(&user.id)))
-                }
-                (DAV, "owner") if !matches!(resource, Resource::Root) => {
-                    Some(href_of(self.principal_href(&user.id)))
-                }
-                (DAV, "principal-collection-set") => {
-                    Some(href_of(format!("{}/principals/", self.mount)))
-                }
-                (CARDDAV, "addressbook-home-set")
-                    if matches!(resource, Resource::Root | Resource::Principal(_)) =>
-                {
-                    Some(href_of(self.home_href(&user.id)))
-                }
-                (CARDDAV, "principal-address") if matches!(resource, Resource::Principal(_)) => {
-                    None
-                }
-                (CALENDARSERVER, "email-address-set")
-                    if matches!(resource, Resource::Principal(_)) =>
-                {
-                    Some(format!(
-                        "<cs:email-address>{}</cs:email-address>",
-                        xml::escape(&user.email)
-                    ))
-                }
-                (DAV, "current-user-privilege-set") => Some(if is_book {
-                    [
-                        "read",
-                        "write",
-                        "write-content",
-                        "write-properties",
-                        "bind",
-                        "unbind",
-                        "read-current-user-privilege-set",
-                    ]
-                    .iter()
-                    .map(|p| format!("<d:privilege><d:{p}/></d:privilege>"))
-                    .collect()
-                } else {
-                    "<d:privilege><d:read/></d:privilege><d:privilege><d:read-current-user-privilege-set/></d:privilege>".into()
-                }),
-                (DAV, "supported-report-set") => Some(if is_book {
-                    "<d:supported-report><d:report><card:addressbook-multiget/></d:report></d:supported-report>\
-                     <d:supported-report><d:report><card:addressbook-query/></d:report></d:supported-report>\
-                     <d:supported-report><d:report><d:sync-collection/></d:report></d:supported-report>"
-                        .into()
-                } else {
-                    String::new()
-                }),
-                (DAV, "sync-token") if is_book => {
-                    book.map(|b| format!("{SYNC_TOKEN_PREFIX}{}", b.sync_seq))
-                }
-                (CALENDARSERVER, "getctag") if is_book => {
-                    book.map(|b| format!("\"{}\"", b.sync_seq))
-                }
-                (CARDDAV, "supported-address-data") if is_book => Some(
-                    "<card:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>\
-                     <card:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
-                        .into(),
-                ),
-                (CARDDAV, "max-resource-size") if is_book => Some(MAX_CARD_BYTES.to_string()),
-                (CARDDAV, "addressbook-description") if is_book => {
-                    Some(xml::escape(&self.description).into_owned())
-                }
-                _ => None,
-            }
-        };
-        const ALL: &[(&str, &str)] = &[
-            (DAV, "resourcetype"),
-            (DAV, "displayname"),
-            (DAV, "current-user-principal"),
-            (DAV, "owner"),
-            (DAV, "sync-token"),
-            (CALENDARSERVER, "getctag"),
-            (CARDDAV, "addressbook-home-set"),
-            (CARDDAV, "supported-address-data"),
-        ];
-        write_response(out, &href, props, ALL, value);
-    }
-
-    /// The properties of one card (`meta` alone when no content is asked for).
-    fn card_response(
-        &self,
-        out: &mut String,
-        user: &Principal,
-        meta: &CardMeta,
-        card: Option<&StoredCard>,
-        props: &PropRequest,
-        version: Version,
-    ) {
-        let href = self.card_href(&user.id, &meta.name);
-        let value = |name: &Name| -> Option<String> {
-            match (name.ns.as_str(), name.local.as_str()) {
-                (DAV, "getetag") => Some(xml::escape(&meta.etag).into_owned()),
-                (DAV, "getcontenttype") => Some(version.content_type().into()),
-                (DAV, "getlastmodified") => Some(http_date(meta.modified)),
-                (DAV, "resourcetype") => Some(String::new()),
-                (DAV, "current-user-principal") => Some(format!(
-                    "<d:href>{}</d:href>",
-                    xml::escape(&self.principal_href(&user.id))
-                )),
-                (CARDDAV, "address-data") => card.map(|c| {
-                    xml::escape(&vcard::render(&c.data, c.original.as_deref(), version))
-                        .into_owned()
-                }),
-                _ => None,
-            }
-        };
-        const ALL: &[(&str, &str)] = &[
-            (DAV, "getetag"),
-            (DAV, "getcontenttype"),
-            (DAV, "getlastmodified"),
-            (DAV, "resourcetype"),
-        ];
-        write_response(out, &href, props, ALL, value);
-    }
-
     async fn report(
         &self,
         user: &Principal,
         resource: &Resource,
         request: &Request<'_>,
     ) -> Result<Response, String> {
-        let report = match xml::report(request.body) {
-            Ok(report) => report,
+        let (report, version) = match xml::report_with_version(request.body) {
+            Ok(parsed) => parsed,
             Err(xml::XmlError::Unexpected(what)) => {
                 return Ok(Response::xml(403, xml::error_body(DAV, "supported-report"))
                     .header("x-postkamer-report", what));
@@ -500,11 +257,7 @@ impl<S: ContactStore> Dav<S> {
         if !matches!(resource, Resource::Book(_)) {
             return Ok(Response::xml(403, xml::error_body(DAV, "supported-report")));
         }
-        let version = Version::from_media_type(
-            address_data_version(request.body)
-                .as_deref()
-                .or(request.accept),
-        );
+        let version = Version::from_media_type(version.as_deref().or(request.accept));
         let mut out = xml::multistatus_start();
         match report {
             Report::Multiget { props, hrefs } => {
@@ -746,163 +499,5 @@ fn write_error(error: WriteError) -> Response {
             500,
             &format!("Het adresboek is nu niet beschikbaar ({message})."),
         ),
-    }
-}
-
-/// The `version` attribute of `<card:address-data>` in a REPORT body, if any.
-fn address_data_version(body: &[u8]) -> Option<String> {
-    let root = xml::parse(body).ok()?;
-    let prop = root.child(DAV, "prop")?;
-    let data = prop.child(CARDDAV, "address-data")?;
-    data.attribute("version").map(str::to_owned)
-}
-
-/// One `<d:response>` with propstats: found properties (200) and unknown ones (404).
-fn write_response(
-    out: &mut String,
-    href: &str,
-    props: &PropRequest,
-    all: &[(&str, &str)],
-    value: impl Fn(&Name) -> Option<String>,
-) {
-    let _ = write!(out, "<d:response><d:href>{}</d:href>", xml::escape(href));
-    let (names, names_only): (Vec<Name>, bool) = match props {
-        PropRequest::Props(names) => (names.clone(), false),
-        PropRequest::All => (all.iter().map(|(ns, l)| Name::new(ns, l)).collect(), false),
-        PropRequest::Names => (all.iter().map(|(ns, l)| Name::new(ns, l)).collect(), true),
-    };
-    let mut found = String::new();
-    let mut missing = String::new();
-    for name in &names {
-        match value(name) {
-            Some(_) if names_only => xml::empty(&mut found, name),
-            Some(v) if v.is_empty() => xml::empty(&mut found, name),
-            Some(v) => {
-                xml::open(&mut found, name);
-                found.push_str(&v);
-                xml::close(&mut found, name);
-            }
-            None if matches!(props, PropRequest::Props(_)) => xml::empty(&mut missing, name),
-            None => {}
-        }
-    }
-    if !found.is_empty() {
-        let _ = write!(
-            out,
-            "<d:propstat><d:prop>{found}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>"
-        );
-    }
-    if !missing.is_empty() {
-        let _ = write!(
-            out,
-            "<d:propstat><d:prop>{missing}</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>"
-        );
-    }
-    out.push_str("</d:response>");
-}
-
-fn status_response(out: &mut String, href: &str, status: u16) {
-    let reason = match status {
-        404 => "Not Found",
-        _ => "Error",
-    };
-    let _ = write!(
-        out,
-        "<d:response><d:href>{}</d:href><d:status>HTTP/1.1 {status} {reason}</d:status></d:response>",
-        xml::escape(href)
-    );
-}
-
-/// Does a card pass an `addressbook-query` filter?
-fn query_matches(card: &StoredCard, all_of: bool, filters: &[PropFilter]) -> bool {
-    if filters.is_empty() {
-        return true;
-    }
-    let data = &card.data;
-    let values = |name: &str| -> Vec<String> {
-        match name {
-            "FN" => vec![data.display_name()],
-            "N" => vec![format!(
-                "{} {} {}",
-                data.last_name, data.first_name, data.tussenvoegsel
-            )],
-            "EMAIL" => data.emails.iter().map(|e| e.address.clone()).collect(),
-            "TEL" => data.phones.iter().map(|p| p.number.clone()).collect(),
-            "ORG" => vec![data.organisation.clone()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
-            "TITLE" => vec![data.job_title.clone()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
-            "NOTE" => vec![data.notes.clone()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
-            "UID" => vec![data.uid.clone()],
-            _ => Vec::new(),
-        }
-    };
-    let one = |filter: &PropFilter| {
-        let values = values(&filter.name);
-        if filter.is_not_defined {
-            return values.is_empty();
-        }
-        if filter.text_matches.is_empty() {
-            return !values.is_empty();
-        }
-        let hits = filter
-            .text_matches
-            .iter()
-            .map(|m| values.iter().any(|v| m.matches(v)));
-        if filter.all_of {
-            hits.into_iter().all(|h| h)
-        } else {
-            hits.into_iter().any(|h| h)
-        }
-    };
-    if all_of {
-        filters.iter().all(one)
-    } else {
-        filters.iter().any(one)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_resolve_and_names_round_trip() {
-        assert_eq!(resolve("/"), Some(Resource::Root));
-        assert_eq!(resolve(""), Some(Resource::Root));
-        assert_eq!(
-            resolve("/principals/7/"),
-            Some(Resource::Principal("7".into()))
-        );
-        assert_eq!(resolve("/addressbooks/7"), Some(Resource::Home("7".into())));
-        assert_eq!(
-            resolve("/addressbooks/7/default/"),
-            Some(Resource::Book("7".into()))
-        );
-        assert_eq!(
-            resolve("/addressbooks/7/default/ABC%20D%40x.vcf"),
-            Some(Resource::Card("7".into(), "ABC D@x".into()))
-        );
-        assert_eq!(resolve("/addressbooks/7/default/x.txt"), None);
-        assert_eq!(resolve("/addressbooks/7/default/%ZZ.vcf"), None);
-        assert_eq!(resolve("/elders"), None);
-        assert_eq!(encode("ABC D@x/é"), "ABC%20D@x%2F%C3%A9");
-    }
-
-    #[test]
-    fn http_dates() {
-        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(
-            http_date(1_793_700_900_000),
-            "Tue, 03 Nov 2026 10:15:00 GMT"
-        );
-        assert_eq!(http_date(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 GMT");
     }
 }

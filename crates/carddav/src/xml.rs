@@ -297,8 +297,23 @@ pub enum Report {
 
 /// A REPORT body; `Err(Unexpected)` for a report this server does not support.
 pub fn report(body: &[u8]) -> Result<Report, XmlError> {
+    report_with_version(body).map(|(report, _)| report)
+}
+
+/// A REPORT body and the `version` asked for in its `<card:address-data>`, if any, from one
+/// parse.
+pub fn report_with_version(body: &[u8]) -> Result<(Report, Option<String>), XmlError> {
     let root = parse(body)?;
-    let props = PropRequest::from_parent(&root);
+    let version = root
+        .child(DAV, "prop")
+        .and_then(|prop| prop.child(CARDDAV, "address-data"))
+        .and_then(|data| data.attribute("version"))
+        .map(str::to_owned);
+    report_of(&root).map(|report| (report, version))
+}
+
+fn report_of(root: &Element) -> Result<Report, XmlError> {
+    let props = PropRequest::from_parent(root);
     let limit = |root: &Element, ns: &str| {
         root.child(ns, "limit")
             .and_then(|l| l.child(ns, "nresults"))
@@ -341,7 +356,7 @@ pub fn report(body: &[u8]) -> Result<Report, XmlError> {
             props,
             all_of,
             filters,
-            limit: limit(&root, CARDDAV),
+            limit: limit(root, CARDDAV),
         });
     }
     if root.name.is(DAV, "sync-collection") {
@@ -352,7 +367,7 @@ pub fn report(body: &[u8]) -> Result<Report, XmlError> {
         return Ok(Report::SyncCollection {
             props,
             token,
-            limit: limit(&root, DAV),
+            limit: limit(root, DAV),
         });
     }
     Err(XmlError::Unexpected(format!(

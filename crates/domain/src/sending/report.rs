@@ -148,3 +148,55 @@ impl DomainState {
         }
     }
 }
+
+/// A sending domain in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainSummary {
+    pub id: crate::SendingDomainId,
+    pub domain: String,
+    pub state: DomainState,
+    /// The selector mail from this domain is signed with.
+    pub signing_selector: Selector,
+    /// Status of the latest complete check; `None` before the first.
+    pub status: Option<Status>,
+    /// Unix milliseconds.
+    pub last_checked_at: Option<i64>,
+    pub activated_at: Option<i64>,
+}
+
+/// One row of a domain page: what to publish, and what the latest check found there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordView {
+    pub publish: PublishRecord,
+    pub check: Option<RecordCheck>,
+}
+
+/// One entry of a domain's check history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    /// Unix milliseconds.
+    pub checked_at: i64,
+    pub status: Status,
+    /// `added`, `manual` or `scheduled`.
+    pub reason: String,
+    pub problems: usize,
+}
+
+/// Everything the domain page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainView {
+    pub summary: DomainSummary,
+    pub records: Vec<RecordView>,
+    /// About the domain as a whole (does it exist, MX, DNS reachable) from the latest check.
+    pub findings: Vec<Finding>,
+    pub mx: Vec<String>,
+    /// The selectors whose key is this domain's own (generated for a rotation).
+    pub own_keys: Vec<Selector>,
+    /// The selector the signing could switch to now (its record verifies), if any.
+    pub can_switch_to: Option<Selector>,
+    pub history: Vec<HistoryEntry>,
+}
