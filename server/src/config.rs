@@ -177,18 +177,7 @@ impl Config {
 
     /// How sending domains are checked (Beheer → E-mail → Domeinen, `postkamer domain check`).
     pub fn domains(&self) -> anyhow::Result<postkamer_core::DomainsConfig> {
-        use anyhow::Context;
-        let servers = self
-            .dns_servers
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<std::net::SocketAddr>()
-                    .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
-                    .with_context(|| format!("dns_servers: {s:?} is not ip:port"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let servers = dns_servers(&self.dns_servers)?;
         Ok(postkamer_core::DomainsConfig {
             check: postkamer_domainauth::CheckConfig {
                 dns: postkamer_domainauth::DnsConfig {
@@ -256,6 +245,20 @@ impl Config {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// `ip:port` (or a bare ip, port 53), comma-separated: `dns_servers` and `domain check --dns`.
+pub fn dns_servers(list: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    use anyhow::Context;
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<std::net::SocketAddr>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+                .with_context(|| format!("dns_servers: {s:?} is not ip:port"))
+        })
+        .collect()
 }
 
 /// Hides the password in a database URL (`postgres://user:***@host/db`).

@@ -5,6 +5,40 @@ use postkamer_domain::Locale;
 use postkamer_domain::sending::{DomainReport, PublishRecord, Severity, Status};
 use std::fmt::Write as _;
 
+/// `postkamer domain check`: checks `domain` (against `dns` instead of the configured resolver
+/// when given), prints the findings (or JSON) and returns the exit code.
+pub async fn check(
+    core: &postkamer_core::Core,
+    config: &crate::config::Config,
+    domain: &str,
+    dns: Option<&str>,
+    json: bool,
+    english: bool,
+) -> anyhow::Result<i32> {
+    core.ensure_dkim_keys(&config.dkim_keys()?).await?;
+    let mut check = config.domains()?.check;
+    if let Some(dns) = dns {
+        check.dns.servers = crate::config::dns_servers(dns)?;
+    }
+    let (report, publish) = match core.inspect_domain(domain, &check).await {
+        Ok(found) => found,
+        Err(postkamer_core::CoreError::Validation(errors)) => {
+            let message = errors.message_for("domain", Locale::Nl).unwrap_or_default();
+            eprintln!("{domain}: {message}");
+            return Ok(2);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    if json {
+        let value = serde_json::json!({ "report": report, "publish": publish });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        let locale = if english { Locale::En } else { Locale::Nl };
+        print!("{}", render(&report, &publish, locale));
+    }
+    Ok(exit_code(&report))
+}
+
 /// The exit code for a report: 0 all fine (or advice only), 1 something is wrong, 2 could not
 /// check.
 pub fn exit_code(report: &DomainReport) -> i32 {

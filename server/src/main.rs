@@ -205,44 +205,16 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => {
             store.migrate().await.context("migrating")?;
-            core.ensure_dkim_keys(&config.dkim_keys()?).await?;
-            let mut check = config.domains()?.check;
-            if let Some(dns) = dns {
-                let mut overridden = config.clone();
-                overridden.dns_servers = dns;
-                check.dns.servers = overridden.domains()?.check.dns.servers;
-            }
-            let (report, publish) = match core.inspect_domain(&domain, &check).await {
-                Ok(found) => found,
-                Err(postkamer_core::CoreError::Validation(errors)) => {
-                    let message = errors
-                        .message_for("domain", postkamer_domain::Locale::Nl)
-                        .unwrap_or_default();
-                    eprintln!("{domain}: {message}");
-                    std::process::exit(2);
-                }
-                Err(err) => return Err(err.into()),
-            };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "report": report,
-                        "publish": publish,
-                    }))?
-                );
-            } else {
-                let locale = if english {
-                    postkamer_domain::Locale::En
-                } else {
-                    postkamer_domain::Locale::Nl
-                };
-                print!(
-                    "{}",
-                    postkamer_server::domain_report::render(&report, &publish, locale)
-                );
-            }
-            std::process::exit(postkamer_server::domain_report::exit_code(&report));
+            let code = postkamer_server::domain_report::check(
+                &core,
+                &config,
+                &domain,
+                dns.as_deref(),
+                json,
+                english,
+            )
+            .await?;
+            std::process::exit(code);
         }
         Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate().to_base64()),
         Command::User {

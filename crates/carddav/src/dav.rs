@@ -203,25 +203,8 @@ impl<S: ContactStore> Dav<S> {
                 self.collection_response(&mut out, user, resource, &props, Some(&book));
                 if depth == 1 {
                     let cards = self.store.list(user).await?;
-                    let wants_data = props.wants(CARDDAV, "address-data");
-                    if wants_data {
-                        let names: Vec<String> = cards.iter().map(|c| c.name.clone()).collect();
-                        let full = self.store.cards(user, &names).await?;
-                        for card in &full {
-                            self.card_response(
-                                &mut out,
-                                user,
-                                &card.meta,
-                                Some(card),
-                                &props,
-                                Version::V3,
-                            );
-                        }
-                    } else {
-                        for meta in &cards {
-                            self.card_response(&mut out, user, meta, None, &props, Version::V3);
-                        }
-                    }
+                    self.card_responses(&mut out, user, &cards, &props, Version::V3)
+                        .await?;
                 }
             }
             Resource::Card(_, name) => {
@@ -337,23 +320,8 @@ impl<S: ContactStore> Dav<S> {
                         }
                     },
                 };
-                if props.wants(CARDDAV, "address-data") {
-                    let names: Vec<String> = changed.iter().map(|m| m.name.clone()).collect();
-                    for card in self.store.cards(user, &names).await? {
-                        self.card_response(
-                            &mut out,
-                            user,
-                            &card.meta,
-                            Some(&card),
-                            &props,
-                            version,
-                        );
-                    }
-                } else {
-                    for meta in &changed {
-                        self.card_response(&mut out, user, meta, None, &props, version);
-                    }
-                }
+                self.card_responses(&mut out, user, &changed, &props, version)
+                    .await?;
                 for name in &removed {
                     status_response(&mut out, &self.card_href(&user.id, name), 404);
                 }

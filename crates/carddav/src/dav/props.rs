@@ -11,6 +11,29 @@ use crate::xml::{self, CALENDARSERVER, CARDDAV, DAV, Name, PropRequest};
 use super::SYNC_TOKEN_PREFIX;
 
 impl<S: ContactStore> Dav<S> {
+    /// The responses for these cards; their contents are read only when `address-data` is
+    /// asked for.
+    pub(super) async fn card_responses(
+        &self,
+        out: &mut String,
+        user: &Principal,
+        metas: &[CardMeta],
+        props: &PropRequest,
+        version: Version,
+    ) -> Result<(), String> {
+        if props.wants(CARDDAV, "address-data") {
+            let names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
+            for card in self.store.cards(user, &names).await? {
+                self.card_response(out, user, &card.meta, Some(&card), props, version);
+            }
+        } else {
+            for meta in metas {
+                self.card_response(out, user, meta, None, props, version);
+            }
+        }
+        Ok(())
+    }
+
     /// The properties of a collection (root, principal, home, book).
     pub(super) fn collection_response(
         &self,
