@@ -21,4 +21,7 @@ pub struct ListParams {
     /// Only the contact persons of this company (person lists).
     #[serde(default)]
     pub company: Option<postkamer_domain::CompanyId>,
+    /// Only the contact persons marked for sync (person lists).
+    #[serde(default)]
+    pub synced_only: bool,
 }

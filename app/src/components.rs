@@ -261,7 +261,14 @@ enum Copied {
 /// scrolls inside the field, not the page), with a "Kopiëren" button. Without JavaScript the field is there to select and copy by hand; the
 /// button appears only once the page is interactive.
 #[component]
-pub fn CopyValue(value: String, test: &'static str) -> impl IntoView {
+pub fn CopyValue(
+    value: String,
+    test: &'static str,
+    /// What the value is, for screen readers (Dutch, English); "Waarde" when not given.
+    #[prop(optional)]
+    label: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let (label_nl, label_en) = label.unwrap_or(("Waarde", "Value"));
     let locale = use_locale();
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
@@ -276,7 +283,7 @@ pub fn CopyValue(value: String, test: &'static str) -> impl IntoView {
     view! {
         <div class="copy-field">
             <input type="text" readonly=true class="mono" value=value data-test=test node_ref=input
-                spellcheck="false" aria-label=move || t(locale.get(), "Waarde", "Value") on:focus=select />
+                spellcheck="false" aria-label=move || t(locale.get(), label_nl, label_en) on:focus=select />
             {move || interactive.get().then(|| view! {
                 <button type="button" class="copy" data-test="copy"
                     on:click=move |_| text.with_value(|v| copy_to_clipboard(v, input, copied))>

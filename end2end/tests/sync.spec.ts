@@ -39,6 +39,8 @@ function basic(user: string, password: string): string {
 
 const PRINCIPAL_QUERY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>';
+const HOME_QUERY =
+  '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:prop><c:addressbook-home-set/></d:prop></d:propfind>';
 const ETAG_QUERY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>';
 
@@ -76,7 +78,9 @@ async function setSync(page: Page, on: boolean): Promise<void> {
   else await toggle.uncheck();
   await expect(byTest(page, 'sync-state')).toHaveText(on ? 'Aan' : 'Uit');
   await expect(toggle).toBeChecked({ checked: on });
-  await expect(toggle).toBeEnabled();
+  await expect(toggle).toHaveAttribute('aria-busy', 'false');
+  // The switch is not drawn anew: the keyboard focus stays on it.
+  await expect(toggle).toBeFocused();
 }
 
 /** Unmarks, page by page with the bulk action, every relation the organisation marked. */
@@ -121,7 +125,14 @@ test('relation sync: switch on, mark two relations, a phone sees exactly those; 
     extraHTTPHeaders: { 'User-Agent': USER_AGENT },
   });
   const withPassword = basic(DEMO.user.email, DEMO.user.password);
+  try {
+    await scenario(page, dav, withPassword, base);
+  } finally {
+    await dav.dispose();
+  }
+});
 
+async function scenario(page: Page, dav: APIRequestContext, withPassword: string, base: string): Promise<void> {
   await login(page, DEMO.user.email, DEMO.user.password);
 
   await test.step('open Synchronisatie through the menu and switch sync off, then on', async () => {
@@ -199,6 +210,16 @@ test('relation sync: switch on, mark two relations, a phone sees exactly those; 
     await expect(byTest(page, 'person-sync')).toContainText('ja');
     await gotoApp(page, SYNC_PAGE);
     await expect(byTest(page, 'sync-count')).toHaveText('2 relaties gemarkeerd voor synchronisatie');
+
+    // The count leads to the relation list filtered to exactly the marked ones.
+    await byTest(page, 'sync-relations-link').click();
+    await expectPathThenHydrated(page, '/relaties');
+    await expect(byTest(page, 'filter-synced')).toHaveAttribute('aria-pressed', 'true');
+    const marked = byTest(page, 'person-row');
+    await expect(marked).toHaveCount(2);
+    for (const p of PERSONS) await expect(marked.filter({ hasText: p.name })).toHaveCount(1);
+    await byTest(page, 'filter-synced').click();
+    await expect(byTest(page, 'filter-synced')).toHaveAttribute('aria-pressed', 'false');
   });
 
   await test.step('a CardDAV client with the password sees exactly those two cards', async () => {
@@ -207,11 +228,20 @@ test('relation sync: switch on, mark two relations, a phone sees exactly those; 
     expect(root.status(), rootXml).toBe(207);
     const principal = hrefs(rootXml).find((h) => /\/principals\/[^/]+\/$/.test(h));
     expect(principal, rootXml).toBeTruthy();
-    const userId = principal!.match(/\/principals\/([^/]+)\/$/)![1];
+    // As a phone does: the principal's home set, then its address books with their cards.
+    const home = await propfind(dav, principal!, withPassword, '0', HOME_QUERY);
+    const homeXml = await home.text();
+    expect(home.status(), homeXml).toBe(207);
+    const homeSet = hrefs(homeXml).find((h) => /\/addressbooks\/[^/]+\/$/.test(h));
+    expect(homeSet, homeXml).toBeTruthy();
+    const books = await propfind(dav, homeSet!, withPassword, '1', ETAG_QUERY);
+    const booksXml = await books.text();
+    const book = hrefs(booksXml).find((h) => h !== homeSet && h.startsWith(homeSet!));
+    expect(book, booksXml).toBeTruthy();
 
-    const book = await propfind(dav, `/dav/addressbooks/${userId}/default/`, withPassword, '1', ETAG_QUERY);
-    const bookXml = await book.text();
-    expect(book.status(), bookXml).toBe(207);
+    const listing = await propfind(dav, book!, withPassword, '1', ETAG_QUERY);
+    const bookXml = await listing.text();
+    expect(listing.status(), bookXml).toBe(207);
     const cards = hrefs(bookXml).filter((h) => h.endsWith('.vcf'));
     expect(cards, bookXml).toHaveLength(2);
 
@@ -227,22 +257,30 @@ test('relation sync: switch on, mark two relations, a phone sees exactly those; 
 
   await test.step('an app password works until it is revoked', async () => {
     await gotoApp(page, SYNC_PAGE);
-    await byTest(page, 'app-password-name').fill(DEVICE);
+    // No name: the Dutch message next to the field.
+    await byTest(page, 'app-password-create').click();
+    await expect(byTest(page, 'error-name')).toBeVisible();
+    await byTest(page, 'field-name').fill(DEVICE);
     await byTest(page, 'app-password-create').click();
     await expect(byTest(page, 'app-password-new')).toContainText('Het wordt niet opnieuw getoond.');
     const secret = await byTest(page, 'app-password-secret').inputValue();
     expect(secret).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
     const row = byTest(page, 'app-password-row').filter({ hasText: DEVICE });
     await expect(row).toHaveCount(1);
-    await expect(byTest(page, 'app-password-name')).toHaveValue('');
+    await expect(byTest(page, 'field-name')).toHaveValue('');
+    await expect(byTest(page, 'error-name')).toHaveCount(0);
 
     const withApp = basic(DEMO.user.email, secret);
     const ok = await propfind(dav, '/dav/', withApp, '0');
     expect(ok.status(), await ok.text()).toBe(207);
 
-    // Shown once: gone after a reload; the device that used it is listed.
+    // Shown once: gone when dismissed, and not in the page after a reload; the device that used
+    // it is listed.
+    await byTest(page, 'app-password-done').click();
+    await expect(byTest(page, 'app-password-new')).toHaveCount(0);
     await gotoApp(page, SYNC_PAGE);
     await expect(byTest(page, 'app-password-secret')).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret);
     const device = byTest(page, 'device-row').filter({ hasText: USER_AGENT });
     await expect(device).toHaveCount(1);
     await expect(device.getByTestId('device-login')).toContainText(DEVICE);
@@ -256,7 +294,8 @@ test('relation sync: switch on, mark two relations, a phone sees exactly those; 
 
     const revoked = await propfind(dav, '/dav/', withApp, '0');
     expect(revoked.status(), await revoked.text()).toBe(401);
+    // The device goes from the list with its password.
+    await gotoApp(page, SYNC_PAGE);
+    await expect(byTest(page, 'device-row').filter({ hasText: USER_AGENT })).toHaveCount(0);
   });
-
-  await dav.dispose();
-});
+}

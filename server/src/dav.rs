@@ -15,9 +15,8 @@ use postkamer_app::ssr::AppState;
 use postkamer_carddav::vcard::MAX_CARD_BYTES;
 use postkamer_carddav::{Dav, Principal};
 use postkamer_core::CoreError;
-
-/// The mount point on the main host.
-pub const MOUNT: &str = "/dav";
+use postkamer_core::carddav::{DAV_MOUNT as MOUNT, SyncEndpoint};
+use postkamer_domain::relation::SYNC_ACCOUNT_NAME;
 
 /// `/.well-known/carddav` (RFC 6764): a 301 to the mount point (after reading the request
 /// body, so the client is not cut off while still sending it).
@@ -195,50 +194,6 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
     out
 }
 
-/// Where phones reach CardDAV: host, port, TLS, and the principal's path.
-struct Endpoint {
-    host: String,
-    port: u16,
-    tls: bool,
-    principal_path: String,
-}
-
-fn endpoint(state: &AppState, request_host: Option<&str>, user_id: &str) -> Endpoint {
-    let public = state.public_url.as_deref().unwrap_or("");
-    let public_host = public
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
-        .filter(|h| !h.is_empty());
-    let (host, mount) = match (&state.sync_host, public_host, request_host) {
-        (Some(sync), _, _) => (sync.clone(), ""),
-        (None, Some(host), _) => (host.to_owned(), MOUNT),
-        (None, None, Some(host)) => (host.to_owned(), MOUNT),
-        (None, None, None) => ("localhost".to_owned(), MOUNT),
-    };
-    // Without a public URL: https, except for this machine itself (as the settings page says).
-    let tls = if public.is_empty() {
-        let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        !(bare == "localhost"
-            || bare
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback()))
-    } else {
-        public.starts_with("https://")
-    };
-    let (name, port) = match host.rsplit_once(':') {
-        Some((name, port)) if port.parse::<u16>().is_ok() => {
-            (name.to_owned(), port.parse().unwrap_or(443))
-        }
-        _ => (host.clone(), if tls { 443 } else { 80 }),
-    };
-    Endpoint {
-        host: name,
-        port,
-        tls,
-        principal_path: format!("{mount}/principals/{user_id}/"),
-    }
-}
-
 fn plist_escape(text: &str) -> String {
     postkamer_carddav::xml::escape(text).into_owned()
 }
@@ -251,7 +206,11 @@ pub async fn mobileconfig(
     headers: HeaderMap,
 ) -> Response {
     let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let end = endpoint(&state, request_host, &user.id.to_string());
+    let end = SyncEndpoint::resolve(
+        state.sync_host.as_deref(),
+        state.public_url.as_deref(),
+        request_host,
+    );
     let profile_id = uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
         format!("postkamer:{}:{}", end.host, user.id).as_bytes(),
@@ -265,14 +224,14 @@ pub async fn mobileconfig(
   <key>PayloadContent</key>
   <array>
     <dict>
-      <key>CardDAVAccountDescription</key><string>Postkamer relaties</string>
+      <key>CardDAVAccountDescription</key><string>{account}</string>
       <key>CardDAVHostName</key><string>{host}</string>
       <key>CardDAVPort</key><integer>{port}</integer>
       <key>CardDAVPrincipalURL</key><string>{principal}</string>
       <key>CardDAVUseSSL</key><{tls}/>
       <key>CardDAVUsername</key><string>{username}</string>
       <key>PayloadDescription</key><string>De relaties die u in Postkamer voor synchronisatie markeert.</string>
-      <key>PayloadDisplayName</key><string>Postkamer relaties (CardDAV)</string>
+      <key>PayloadDisplayName</key><string>{account} (CardDAV)</string>
       <key>PayloadIdentifier</key><string>nl.postkamer.carddav.{payload}</string>
       <key>PayloadType</key><string>com.apple.carddav.account</string>
       <key>PayloadUUID</key><string>{payload}</string>
@@ -280,7 +239,7 @@ pub async fn mobileconfig(
     </dict>
   </array>
   <key>PayloadDescription</key><string>Zet de relatie-synchronisatie van Postkamer op deze iPhone of iPad. Het wachtwoord wordt bij installatie gevraagd (uw Postkamer-wachtwoord of een app-wachtwoord).</string>
-  <key>PayloadDisplayName</key><string>Postkamer relaties</string>
+  <key>PayloadDisplayName</key><string>{account}</string>
   <key>PayloadIdentifier</key><string>nl.postkamer.profile.{profile}</string>
   <key>PayloadRemovalDisallowed</key><false/>
   <key>PayloadType</key><string>Configuration</string>
@@ -289,9 +248,10 @@ pub async fn mobileconfig(
 </dict>
 </plist>
 "#,
+        account = plist_escape(SYNC_ACCOUNT_NAME),
         host = plist_escape(&end.host),
-        port = end.port,
-        principal = plist_escape(&end.principal_path),
+        port = end.port_or_default(),
+        principal = plist_escape(&end.principal_path(&user.id.to_string())),
         tls = if end.tls { "true" } else { "false" },
         username = plist_escape(user.email.as_str()),
         payload = payload_id.to_string().to_uppercase(),

@@ -160,6 +160,56 @@ async fn a_phone_discovers_reads_writes_and_deletes() {
     );
     assert_eq!(listing.headers["dav"], "1, 3, addressbook");
 
+    // The quota (RFC 4331): what the book takes, and what is left of it.
+    let quota = dav(
+        &app,
+        "PROPFIND",
+        &book,
+        &auth,
+        Some("0"),
+        r#"<propfind xmlns="DAV:"><prop><quota-used-bytes/><quota-available-bytes/></prop></propfind>"#,
+    )
+    .await;
+    let figure = |name: &str| -> u64 {
+        let open = format!("<d:{name}>");
+        let start = quota
+            .text
+            .find(&open)
+            .unwrap_or_else(|| panic!("{}", quota.text))
+            + open.len();
+        quota.text[start..start + quota.text[start..].find('<').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let used = figure("quota-used-bytes");
+    assert!(used > 300, "two cards: {used}");
+    assert_eq!(
+        figure("quota-available-bytes"),
+        postkamer_core::carddav::BOOK_QUOTA_BYTES - used
+    );
+
+    // The JSON API lists the same two as "marked for sync".
+    let token = app.token(&anna).await;
+    let marked = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/persons?synced=true",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    assert_eq!(marked.body["total"], 2, "{}", marked.text);
+    let all = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/persons",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(all.body["total"], 3);
+
     // A card made on the phone becomes a relation, company and all.
     let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:telefoon-1\r\nN:van der Berg;Jan;;;\r\nFN:Jan van der Berg\r\n\
 ORG:Nieuw BV\r\nEMAIL;TYPE=INTERNET:jan@nieuw.nl\r\nBDAY:1980-05-17\r\nEND:VCARD\r\n";

@@ -25,6 +25,7 @@ pub async fn list_persons(params: ListParams) -> Result<Page<PersonSummary>, App
     let query = postkamer_store::PersonQuery {
         search: params.search,
         company: params.company,
+        synced_only: params.synced_only,
         sort,
         dir,
         page: PageRequest::new(Some(params.page), None),

@@ -48,17 +48,27 @@ pub struct SyncConnection {
 pub struct SyncOverview {
     pub enabled: bool,
     /// Relations marked for sync (the organisation's address book).
-    pub synced: usize,
+    pub synced: u64,
     pub connection: SyncConnection,
     pub app_passwords: Vec<AppPasswordView>,
     pub devices: Vec<DeviceView>,
 }
 
 /// A new app password with its secret, which the page shows once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAppPassword {
     pub password: AppPasswordView,
     pub secret: String,
+}
+
+/// Never the secret in logs.
+impl std::fmt::Debug for NewAppPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAppPassword")
+            .field("password", &self.password)
+            .field("secret", &"…")
+            .finish()
+    }
 }
 
 #[server(prefix = "/fn", input = Json, client = CsrfClient)]
@@ -125,11 +135,12 @@ pub async fn set_persons_synced(ids: Vec<PersonId>, synced: bool) -> Result<u64,
     Ok(state.core.set_persons_synced(&caller, &ids, synced).await?)
 }
 
-/// Where phones reach the address book, worked out on the server.
+/// The page's copies of the store's records, and the request's host.
 #[cfg(feature = "ssr")]
 mod endpoint {
     use super::{AppPasswordView, SyncConnection};
     use leptos::prelude::use_context;
+    use postkamer_core::carddav::SyncEndpoint;
 
     pub fn app_password_view(p: postkamer_store::cards::AppPassword) -> AppPasswordView {
         AppPasswordView {
@@ -151,96 +162,17 @@ mod endpoint {
             .or_else(|| parts.uri.authority().map(|a| a.as_str().to_owned()))
     }
 
-    /// The host of `https://crm.voorbeeld.nl/…`.
-    fn url_host(url: &str) -> Option<&str> {
-        url.split_once("://")
-            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
-            .filter(|h| !h.is_empty())
-    }
-
-    /// `http` only where no certificate can be: the address users reach the site at says,
-    /// else a loopback host (a developer's machine).
-    fn scheme(public_url: Option<&str>, host: &str) -> &'static str {
-        match public_url {
-            Some(url) if url.starts_with("http://") => return "http",
-            Some(url) if url.starts_with("https://") => return "https",
-            _ => {}
-        }
-        let name = match host.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or(v6),
-            None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-        };
-        let loopback = name.eq_ignore_ascii_case("localhost")
-            || name
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if loopback { "http" } else { "https" }
-    }
-
-    /// The sync host name when there is one (CardDAV at its root), else the site's own host
-    /// (CardDAV at `/dav/`): the public URL's, else the one this request came in on.
     pub fn connection(
         sync_host: Option<&str>,
         public_url: Option<&str>,
         request_host: Option<&str>,
         username: &str,
     ) -> SyncConnection {
-        let (host, path) = match (sync_host, public_url.and_then(url_host), request_host) {
-            (Some(sync), _, _) => (sync, "/"),
-            (None, Some(host), _) | (None, None, Some(host)) => (host, "/dav/"),
-            (None, None, None) => ("localhost", "/dav/"),
-        };
-        let host = host.to_ascii_lowercase();
+        let endpoint = SyncEndpoint::resolve(sync_host, public_url, request_host);
         SyncConnection {
-            url: format!("{}://{host}{path}", scheme(public_url, &host)),
-            server: host,
+            server: endpoint.server(),
+            url: endpoint.url(),
             username: username.to_owned(),
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::connection;
-
-        #[test]
-        fn the_sync_host_wins() {
-            let c = connection(
-                Some("sync.voorbeeld.nl"),
-                Some("https://crm.voorbeeld.nl"),
-                Some("crm.voorbeeld.nl"),
-                "a@b.nl",
-            );
-            assert_eq!(c.server, "sync.voorbeeld.nl");
-            assert_eq!(c.url, "https://sync.voorbeeld.nl/");
-            assert_eq!(c.username, "a@b.nl");
-        }
-
-        #[test]
-        fn else_the_public_url_then_the_request() {
-            let c = connection(None, Some("https://CRM.voorbeeld.nl/"), Some("x"), "a@b.nl");
-            assert_eq!(
-                (c.server.as_str(), c.url.as_str()),
-                ("crm.voorbeeld.nl", "https://crm.voorbeeld.nl/dav/")
-            );
-            let c = connection(None, Some("http://10.0.0.5:8080"), None, "a@b.nl");
-            assert_eq!(c.url, "http://10.0.0.5:8080/dav/");
-            let c = connection(None, None, Some("crm.voorbeeld.nl"), "a@b.nl");
-            assert_eq!(c.url, "https://crm.voorbeeld.nl/dav/");
-        }
-
-        #[test]
-        fn plain_http_only_on_loopback() {
-            let c = connection(None, None, Some("127.0.0.1:3000"), "a@b.nl");
-            assert_eq!(
-                (c.server.as_str(), c.url.as_str()),
-                ("127.0.0.1:3000", "http://127.0.0.1:3000/dav/")
-            );
-            let c = connection(None, None, Some("[::1]:3000"), "a@b.nl");
-            assert_eq!(c.url, "http://[::1]:3000/dav/");
-            let c = connection(None, None, Some("localhost"), "a@b.nl");
-            assert_eq!(c.url, "http://localhost/dav/");
-            let c = connection(Some("sync.voorbeeld.nl"), None, None, "a@b.nl");
-            assert_eq!(c.url, "https://sync.voorbeeld.nl/");
         }
     }
 }

@@ -15,6 +15,9 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+/// The query parameter of the "marked for sync only" filter (`?gesynchroniseerd=ja`).
+pub const SYNCED_PARAM: &str = "gesynchroniseerd";
+
 /// The list parameters in the page's query string.
 fn list_params() -> Memo<ListParams> {
     let query = use_query_map();
@@ -25,6 +28,7 @@ fn list_params() -> Memo<ListParams> {
             sort: q.get("sort").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
             company: q.get("bedrijf").and_then(|c| c.parse().ok()),
+            synced_only: q.get(SYNCED_PARAM).is_some_and(|v| v == "ja"),
         }
     })
 }
@@ -40,6 +44,9 @@ fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
     }
     if let Some(company) = params.company {
         parts.push(format!("bedrijf={company}"));
+    }
+    if params.synced_only {
+        parts.push(format!("{SYNCED_PARAM}=ja"));
     }
     let sort = sort.unwrap_or(&params.sort);
     if !sort.is_empty() {
@@ -122,7 +129,30 @@ fn ListToolbar(tab: Tab) -> impl IntoView {
                 (!sort.is_empty()).then(|| view! { <input type="hidden" name="sort" value=sort /> })
             }}
             {move || params.get().company.map(|c| view! { <input type="hidden" name="bedrijf" value=c.to_string() /> })}
+            {move || params.get().synced_only.then(|| view! { <input type="hidden" name=SYNCED_PARAM value="ja" /> })}
             <button type="submit" data-test="search-submit">{move || t(locale.get(), "Zoeken", "Search")}</button>
         </Form>
+        {(tab == Tab::Persons).then(|| view! { <SyncedFilter params /> })}
+    }
+}
+
+/// "Only marked for sync" on the person list: a link that switches the filter (works without
+/// JavaScript; the search, company and sort stay).
+#[component]
+fn SyncedFilter(params: Memo<ListParams>) -> impl IntoView {
+    let locale = crate::i18n::use_locale();
+    let on = move || params.get().synced_only;
+    let href = move || {
+        let mut toggled = params.get();
+        toggled.synced_only = !toggled.synced_only;
+        list_href("/relaties", &toggled, None)
+    };
+    view! {
+        <p class="list-filters">
+            <a href=href class="filter" class:active=on aria-pressed=move || on().to_string() data-test="filter-synced">
+                <span aria-hidden="true">"⇄ "</span>
+                {move || t(locale.get(), "Alleen gemarkeerd voor synchronisatie", "Only marked for synchronisation")}
+            </a>
+        </p>
     }
 }

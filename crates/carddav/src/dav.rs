@@ -179,14 +179,21 @@ impl<S: ContactStore> Dav<S> {
             Ok(props) => props,
             Err(e) => return Ok(Response::text(400, &e.to_string())),
         };
+        // Quota (RFC 4331) costs a sum over the book: read only when asked for.
+        let usage = if matches!(resource, Resource::Home(_) | Resource::Book(_))
+            && (props.wants(DAV, "quota-used-bytes") || props.wants(DAV, "quota-available-bytes"))
+        {
+            Some(self.store.usage(user).await?)
+        } else {
+            None
+        };
         let mut out = xml::multistatus_start();
         match resource {
-            Resource::Root => self.collection_response(&mut out, user, resource, &props, None),
-            Resource::Principal(_) => {
-                self.collection_response(&mut out, user, resource, &props, None)
+            Resource::Root | Resource::Principal(_) => {
+                self.collection_response(&mut out, user, resource, &props, None, None)
             }
             Resource::Home(id) => {
-                self.collection_response(&mut out, user, resource, &props, None);
+                self.collection_response(&mut out, user, resource, &props, None, usage);
                 if depth == 1 {
                     let book = self.store.book(user).await?;
                     self.collection_response(
@@ -195,12 +202,13 @@ impl<S: ContactStore> Dav<S> {
                         &Resource::Book(id.clone()),
                         &props,
                         Some(&book),
+                        usage,
                     );
                 }
             }
             Resource::Book(_) => {
                 let book = self.store.book(user).await?;
-                self.collection_response(&mut out, user, resource, &props, Some(&book));
+                self.collection_response(&mut out, user, resource, &props, Some(&book), usage);
                 if depth == 1 {
                     let cards = self.store.list(user).await?;
                     self.card_responses(&mut out, user, &cards, &props, Version::V3)
@@ -462,6 +470,8 @@ fn write_error(error: WriteError) -> Response {
             Response::xml(409, xml::error_body(CARDDAV, "no-uid-conflict"))
                 .header("x-postkamer-error", message)
         }
+        WriteError::QuotaExceeded => Response::xml(507, xml::error_body(DAV, "quota-not-exceeded"))
+            .header("x-postkamer-error", "Het adresboek is vol."),
         WriteError::Invalid(message) => Response::text(422, &message),
         WriteError::Store(message) => Response::text(
             500,

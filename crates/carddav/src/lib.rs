@@ -10,6 +10,6 @@ pub mod xml;
 
 pub use dav::{Dav, Request, Response};
 pub use store::{
-    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, WriteError,
+    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, Usage, WriteError,
     Written,
 };

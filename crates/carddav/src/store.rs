@@ -23,6 +23,13 @@ pub struct BookInfo {
     pub sync_seq: u64,
 }
 
+/// The space an address book takes and what is left of its quota (RFC 4331), in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub used_bytes: u64,
+    pub available_bytes: u64,
+}
+
 /// A card's name and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardMeta {
@@ -84,6 +91,9 @@ pub enum WriteError {
     /// The card is valid vCard but not acceptable (e.g. its UID belongs to another card).
     #[error("{0}")]
     Conflict(String),
+    /// The card would take the book over its quota.
+    #[error("the address book is full")]
+    QuotaExceeded,
     #[error("the data could not be stored: {0}")]
     Invalid(String),
     #[error("store: {0}")]
@@ -93,6 +103,10 @@ pub enum WriteError {
 /// The application's side. Every call is for one principal's own address book.
 pub trait ContactStore: Send + Sync {
     fn book(&self, user: &Principal) -> impl Future<Output = Result<BookInfo, String>> + Send;
+
+    /// The space the book takes and what is left before writes are refused (asked only when a
+    /// client asks for the quota properties).
+    fn usage(&self, user: &Principal) -> impl Future<Output = Result<Usage, String>> + Send;
 
     /// Every card of the book.
     fn list(&self, user: &Principal) -> impl Future<Output = Result<Vec<CardMeta>, String>> + Send;

@@ -541,3 +541,69 @@ async fn bad_requests_get_clear_answers_and_change_nothing() {
     assert_eq!(clash.status, 409);
     assert_eq!(dav.store().len(), 3, "nothing stored");
 }
+
+#[tokio::test]
+async fn quota_is_reported_and_a_full_book_refuses_new_cards() {
+    let dav = dav();
+    let quota = r#"<?xml version="1.0" encoding="utf-8"?>
+<d:propfind xmlns:d="DAV:"><d:prop><d:quota-used-bytes/><d:quota-available-bytes/></d:prop></d:propfind>"#;
+    let read = |body: &str, name: &str| -> u64 {
+        let start = body.find(&format!("<d:{name}>")).expect(name) + name.len() + 4;
+        body[start..start + body[start..].find('<').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let before = call(
+        &dav,
+        "PROPFIND",
+        "/addressbooks/7/default/",
+        Some("0"),
+        quota,
+    )
+    .await;
+    assert_eq!(before.status, 207);
+    let body = String::from_utf8(before.body).unwrap();
+    let used = read(&body, "quota-used-bytes");
+    assert!(used > 0, "{body}");
+    assert_eq!(
+        read(&body, "quota-available-bytes"),
+        support::memory::QUOTA_BYTES - used
+    );
+    // The home set answers with the same figures.
+    let home = call(&dav, "PROPFIND", "/addressbooks/7/", Some("0"), quota).await;
+    assert!(
+        String::from_utf8(home.body)
+            .unwrap()
+            .contains(&format!("<d:quota-used-bytes>{used}<"))
+    );
+
+    // A card larger than what is left: 507 with the RFC 4331 precondition, nothing stored.
+    let mut create = captured("davx5/12-put-create-vcard3.http");
+    let text = String::from_utf8(create.body.clone()).unwrap();
+    let note = "x".repeat(usize::try_from(support::memory::QUOTA_BYTES).unwrap());
+    create.body = text
+        .replacen("END:VCARD", &format!("NOTE:{note}\r\nEND:VCARD"), 1)
+        .into_bytes();
+    let refused = send(&dav, &create).await;
+    assert_eq!(refused.status, 507, "{}", shown(&refused));
+    assert!(String::from_utf8_lossy(&refused.body).contains("quota-not-exceeded"));
+    assert!(dav.store().get("contact2-with-bday").is_none());
+    // A card that fits is stored, and the used bytes grow by its size.
+    create.body = text.into_bytes();
+    assert_eq!(send(&dav, &create).await.status, 201);
+    let after = call(
+        &dav,
+        "PROPFIND",
+        "/addressbooks/7/default/",
+        Some("0"),
+        quota,
+    )
+    .await;
+    let body = String::from_utf8(after.body).unwrap();
+    let grown = read(&body, "quota-used-bytes");
+    assert!(grown > used, "{body}");
+    assert_eq!(
+        read(&body, "quota-available-bytes"),
+        support::memory::QUOTA_BYTES - grown
+    );
+}

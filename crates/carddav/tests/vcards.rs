@@ -59,16 +59,12 @@ fn real_vcards_survive_get_put_get() {
     let mut checked = 0;
     for file in files() {
         let bytes = std::fs::read(&file).unwrap();
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            // Outlook's Windows-1252 exports: refused clearly, not mangled.
-            assert_eq!(
-                vcard::parse(&bytes),
-                Err(VCardError::NotUtf8),
-                "{}",
-                file.display()
-            );
-            continue;
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => text.to_owned(),
+            // Outlook's Windows-1252 exports: what a client would send after reading them.
+            Err(_) => windows_1252(&bytes),
         };
+        let text = text.as_str();
         for (index, card) in split_cards(text).iter().enumerate() {
             let name = format!("{} #{index}", file.display());
             round_trip(&name, card);
@@ -121,6 +117,59 @@ fn round_trip(name: &str, text: &str) {
             let lost: Vec<_> = original_extra.difference(&kept).collect();
             assert!(lost.is_empty(), "{name} {version:?}: lost {lost:?}");
         }
+    }
+}
+
+/// Windows-1252 text as UTF-8 (the bytes 0x80–0x9F only where the fixtures need them).
+fn windows_1252(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+#[test]
+fn outlooks_windows_1252_cards_are_read_in_the_charset_they_declare() {
+    let read = |path: &str| {
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("resources/vcards")
+                .join(path),
+        )
+        .unwrap();
+        assert!(std::str::from_utf8(&bytes).is_err(), "{path} is not UTF-8");
+        let with_uid = String::from_utf8_lossy(&bytes).contains("\nUID");
+        let bytes = if with_uid {
+            bytes
+        } else {
+            let end = bytes.windows(9).position(|w| w == b"END:VCARD").unwrap();
+            [&bytes[..end], b"UID:x\r\n", &bytes[end..]].concat()
+        };
+        vcard::parse(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    // A raw 0xDF on a line with CHARSET=Windows-1252.
+    let label = read("outlook/outlook-windows1252-qp-label.vcf");
+    assert_eq!(label.data.address.street, "Business-Straße 19");
+    assert_eq!(label.data.last_name, "Wimmel");
+    // A raw 0xE4 on a line without the parameter (another line declares it); the quoted-
+    // printable label in the same charset is decoded too, and Outlook's X- properties kept.
+    let photo = read("outlook/outlook-windows1252-qp-photo.vcf");
+    assert_eq!(photo.data.address.street, "Lämmerweg 12");
+    assert!(
+        photo.original.contains("Lämmerweg 12"),
+        "{}",
+        photo.original
+    );
+    assert!(photo.original.contains("X-MS-OL-DESIGN"));
+    let v3 = vcard::render(&photo.data, Some(&photo.original), Version::V3);
+    assert!(
+        v3.contains("Lämmerweg 12") && v3.contains("X-MS-CARDPICTURE"),
+        "{v3}"
+    );
+
+    // Bytes that are not UTF-8 without a declared charset (or declaring UTF-8) are refused.
+    for card in [
+        &b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:M\xfcller\r\nUID:x\r\nEND:VCARD\r\n"[..],
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8:M\xfcller\r\nUID:x\r\nEND:VCARD\r\n",
+    ] {
+        assert_eq!(vcard::parse(card), Err(VCardError::NotUtf8));
     }
 }
 

@@ -16,8 +16,10 @@ use postkamer_store::cards::{AppPassword, SyncDevice};
 use sha2::{Digest, Sha256};
 
 mod book;
+mod endpoint;
 
-pub use book::AddressBook;
+pub use book::{AddressBook, BOOK_QUOTA_BYTES};
+pub use endpoint::{DAV_MOUNT, SyncEndpoint};
 
 use crate::tokens::{hash_secret, random_secret};
 use crate::{Core, CoreError, CoreResult};
@@ -80,7 +82,7 @@ pub struct SyncSettings {
     pub app_passwords: Vec<AppPassword>,
     pub devices: Vec<SyncDevice>,
     /// How many relations are marked for sync (the organisation's book).
-    pub synced: usize,
+    pub synced: u64,
 }
 
 /// Who is syncing: the user, and the app password used (if any).
@@ -158,7 +160,7 @@ impl Core {
             enabled: self.store.carddav_enabled(caller.org_id, caller.id).await?,
             app_passwords: self.store.app_passwords(caller.id).await?,
             devices: self.store.sync_devices(caller.id).await?,
-            synced: self.store.synced_cards(caller.org_id, None).await?.len(),
+            synced: self.store.synced_count(caller.org_id).await?,
         })
     }
 

@@ -5,6 +5,9 @@
 mod address;
 mod company;
 pub mod names;
+
+/// The name of the CardDAV account on a phone (the settings page and the iOS profile).
+pub const SYNC_ACCOUNT_NAME: &str = "Postkamer relaties";
 mod person;
 
 pub use address::Address;

@@ -87,6 +87,35 @@ impl Store {
         Ok(seq.map_or(0, |s| u64::try_from(s).unwrap_or(0)))
     }
 
+    /// How many persons are marked for sync.
+    pub async fn synced_count(&self, org: OrgId) -> StoreResult<u64> {
+        let count: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM persons WHERE org_id = $1 AND synchroniseren",
+            )
+            .bind(org.0)
+            .fetch_one(pool)
+            .await)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The bytes the organisation's address book takes: each card as the phone sent it last,
+    /// else an estimate of the CRM's rendering (its fields plus the fixed lines of a vCard).
+    pub async fn card_bytes(&self, org: OrgId) -> StoreResult<u64> {
+        let bytes: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(COALESCE(LENGTH(card_original), \
+                 LENGTH(uid) + LENGTH(last_name) + COALESCE(LENGTH(first_name), 0) \
+                 + COALESCE(LENGTH(tussenvoegsel), 0) + COALESCE(LENGTH(job_title), 0) \
+                 + LENGTH(street) + LENGTH(postal_code) + LENGTH(city) + LENGTH(country) \
+                 + COALESCE(LENGTH(notes), 0) + COALESCE(LENGTH(primary_email), 0) \
+                 + COALESCE(LENGTH(primary_phone), 0) + 160)), 0) AS BIGINT) \
+                 FROM persons WHERE org_id = $1 AND synchroniseren",
+            )
+            .bind(org.0)
+            .fetch_one(pool)
+            .await)?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     /// The synced persons: all of them, or those with the given card names.
     pub async fn synced_cards(
         &self,
@@ -310,29 +339,29 @@ impl Store {
         persons: &[PersonId],
         synced: bool,
     ) -> StoreResult<u64> {
-        if persons.is_empty() {
-            return Ok(0);
-        }
-        let ids = persons
-            .iter()
-            .map(|p| p.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "UPDATE persons SET synchroniseren = $1, updated_at = $2 \
-             WHERE org_id = $3 AND synchroniseren <> $1 AND id IN ({ids})"
-        );
-        let done = with_pool!(self, pool => {
+        let mut done = 0;
+        with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let done = sqlx::query(AssertSqlSafe(sql.as_str()))
-                .bind(synced)
-                .bind(now_millis())
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            // In chunks, so a selection of any size stays a short statement.
+            for chunk in persons.chunks(500) {
+                let ids = chunk
+                    .iter()
+                    .map(|p| p.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let sql = format!(
+                    "UPDATE persons SET synchroniseren = $1, updated_at = $2 \
+                     WHERE org_id = $3 AND synchroniseren <> $1 AND id IN ({ids})"
+                );
+                done += sqlx::query(AssertSqlSafe(sql.as_str()))
+                    .bind(synced)
+                    .bind(now_millis())
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
             tx.commit().await?;
-            done
         });
         Ok(done)
     }

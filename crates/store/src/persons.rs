@@ -13,11 +13,14 @@ use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, Person
 use sqlx::AssertSqlSafe;
 use std::future::Future;
 
-/// What to list: a search over name, e-mail, company and phone, optionally within one company.
+/// What to list: a search over name, e-mail, company and phone, optionally within one company
+/// and to the persons marked for sync.
 #[derive(Debug, Clone, Default)]
 pub struct PersonQuery {
     pub search: String,
     pub company: Option<CompanyId>,
+    /// Only the persons marked `synchroniseren` (the phones' address book).
+    pub synced_only: bool,
     pub sort: PersonSort,
     pub dir: SortDir,
     pub page: PageRequest,

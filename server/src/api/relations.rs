@@ -45,6 +45,8 @@ pub struct ListQuery {
     per_page: Option<u32>,
     /// Only the contact persons of this company (persons only).
     company_id: Option<i64>,
+    /// `true`: only the contact persons marked for sync with phones (persons only).
+    synced: Option<bool>,
 }
 
 /// A path id that is not a number names no record: 404, like any unknown id.
@@ -75,6 +77,7 @@ pub async fn list_persons(
     let query = PersonQuery {
         search: q.q.unwrap_or_default(),
         company: q.company_id.map(CompanyId),
+        synced_only: q.synced.unwrap_or(false),
         sort,
         dir,
         page: PageRequest::new(q.page, q.per_page),

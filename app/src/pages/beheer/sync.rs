@@ -23,26 +23,25 @@ use steps::{AndroidSteps, IosSteps};
 const MOBILECONFIG: &str = "/beheer/gebruikersinstellingen/synchronisatie/postkamer.mobileconfig";
 
 /// What phones show the account as.
-pub(super) const DESCRIPTION: &str = "Postkamer relaties";
+pub(super) use postkamer_domain::relation::SYNC_ACCOUNT_NAME as DESCRIPTION;
 
 type Settings = Resource<Result<SyncOverview, AppError>>;
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
     let locale = use_locale();
-    let toggle = Action::new(|enabled: &bool| set_sync_enabled(*enabled));
+    // Answers the state the switch is in now; the switch keeps its own state (a refetch would
+    // draw it anew and take the keyboard focus away).
+    let toggle = Action::new(|enabled: &bool| {
+        let enabled = *enabled;
+        async move { set_sync_enabled(enabled).await.map(|()| enabled) }
+    });
     let create = ServerAction::<CreateAppPassword>::new();
     let revoke = Action::new(|id: &i64| revoke_app_password(*id));
     // Outside every Suspense, so hydration finds its server-rendered data; refetched after
-    // each change.
+    // each change to the app passwords.
     let settings: Settings = Resource::new(
-        move || {
-            (
-                toggle.version().get(),
-                create.version().get(),
-                revoke.version().get(),
-            )
-        },
+        move || (create.version().get(), revoke.version().get()),
         |_| get_sync_settings(),
     );
     view! {
@@ -56,13 +55,13 @@ pub fn SyncPage() -> impl IntoView {
         {move || toggle.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
         {move || revoke.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
         <Loaded settings render=move |o| view! { <SyncSwitch overview=o toggle /> }.into_any() />
-        <Loaded settings render=|o| view! { <PhoneValues connection=o.connection /> }.into_any() />
+        <Loaded settings quiet=true render=|o| view! { <PhoneValues connection=o.connection /> }.into_any() />
         <div class="detail-grid">
             <IosSteps />
             <AndroidSteps />
         </div>
         <AppPasswords create revoke settings />
-        <Loaded settings render=|o| view! { <Devices devices=o.devices /> }.into_any() />
+        <Loaded settings quiet=true render=|o| view! { <Devices devices=o.devices /> }.into_any() />
         <section class="card" data-test="sync-delete-note">
             <h2>{tr("Contacten verwijderen", "Deleting contacts")}</h2>
             <p>{tr(
@@ -83,6 +82,9 @@ pub fn SyncPage() -> impl IntoView {
 fn Loaded(
     settings: Settings,
     render: impl Fn(SyncOverview) -> AnyView + Clone + Send + Sync + 'static,
+    /// Shows nothing when the settings could not be read (another part says so already).
+    #[prop(optional)]
+    quiet: bool,
 ) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
@@ -91,6 +93,7 @@ fn Loaded(
                 Suspend::new(async move {
                     match settings.await {
                         Ok(overview) => render(overview),
+                        Err(_) if quiet => ().into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     }
                 })
@@ -99,7 +102,7 @@ fn Loaded(
     }
 }
 
-fn marked_text(count: usize, locale: Locale) -> String {
+fn marked_text(count: u64, locale: Locale) -> String {
     match (locale, count) {
         (Locale::Nl, 1) => "1 relatie gemarkeerd voor synchronisatie".into(),
         (Locale::Nl, n) => format!("{n} relaties gemarkeerd voor synchronisatie"),
@@ -110,25 +113,42 @@ fn marked_text(count: usize, locale: Locale) -> String {
 
 /// "Relatie-synchronisatie aan/uit" and how many relations are marked.
 #[component]
-fn SyncSwitch(overview: SyncOverview, toggle: Action<bool, Result<(), AppError>>) -> impl IntoView {
+fn SyncSwitch(
+    overview: SyncOverview,
+    toggle: Action<bool, Result<bool, AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
-    let enabled = overview.enabled;
+    let enabled = RwSignal::new(overview.enabled);
+    // The server's answer: the new state, or — when it failed — the old one put back on the
+    // checkbox the user clicked.
+    Effect::new(move |_| match toggle.value().get() {
+        Some(Ok(on)) => enabled.set(on),
+        Some(Err(_)) => enabled.set(enabled.get_untracked()),
+        None => {}
+    });
     let synced = overview.synced;
     view! {
         <section class="card sync-switch" data-test="sync-settings">
             <div class="switch-row">
                 <label class="switch">
-                    <input type="checkbox" role="switch" data-test="sync-toggle" prop:checked=enabled
-                        disabled=move || toggle.pending().get()
+                    <input type="checkbox" role="switch" data-test="sync-toggle" prop:checked=move || enabled.get()
+                        aria-busy=move || toggle.pending().get().to_string()
+                        on:click=move |ev| {
+                            // While the last change is on its way the click does nothing (not
+                            // `disabled`: that would take the keyboard focus away).
+                            if toggle.pending().get_untracked() {
+                                ev.prevent_default();
+                            }
+                        }
                         on:change=move |ev| { toggle.dispatch(event_target_checked(&ev)); } />
                     <span class="switch-track" aria-hidden="true"></span>
                     {tr("Relatie-synchronisatie aan/uit", "Relation synchronisation on/off")}
                 </label>
-                <span class=if enabled { "state-label active" } else { "state-label" } data-test="sync-state">
-                    {move || if enabled { t(locale.get(), "Aan", "On") } else { t(locale.get(), "Uit", "Off") }}
+                <span class="state-label" class:active=move || enabled.get() data-test="sync-state">
+                    {move || if enabled.get() { t(locale.get(), "Aan", "On") } else { t(locale.get(), "Uit", "Off") }}
                 </span>
             </div>
-            {(!enabled).then(|| view! {
+            {move || (!enabled.get()).then(|| view! {
                 <p class="muted">{tr(
                     "Zolang de synchronisatie uit staat, weigert Postkamer uw telefoons.",
                     "While synchronisation is off, Postkamer refuses your phones.",
@@ -136,7 +156,7 @@ fn SyncSwitch(overview: SyncOverview, toggle: Action<bool, Result<(), AppError>>
             })}
             <p>
                 <span data-test="sync-count">{move || marked_text(synced, locale.get())}</span>
-                " · "<a href="/relaties" data-test="sync-relations-link">{tr("Relaties markeren", "Mark relations")}</a>
+                " · "<a href=format!("/relaties?{}=ja", crate::pages::relations::SYNCED_PARAM) data-test="sync-relations-link">{tr("Relaties markeren", "Mark relations")}</a>
             </p>
             <p class="muted small">{tr(
                 "Markeer relaties in de relatielijst (selecteren en ‘Markeren voor synchronisatie’) of op de pagina van een relatie. De markering geldt voor de hele organisatie: wie synchroniseert, krijgt dezelfde relaties.",
@@ -154,20 +174,20 @@ fn PhoneValues(connection: SyncConnection) -> impl IntoView {
             <h2>{tr("Gegevens voor uw telefoon", "Details for your phone")}</h2>
             <dl class="sync-values">
                 <dt>{tr("Server", "Server")}</dt>
-                <dd><CopyValue value=connection.server test="sync-server" />
+                <dd><CopyValue value=connection.server test="sync-server" label=("Server", "Server") />
                     <p class="hint">{tr("iPhone/iPad: ‘Server’", "iPhone/iPad: ‘Server’")}</p></dd>
                 <dt>"URL"</dt>
-                <dd><CopyValue value=connection.url test="sync-url" />
+                <dd><CopyValue value=connection.url test="sync-url" label=("URL", "URL") />
                     <p class="hint">{tr("Android (DAVx5, CardDAV-Sync): ‘URL’", "Android (DAVx5, CardDAV-Sync): ‘URL’")}</p></dd>
                 <dt>{tr("Gebruikersnaam", "User name")}</dt>
-                <dd><CopyValue value=connection.username test="sync-username" /></dd>
+                <dd><CopyValue value=connection.username test="sync-username" label=("Gebruikersnaam", "User name") /></dd>
                 <dt>{tr("Wachtwoord", "Password")}</dt>
                 <dd data-test="sync-password">{tr(
                     "Uw Postkamer-wachtwoord, of beter: een app-wachtwoord (hieronder).",
                     "Your Postkamer password, or better: an app password (below).",
                 )}</dd>
                 <dt>{tr("Beschrijving", "Description")}</dt>
-                <dd><CopyValue value=DESCRIPTION.to_owned() test="sync-description" /></dd>
+                <dd><CopyValue value=DESCRIPTION.to_owned() test="sync-description" label=("Beschrijving", "Description") /></dd>
             </dl>
             <p class="mobileconfig">
                 <a class="button" href=MOBILECONFIG download="postkamer.mobileconfig" rel="external" data-test="mobileconfig">

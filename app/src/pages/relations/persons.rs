@@ -26,10 +26,11 @@ pub fn PersonsPage() -> impl IntoView {
         |(params, _)| list_persons(params),
     );
     let selected = RwSignal::new(BTreeSet::<PersonId>::new());
-    // Another search, sort or page, or the marks changed: nothing selected.
+    // Another search, sort or page: nothing selected, and the last result's message gone.
     Effect::new(move |_| {
         params.track();
         selected.set(BTreeSet::new());
+        bulk.value().set(None);
     });
     Effect::new(move |_| {
         if bulk.value().with(|v| matches!(v, Some(Ok(_)))) {
@@ -145,7 +146,7 @@ fn BulkSyncBar(
             }}</span>
             <div class="actions">
                 <button type="button" data-test="bulk-sync-on" disabled=disabled on:click=move |_| run(true)>
-                    "⇄ "{tr("Markeren voor synchronisatie", "Mark for synchronisation")}
+                    <span aria-hidden="true">"⇄ "</span>{tr("Markeren voor synchronisatie", "Mark for synchronisation")}
                 </button>
                 <button type="button" data-test="bulk-sync-off" disabled=disabled on:click=move |_| run(false)>
                     {tr("Niet synchroniseren", "Do not synchronise")}
@@ -154,9 +155,11 @@ fn BulkSyncBar(
         </div>
         {move || bulk.value().get().map(|result| match result {
             Ok(changed) => view! {
-                <p class="notice ok" data-test="bulk-result" role="status">{move || match locale.get() {
-                    Locale::Nl => format!("{changed} contactpersonen bijgewerkt."),
-                    Locale::En => format!("{changed} contact persons updated."),
+                <p class="notice ok" data-test="bulk-result" role="status">{move || match (locale.get(), changed) {
+                    (Locale::Nl, 1) => "1 contactpersoon bijgewerkt.".to_owned(),
+                    (Locale::Nl, n) => format!("{n} contactpersonen bijgewerkt."),
+                    (Locale::En, 1) => "1 contact person updated.".to_owned(),
+                    (Locale::En, n) => format!("{n} contact persons updated."),
                 }}</p>
             }.into_any(),
             Err(error) => view! { <ErrorBox error /> }.into_any(),
@@ -305,7 +308,8 @@ fn PersonSync(id: PersonId, synced: bool) -> impl IntoView {
         let on = *on;
         async move {
             set_persons_synced(vec![id], on).await?;
-            synced.set(on);
+            // The page may be gone by the time the answer comes.
+            synced.try_set(on);
             Ok::<(), crate::error::AppError>(())
         }
     });

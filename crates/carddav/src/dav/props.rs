@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::Dav;
 use super::path::{Resource, http_date};
-use crate::store::{BookInfo, CardMeta, ContactStore, Principal, StoredCard};
+use crate::store::{BookInfo, CardMeta, ContactStore, Principal, StoredCard, Usage};
 use crate::vcard::{self, MAX_CARD_BYTES, Version};
 use crate::xml::{self, CALENDARSERVER, CARDDAV, DAV, Name, PropRequest};
 
@@ -42,6 +42,7 @@ impl<S: ContactStore> Dav<S> {
         resource: &Resource,
         props: &PropRequest,
         book: Option<&BookInfo>,
+        usage: Option<Usage>,
     ) {
         let href = match resource {
             Resource::Root => format!("{}/", self.mount),
@@ -132,6 +133,8 @@ impl<S: ContactStore> Dav<S> {
                      <card:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
                         .into(),
                 ),
+                (DAV, "quota-used-bytes") => usage.map(|u| u.used_bytes.to_string()),
+                (DAV, "quota-available-bytes") => usage.map(|u| u.available_bytes.to_string()),
                 (CARDDAV, "max-resource-size") if is_book => Some(MAX_CARD_BYTES.to_string()),
                 (CARDDAV, "addressbook-description") if is_book => {
                     Some(xml::escape(&self.description).into_owned())

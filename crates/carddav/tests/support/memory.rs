@@ -8,9 +8,12 @@ use std::sync::Mutex;
 
 use postkamer_carddav::vcard::{self, CardData, ReceivedCard};
 use postkamer_carddav::{
-    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, WriteError,
+    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, Usage, WriteError,
     Written,
 };
+
+/// The book's quota in the tests: room for a few dozen ordinary cards.
+pub const QUOTA_BYTES: u64 = 16 * 1024;
 
 #[derive(Default)]
 struct State {
@@ -28,6 +31,20 @@ pub struct MemoryStore {
 /// 2026-11-03 10:00:00 UTC plus one minute per change.
 fn time(seq: u64) -> i64 {
     1_793_700_000_000 + seq as i64 * 60_000
+}
+
+/// The bytes a card takes: the vCard the client sent, else the CRM's rendering.
+fn size(card: &StoredCard) -> u64 {
+    card.original.as_ref().map_or_else(
+        || vcard::render(&card.data, None, vcard::Version::V4).len(),
+        String::len,
+    ) as u64
+}
+
+impl State {
+    fn used(&self) -> u64 {
+        self.cards.values().map(size).sum()
+    }
 }
 
 impl MemoryStore {
@@ -76,6 +93,14 @@ impl ContactStore for MemoryStore {
         Ok(BookInfo {
             display_name: "Postkamer".into(),
             sync_seq: self.state.lock().unwrap().seq,
+        })
+    }
+
+    async fn usage(&self, _user: &Principal) -> Result<Usage, String> {
+        let used = self.state.lock().unwrap().used();
+        Ok(Usage {
+            used_bytes: used,
+            available_bytes: QUOTA_BYTES.saturating_sub(used),
         })
     }
 
@@ -152,6 +177,10 @@ impl ContactStore for MemoryStore {
                 "UID {} is already another card",
                 card.data.uid
             )));
+        }
+        let freed = existing.map_or(0, size);
+        if state.used() - freed + card.original.len() as u64 > QUOTA_BYTES {
+            return Err(WriteError::QuotaExceeded);
         }
         let created = existing.is_none();
         state.seq += 1;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use postkamer_carddav::vcard::{self, CardData, ReceivedCard};
 use postkamer_carddav::{
-    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, WriteError,
+    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, Usage, WriteError,
     Written,
 };
 use postkamer_domain::relation::{EmailInput, PersonInput, PhoneInput};
@@ -16,6 +16,11 @@ use postkamer_store::cards::CardRecord;
 use postkamer_store::{Companies, Persons, StoreError};
 
 use crate::Core;
+
+/// The space an organisation's address book may take (RFC 4331 quota): room for about 100,000
+/// ordinary cards, far beyond what a phone's Contacts app handles well. A card a phone sends
+/// that would go past it is refused (507); marking relations in the CRM is not limited by it.
+pub const BOOK_QUOTA_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One user's address book: the organisation's relations marked for sync.
 #[derive(Clone)]
@@ -226,6 +231,19 @@ impl ContactStore for AddressBook {
         })
     }
 
+    async fn usage(&self, _user: &Principal) -> Result<Usage, String> {
+        let used = self
+            .core
+            .store
+            .card_bytes(self.user.org_id)
+            .await
+            .map_err(store_error)?;
+        Ok(Usage {
+            used_bytes: used,
+            available_bytes: BOOK_QUOTA_BYTES.saturating_sub(used),
+        })
+    }
+
     async fn list(&self, _user: &Principal) -> Result<Vec<CardMeta>, String> {
         let records = self
             .core
@@ -290,6 +308,20 @@ impl ContactStore for AddressBook {
                 return Err(WriteError::PreconditionFailed);
             }
             _ => {}
+        }
+        let grows = card.original.len()
+            > current
+                .as_ref()
+                .and_then(|c| c.original.as_ref())
+                .map_or(0, String::len);
+        if grows {
+            let used = store
+                .card_bytes(org)
+                .await
+                .map_err(|e| WriteError::Store(e.to_string()))?;
+            if used + card.original.len() as u64 > BOOK_QUOTA_BYTES {
+                return Err(WriteError::QuotaExceeded);
+            }
         }
         let uid = card.data.uid.clone();
         // The person: this card's, else the one with the card's UID (a CRM card the phone

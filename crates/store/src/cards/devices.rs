@@ -96,15 +96,25 @@ impl Store {
             .collect())
     }
 
+    /// Revokes an app password; the devices that synced with it go from the list with it (they
+    /// cannot sync any more, and would otherwise be listed as using the CRM password).
     pub async fn revoke_app_password(&self, user: UserId, id: i64) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "DELETE FROM app_passwords WHERE id = $1 AND user_id = $2",
-            )
-            .bind(id)
-            .bind(user.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM sync_devices WHERE app_password_id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM app_passwords WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            done
+        });
         affected(done)
     }
 
@@ -159,7 +169,7 @@ impl Store {
         let rows: Vec<(String, Option<String>, i64)> = with_pool!(self, pool => sqlx::query_as(
                 "SELECT d.user_agent, a.name, d.last_seen_at FROM sync_devices d \
                  LEFT JOIN app_passwords a ON a.id = d.app_password_id \
-                 WHERE d.user_id = $1 ORDER BY d.last_seen_at DESC",
+                 WHERE d.user_id = $1 ORDER BY d.last_seen_at DESC, d.user_agent",
             )
             .bind(user.0)
             .fetch_all(pool)

@@ -27,8 +27,14 @@ const SUMMARY_COLUMNS: &str = "p.id, p.first_name, p.tussenvoegsel, p.last_name,
     p.company_id, c.name AS company_name, p.primary_email, p.primary_phone, p.city, p.synchroniseren";
 
 /// The ids of the persons matching every search term: a term matches a person's own tokens or
-/// those of the person's company; the optional company filter is one more set to intersect.
-fn search_hits(terms: usize, first_param: usize, company_param: Option<usize>) -> String {
+/// those of the person's company; the optional company and sync filters are more sets to
+/// intersect.
+fn search_hits(
+    terms: usize,
+    first_param: usize,
+    company_param: Option<usize>,
+    synced_only: bool,
+) -> String {
     let mut sets: Vec<String> = (0..terms)
         .map(|i| {
             let (lo, hi) = (first_param + 2 * i, first_param + 2 * i + 1);
@@ -44,6 +50,9 @@ fn search_hits(terms: usize, first_param: usize, company_param: Option<usize>) -
         sets.push(format!(
             "SELECT id FROM persons WHERE org_id = $1 AND company_id = ${n}"
         ));
+    }
+    if synced_only {
+        sets.push("SELECT id FROM persons WHERE org_id = $1 AND synchroniseren".to_owned());
     }
     sets.join(" INTERSECT ")
 }
@@ -72,10 +81,13 @@ pub(super) async fn list_persons(
     let page = format!("LIMIT ${limit_param} OFFSET ${}", limit_param + 1);
     let (list_sql, count_sql) = if terms.is_empty() {
         // No search: walk the sort index of the organisation's persons.
-        let filter = match company_param {
+        let mut filter = match company_param {
             Some(n) => format!("p.org_id = $1 AND p.company_id = ${n}"),
             None => "p.org_id = $1".to_owned(),
         };
+        if query.synced_only {
+            filter.push_str(" AND p.synchroniseren");
+        }
         (
             format!(
                 "SELECT {SUMMARY_COLUMNS}, NULL AS total FROM persons p \
@@ -85,7 +97,12 @@ pub(super) async fn list_persons(
         )
     } else {
         // Search: the ids matching every term are computed once, then counted and paged.
-        let hits = search_hits(terms.len(), first_term_param, company_param);
+        let hits = search_hits(
+            terms.len(),
+            first_term_param,
+            company_param,
+            query.synced_only,
+        );
         // The page is chosen on the sort key alone; only its rows are read in full.
         let sort_join = match query.sort {
             PersonSort::Company => "LEFT JOIN companies c ON c.id = p.company_id",

@@ -4,7 +4,7 @@
 use crate::fixtures::*;
 use postkamer_domain::Role;
 use postkamer_domain::relation::PersonInput;
-use postkamer_store::{Companies, Persons, Store};
+use postkamer_store::{Companies, PersonQuery, Persons, Store};
 
 fn synced(first: &str, last: &str, email: &str) -> PersonInput {
     PersonInput {
@@ -33,6 +33,26 @@ pub async fn the_change_log_follows_every_change_a_phone_must_see(store: Store) 
     person(&store, other, synced("Ander", "Persoon", "a@ander.nl")).await;
     let start = store.card_seq(org).await.unwrap();
     assert_eq!(start, 2, "two synced persons added");
+    // The relation list's "marked for sync only" filter, with and without a search.
+    let marked = |search: &str| PersonQuery {
+        search: search.to_owned(),
+        synced_only: true,
+        ..Default::default()
+    };
+    assert_eq!(list_persons(&store, org, marked("")).await.total, 2);
+    assert_eq!(list_persons(&store, org, marked("")).await.items.len(), 2);
+    assert_eq!(
+        list_persons(&store, org, marked("piet")).await.items,
+        vec![piet]
+    );
+    assert_eq!(list_persons(&store, org, marked("kees")).await.total, 0);
+    assert_eq!(
+        list_persons(&store, org, PersonQuery::default())
+            .await
+            .total,
+        3,
+        "without the filter: everyone"
+    );
 
     let cards = store.synced_cards(org, None).await.unwrap();
     assert_eq!(cards.len(), 2);
@@ -96,6 +116,7 @@ pub async fn phones_cards_keep_their_name_and_original(store: Store) {
     let id = person(&store, org, person_input("Jan", "van der", "Berg")).await;
     let uid = store.synced_cards(org, None).await.unwrap();
     assert!(uid.is_empty(), "not synced yet");
+    assert_eq!(store.card_bytes(org).await.unwrap(), 0, "an empty book");
     let before = store.card_seq(org).await.unwrap();
     store
         .set_card(org, id, Some("ABC-123"), "BEGIN:VCARD\r\nEND:VCARD\r\n")
@@ -106,6 +127,11 @@ pub async fn phones_cards_keep_their_name_and_original(store: Store) {
         .await
         .unwrap();
     assert_eq!(cards.len(), 1);
+    assert_eq!(
+        store.card_bytes(org).await.unwrap(),
+        "BEGIN:VCARD\r\nEND:VCARD\r\n".len() as u64,
+        "the phone's card as sent"
+    );
     assert_eq!(
         cards[0].original.as_deref(),
         Some("BEGIN:VCARD\r\nEND:VCARD\r\n")
@@ -130,6 +156,10 @@ pub async fn phones_cards_keep_their_name_and_original(store: Store) {
     assert_eq!(changes.removed, vec!["ABC-123".to_owned()]);
     let by_uid = store.person_org_by_uid(&cards[0].uid).await.unwrap();
     assert_eq!(by_uid, Some((org, id)));
+    // A card the CRM makes is estimated from its fields.
+    person(&store, org, synced("Piet", "Bakker", "piet@x.nl")).await;
+    let bytes = store.card_bytes(org).await.unwrap();
+    assert!(bytes > 23 + 160, "the CRM's card estimated: {bytes}");
 }
 
 pub async fn app_passwords_and_devices(store: Store) {
@@ -171,17 +201,32 @@ pub async fn app_passwords_and_devices(store: Store) {
         .record_sync_device(anna.id, "iOS/18.1 dataaccessd/1.0", Some(iphone.id))
         .await
         .unwrap();
+    store
+        .record_sync_device(anna.id, "DAVx5/4.4", None)
+        .await
+        .unwrap();
     let devices = store.sync_devices(anna.id).await.unwrap();
-    assert_eq!(devices.len(), 1);
-    assert_eq!(devices[0].app_password.as_deref(), Some("iPhone"));
+    assert_eq!(devices.len(), 2);
+    assert_eq!(
+        devices
+            .iter()
+            .find(|d| d.user_agent.starts_with("iOS"))
+            .and_then(|d| d.app_password.as_deref()),
+        Some("iPhone")
+    );
     store.revoke_app_password(anna.id, iphone.id).await.unwrap();
     assert_eq!(
         store.app_password_user("hash-1").await.unwrap(),
         None,
         "revoked"
     );
+    let devices = store.sync_devices(anna.id).await.unwrap();
     assert_eq!(
-        store.sync_devices(anna.id).await.unwrap()[0].app_password,
-        None
+        devices
+            .iter()
+            .map(|d| (d.user_agent.as_str(), d.app_password.as_deref()))
+            .collect::<Vec<_>>(),
+        [("DAVx5/4.4", None)],
+        "the device that used the revoked password goes with it; the other stays"
     );
 }

@@ -478,6 +478,7 @@ pub async fn persons_are_filtered_and_sorted(store: Store) {
             sort,
             dir,
             page: all(),
+            ..Default::default()
         };
         let store = store.clone();
         async move { list_persons(&store, a, query).await }

@@ -2,7 +2,7 @@
 
 use super::{Loaded, Settings};
 use crate::api::sync::{AppPasswordView, CreateAppPassword, DeviceView, NewAppPassword};
-use crate::components::{CopyValue, ErrorBox, FieldError, format_local_date, validation_errors};
+use crate::components::{CopyValue, ErrorBox, TextField, format_local_date, validation_errors};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
@@ -44,7 +44,7 @@ pub fn AppPasswords(
                         "kopieer dit app-wachtwoord nu en vul het op uw telefoon in bij Wachtwoord. Het wordt niet opnieuw getoond.",
                         "copy this app password now and enter it on your phone as Password. It will not be shown again.",
                     )}</p>
-                    <CopyValue value=new.secret test="app-password-secret" />
+                    <CopyValue value=new.secret test="app-password-secret" label=("App-wachtwoord", "App password") />
                     <p><button type="button" class="link" data-test="app-password-done" on:click=move |_| fresh.set(None)>
                         {tr("Ik heb het overgenomen", "I have copied it")}
                     </button></p>
@@ -53,14 +53,8 @@ pub fn AppPasswords(
             {move || create.value().get().and_then(Result::err).filter(|e| e.validation().is_none())
                 .map(|error| view! { <ErrorBox error /> })}
             <form class="form app-password-form" on:submit=submit novalidate>
-                <div class="field" class:invalid=move || errors.get().is_some()>
-                    <label for="f-app-password-name">{tr("Naam van het apparaat", "Name of the device")}</label>
-                    <input id="f-app-password-name" type="text" autocomplete="off" maxlength="100"
-                        data-test="app-password-name" bind:value=name
-                        aria-invalid=move || errors.get().is_some().to_string() />
-                    <p class="hint">{tr("Bijvoorbeeld ‘iPhone Anna’", "For example ‘Anna's iPhone’")}</p>
-                    <FieldError field="name" errors />
-                </div>
+                <TextField label="Naam van het apparaat" label_en="Name of the device" field="name" value=name errors
+                    hint=("Bijvoorbeeld ‘iPhone Anna’", "For example ‘Anna's iPhone’") />
                 <button type="submit" class="primary" data-test="app-password-create" disabled=move || create.pending().get()>
                     {tr("App-wachtwoord aanmaken", "Create app password")}
                 </button>
@@ -88,11 +82,15 @@ fn AppPasswordList(
                 <th>{tr("Naam", "Name")}</th>
                 <th class="hide-narrow">{tr("Aangemaakt", "Created")}</th>
                 <th>{tr("Laatst gebruikt", "Last used")}</th>
-                <th></th>
+                <th><span class="visually-hidden">{tr("Acties", "Actions")}</span></th>
             </tr></thead>
             <tbody>{list.into_iter().map(|p| {
                 let id = p.id;
                 let name = StoredValue::new(p.name.clone());
+                let revoke_label = move || name.with_value(|n| match locale.get() {
+                    postkamer_domain::Locale::Nl => format!("App-wachtwoord ‘{n}’ intrekken"),
+                    postkamer_domain::Locale::En => format!("Revoke app password ‘{n}’"),
+                });
                 let on_revoke = move |_| {
                     let question = name.with_value(|n| match locale.get_untracked() {
                         postkamer_domain::Locale::Nl => format!("App-wachtwoord ‘{n}’ intrekken? Apparaten die het gebruiken, kunnen dan niet meer synchroniseren."),
@@ -111,7 +109,7 @@ fn AppPasswordList(
                             None => view! { <span class="muted">{move || t(locale.get(), "nog niet", "not yet")}</span> }.into_any(),
                         }}</td>
                         <td><button type="button" class="link danger" data-test="app-password-revoke"
-                            disabled=move || revoke.pending().get() on:click=on_revoke>{tr("Intrekken", "Revoke")}</button></td>
+                            aria-label=revoke_label disabled=move || revoke.pending().get() on:click=on_revoke>{tr("Intrekken", "Revoke")}</button></td>
                     </tr>
                 }
             }).collect_view()}</tbody>
