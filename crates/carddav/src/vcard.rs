@@ -395,9 +395,55 @@ pub fn render(data: &CardData, original: Option<&str>, version: Version) -> Stri
 /// cards as this version writes them.
 pub fn etag(data: &CardData, original: Option<&str>) -> String {
     use base64::Engine as _;
+    // Every field, each with its length (so no two cards hash alike by shifting text between
+    // fields); destructured, so a new field cannot be forgotten here.
+    let CardData {
+        uid,
+        first_name,
+        tussenvoegsel,
+        last_name,
+        organisation,
+        job_title,
+        emails,
+        phones,
+        address,
+        notes,
+    } = data;
     let mut hasher = Sha256::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    hasher.update(format!("{data:?}").as_bytes());
+    let mut field = |text: &str| {
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    field(env!("CARGO_PKG_VERSION"));
+    for text in [
+        uid,
+        first_name,
+        tussenvoegsel,
+        last_name,
+        organisation,
+        job_title,
+        notes,
+    ] {
+        field(text);
+    }
+    for text in [
+        &address.street,
+        &address.postal_code,
+        &address.city,
+        &address.country,
+    ] {
+        field(text);
+    }
+    field(&emails.len().to_string());
+    for email in emails {
+        field(&email.address);
+        field(if email.primary { "1" } else { "0" });
+    }
+    field(&phones.len().to_string());
+    for phone in phones {
+        field(&phone.number);
+        field(phone.kind.as_str());
+    }
     if let Some(original) = original {
         hasher.update([1]);
         hasher.update(original.as_bytes());

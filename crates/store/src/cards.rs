@@ -52,6 +52,10 @@ struct CardRow {
     notes: Option<String>,
     card_original: Option<String>,
     updated_at: i64,
+    /// `1address` / `0address` per line, in order (see [`CARD_COLUMNS`]).
+    emails: Option<String>,
+    /// `kind:number` per line, in order.
+    phones: Option<String>,
 }
 
 /// What changed in an address book after a sequence number.
@@ -64,16 +68,17 @@ pub struct CardChanges {
     pub removed: Vec<String>,
 }
 
-/// Persons, then their e-mail addresses and phones (person id first), as read.
-type CardRows = (
-    Vec<CardRow>,
-    Vec<(i64, String, bool)>,
-    Vec<(i64, String, String)>,
-);
-
+/// A synced person with its e-mail addresses and phones aggregated into one row each: with
+/// SQLite every row crosses from the database thread to the runtime, so one row per card
+/// instead of one per child is what makes a full sync of 10,000 cards fast. Addresses and
+/// numbers are validated (no line breaks, no `:` in a phone kind), so a newline separates them.
 const CARD_COLUMNS: &str = "p.id, COALESCE(p.card_name, p.uid) AS name, p.uid, p.first_name, \
      p.tussenvoegsel, p.last_name, p.job_title, c.name AS company, p.street, p.postal_code, \
-     p.city, p.country, p.notes, p.card_original, p.updated_at";
+     p.city, p.country, p.notes, p.card_original, p.updated_at, \
+     (SELECT string_agg(CASE WHEN e.is_primary THEN '1' ELSE '0' END || e.email, '\n' \
+        ORDER BY e.position) FROM person_emails e WHERE e.person_id = p.id) AS emails, \
+     (SELECT string_agg(f.kind || ':' || f.number, '\n' ORDER BY f.position) \
+        FROM person_phones f WHERE f.person_id = p.id) AS phones";
 
 impl Store {
     /// The book's sequence: grows with every change a sync must see.
@@ -145,31 +150,12 @@ impl Store {
             "SELECT {CARD_COLUMNS} FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
              WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY p.id"
         );
-        let emails_sql = format!(
-            "SELECT e.person_id, e.email, e.is_primary FROM person_emails e \
-             JOIN persons p ON p.id = e.person_id \
-             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY e.person_id, e.position"
-        );
-        let phones_sql = format!(
-            "SELECT f.person_id, f.number, f.kind FROM person_phones f \
-             JOIN persons p ON p.id = f.person_id \
-             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY f.person_id, f.position"
-        );
-        let (rows, emails, phones): CardRows = with_pool!(self, pool => {
+        let rows: Vec<CardRow> = with_pool!(self, pool => {
             let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
             for name in names.unwrap_or_default() {
                 query = query.bind(name);
             }
-            let rows: Vec<CardRow> = query.fetch_all(pool).await?;
-            // The children of the same persons, by the same filter: one cached statement per
-            // batch size instead of a new text for every id list.
-            let mut emails = sqlx::query_as(AssertSqlSafe(emails_sql.as_str())).bind(org.0);
-            let mut phones = sqlx::query_as(AssertSqlSafe(phones_sql.as_str())).bind(org.0);
-            for name in names.unwrap_or_default() {
-                emails = emails.bind(name);
-                phones = phones.bind(name);
-            }
-            (rows, emails.fetch_all(pool).await?, phones.fetch_all(pool).await?)
+            query.fetch_all(pool).await?
         });
         let rows: Vec<CardRow> = match names {
             Some(names) => rows
@@ -178,11 +164,9 @@ impl Store {
                 .collect(),
             None => rows,
         };
-        let mut emails = emails.into_iter().peekable();
-        let mut phones = phones.into_iter().peekable();
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut record = CardRecord {
+        Ok(rows
+            .into_iter()
+            .map(|row| CardRecord {
                 person: PersonId(row.id),
                 name: row.name,
                 uid: row.uid,
@@ -191,8 +175,24 @@ impl Store {
                 last_name: row.last_name,
                 job_title: row.job_title.unwrap_or_default(),
                 company: row.company.unwrap_or_default(),
-                emails: Vec::new(),
-                phones: Vec::new(),
+                emails: row
+                    .emails
+                    .iter()
+                    .flat_map(|list| list.lines())
+                    .filter_map(|line| {
+                        let (flag, address) = line.split_at_checked(1)?;
+                        Some((address.to_owned(), flag == "1"))
+                    })
+                    .collect(),
+                phones: row
+                    .phones
+                    .iter()
+                    .flat_map(|list| list.lines())
+                    .filter_map(|line| {
+                        let (kind, number) = line.split_once(':')?;
+                        Some((number.to_owned(), PhoneKind::parse(kind)))
+                    })
+                    .collect(),
                 address: Address {
                     street: row.street,
                     postal_code: row.postal_code,
@@ -202,16 +202,8 @@ impl Store {
                 notes: row.notes.unwrap_or_default(),
                 original: row.card_original,
                 updated_at: row.updated_at,
-            };
-            while let Some((_, email, primary)) = emails.next_if(|(id, _, _)| *id == row.id) {
-                record.emails.push((email, primary));
-            }
-            while let Some((_, number, kind)) = phones.next_if(|(id, _, _)| *id == row.id) {
-                record.phones.push((number, PhoneKind::parse(&kind)));
-            }
-            out.push(record);
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// The changes after `since`, or `None` when `since` is not a sequence this book reached.
