@@ -41,6 +41,8 @@ const PRINCIPAL_QUERY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>';
 const HOME_QUERY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:prop><c:addressbook-home-set/></d:prop></d:propfind>';
+const NAME_QUERY =
+  '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>';
 const ETAG_QUERY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>';
 
@@ -253,6 +255,51 @@ async function scenario(page: Page, dav: APIRequestContext, withPassword: string
       names.push(formattedName(text) ?? `(no FN in ${text})`);
     }
     expect(names.sort()).toEqual(PERSONS.map((p) => p.name).sort());
+  });
+
+  await test.step('a saved selection goes to the phone as a read-only address book', async () => {
+    const name = `Selectie ${TAG}`;
+    await gotoApp(page, `/relaties?q=${encodeURIComponent(TAG)}`);
+    // Without a name: the Dutch message, nothing saved.
+    await byTest(page, 'selection-save').click();
+    await expect(byTest(page, 'error-name')).toBeVisible();
+    await byTest(page, 'field-selection-name').fill(name);
+    await byTest(page, 'selection-save').click();
+    await expect(byTest(page, 'selection-saved')).toBeVisible();
+    const link = byTest(page, 'selection-link').filter({ hasText: name });
+    await expect(link).toHaveAttribute('aria-current', 'true');
+    await expect(byTest(page, 'field-selection-name')).toHaveValue('');
+
+    await gotoApp(page, SYNC_PAGE);
+    const row = byTest(page, 'selection-book').filter({ hasText: name });
+    await expect(row.getByTestId('selection-book-state')).toHaveText('niet op uw telefoons');
+    const toggle = row.getByTestId('selection-book-toggle');
+    await toggle.check();
+    await expect(row.getByTestId('selection-book-state')).toHaveText('op uw telefoons (alleen lezen)');
+    await expect(toggle).toHaveAttribute('aria-busy', 'false');
+    await expect(toggle).toBeFocused();
+
+    // The phone finds it next to the marked relations: the two relations of the search (marked
+    // or not), and it may not write there.
+    const root = await propfind(dav, '/dav/', withPassword, '0');
+    const principal = hrefs(await root.text()).find((h) => /\/principals\/[^/]+\/$/.test(h))!;
+    const home = await propfind(dav, principal, withPassword, '0', HOME_QUERY);
+    const homeSet = hrefs(await home.text()).find((h) => /\/addressbooks\/[^/]+\/$/.test(h))!;
+    const books = await propfind(dav, homeSet, withPassword, '1', NAME_QUERY);
+    const booksXml = await books.text();
+    const responses = booksXml.split(/<(?:[A-Za-z0-9]+:)?response>/).filter((r) => r.includes(name));
+    expect(responses, booksXml).toHaveLength(1);
+    const book = hrefs(responses[0])[0];
+    expect(book).toMatch(/\/selectie-\d+\/$/);
+    const listing = await propfind(dav, book, withPassword, '1', ETAG_QUERY);
+    const cards = hrefs(await listing.text()).filter((h) => h.endsWith('.vcf'));
+    expect(cards).toHaveLength(2);
+    const put = await dav.fetch(`${book}telefoon.vcf`, {
+      method: 'PUT',
+      headers: { Authorization: withPassword, 'Content-Type': 'text/vcard' },
+      data: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:telefoon\r\nFN:X\r\nN:X;;;;\r\nEND:VCARD\r\n',
+    });
+    expect(put.status(), await put.text()).toBe(403);
   });
 
   await test.step('an app password works until it is revoked', async () => {

@@ -1,6 +1,6 @@
 //! `postkamer demo`: the organisation "Demo BV" with two users and realistic relations (a quarter
-//! marked for relation sync, which is on for both users), so a fresh install can be tried at
-//! once. The credentials are fixed and public (README).
+//! marked for relation sync, which is on for both users; the user also has a saved selection
+//! on the phones as a read-only address book), so a fresh install can be tried at once. The credentials are fixed and public (README).
 
 use postkamer_core::{Core, CoreError, UserInput};
 use postkamer_domain::relation::{CompanyInput, PersonInput};
@@ -26,6 +26,7 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
     if store.org_by_name(ORG).await?.is_some() {
         return Ok(Outcome::AlreadyThere);
     }
+    let mut demo_user = None;
     for ((name, email, password), role) in [(ADMIN, Role::SuperAdmin), (USER, Role::Gebruiker)] {
         let input = UserInput {
             name: name.into(),
@@ -37,6 +38,9 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
         // Relation sync on, so a phone or any CardDAV client can be tried at once (a quarter
         // of the demo relations are marked for sync).
         core.set_sync_enabled(&user, true).await?;
+        if role == Role::Gebruiker {
+            demo_user = Some(user);
+        }
     }
     let org = store.org_by_name(ORG).await?.ok_or(CoreError::NotFound)?;
     let data = postkamer_demo::generate(2026, companies, persons);
@@ -54,6 +58,17 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
         input.company_id = person.company.and_then(|i| ids.get(i).copied());
         store.create_person(org.id, &input.validate()?).await?;
     }
+    // A saved selection on the user's phones as a read-only address book: the contact persons
+    // of companies in Amsterdam.
+    let user = demo_user.ok_or(CoreError::NotFound)?;
+    let amsterdam = postkamer_store::PersonQuery {
+        search: "Amsterdam".into(),
+        ..Default::default()
+    };
+    let selection = core
+        .save_selection(&user, "Relaties in Amsterdam", &amsterdam)
+        .await?;
+    core.set_selection_sync(&user, selection.id, true).await?;
     Ok(Outcome::Created {
         companies: data.companies.len(),
         persons: data.persons.len(),

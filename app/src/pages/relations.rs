@@ -5,6 +5,7 @@ mod company_form;
 mod names;
 mod person_form;
 mod persons;
+mod selections;
 
 pub use companies::{CompaniesPage, CompanyPage, EditCompanyPage, NewCompanyPage};
 pub use persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
@@ -34,7 +35,7 @@ fn list_params() -> Memo<ListParams> {
 }
 
 /// The query string for `params` with another sort or page, for links.
-fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
+pub fn list_href(base: &str, params: &ListParams, sort: Option<&str>) -> String {
     let mut parts = Vec::new();
     if !params.search.is_empty() {
         parts.push(format!(
@@ -132,7 +133,10 @@ fn ListToolbar(tab: Tab) -> impl IntoView {
             {move || params.get().synced_only.then(|| view! { <input type="hidden" name=SYNCED_PARAM value="ja" /> })}
             <button type="submit" data-test="search-submit">{move || t(locale.get(), "Zoeken", "Search")}</button>
         </Form>
-        {(tab == Tab::Persons).then(|| view! { <SyncedFilter params /> })}
+        {(tab == Tab::Persons).then(|| view! {
+            <SyncedFilter params />
+            <selections::SavedSelections params />
+        })}
     }
 }
 

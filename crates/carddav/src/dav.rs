@@ -6,8 +6,10 @@
 //! /                                   root: current-user-principal
 //! /principals/<id>/                   the user's principal
 //! /addressbooks/<id>/                 the address book home
-//! /addressbooks/<id>/default/         the address book: relations marked for sync
-//! /addressbooks/<id>/default/<n>.vcf  one contact
+//! /addressbooks/<id>/default/         the writable address book (for the CRM: the relations
+//!                                     marked for sync)
+//! /addressbooks/<id>/<book>/          other books of the user, possibly read-only
+//! /addressbooks/<id>/<book>/<n>.vcf   one contact
 //! ```
 
 use std::fmt::Write as _;
@@ -18,10 +20,10 @@ mod query;
 
 pub use path::http_date;
 use path::{Resource, decode, encode, resolve};
-use props::status_response;
+use props::{Shown, status_response};
 use query::query_matches;
 
-use crate::store::{Condition, ContactStore, Principal, WriteError};
+use crate::store::{BookInfo, Condition, ContactStore, Principal, WriteError};
 use crate::vcard::{self, Version};
 use crate::xml::{self, CARDDAV, DAV, Report};
 
@@ -93,6 +95,27 @@ impl Response {
     }
 }
 
+/// A book with its current sync sequence.
+struct OpenBook {
+    info: BookInfo,
+    seq: u64,
+}
+
+/// The sync token of a book at a sequence: `urn:postkamer:sync:<book>:<seq>`.
+fn sync_token(book: &str, seq: u64) -> String {
+    format!("{SYNC_TOKEN_PREFIX}{}:{seq}", encode(book))
+}
+
+/// The sequence in a token of this book; `None` for any other text (another book's token too).
+fn token_seq(token: &str, book: &str) -> Option<u64> {
+    let (token_book, seq) = token.strip_prefix(SYNC_TOKEN_PREFIX)?.rsplit_once(':')?;
+    (token_book == encode(book)).then_some(())?;
+    seq.parse().ok()
+}
+
+const NO_BOOK: &str = "Dit adresboek bestaat niet (meer).";
+const NO_CARD: &str = "Dit contact staat niet (meer) in het adresboek.";
+
 /// The CardDAV server for one mount point.
 pub struct Dav<S> {
     store: S,
@@ -123,12 +146,26 @@ impl<S: ContactStore> Dav<S> {
         format!("{}/addressbooks/{}/", self.mount, encode(id))
     }
 
-    fn book_href(&self, id: &str) -> String {
-        format!("{}/addressbooks/{}/default/", self.mount, encode(id))
+    fn book_href(&self, id: &str, book: &str) -> String {
+        format!(
+            "{}/addressbooks/{}/{}/",
+            self.mount,
+            encode(id),
+            encode(book)
+        )
     }
 
-    fn card_href(&self, id: &str, name: &str) -> String {
-        format!("{}{}.vcf", self.book_href(id), encode(name))
+    fn card_href(&self, id: &str, book: &str, name: &str) -> String {
+        format!("{}{}.vcf", self.book_href(id, book), encode(name))
+    }
+
+    /// The book a path names, with its sync sequence; `None`: no such book (404).
+    async fn open_book(&self, user: &Principal, book: &str) -> Result<Option<OpenBook>, String> {
+        let Some(info) = self.store.book(user, book).await? else {
+            return Ok(None);
+        };
+        let seq = self.store.sync_seq(user, book).await?;
+        Ok(Some(OpenBook { info, seq }))
     }
 
     /// Answers one request of `user`.
@@ -139,24 +176,41 @@ impl<S: ContactStore> Dav<S> {
         if resource.owner().is_some_and(|owner| owner != user.id) {
             return Response::text(403, "Dit adresboek is van een andere gebruiker.");
         }
-        let result =
-            match request.method {
-                "OPTIONS" => Ok(Response::new(200)
-                    .header("dav", DAV_HEADER)
-                    .header("allow", ALLOW)),
-                "PROPFIND" => self.propfind(user, &resource, request).await,
-                "REPORT" => self.report(user, &resource, request).await,
-                "GET" | "HEAD" => self.get(user, &resource, request).await,
-                "PUT" => self.put(user, &resource, request).await,
-                "DELETE" => self.delete(user, &resource, request).await,
-                _ => Ok(Response::text(405, "Deze methode wordt niet ondersteund.")
-                    .header("allow", ALLOW)),
-            };
-        let mut response = result.unwrap_or_else(|e| {
-            Response::text(500, &format!("Het adresboek is nu niet beschikbaar ({e})."))
-        });
+        let mut response = self
+            .dispatch(user, &resource, request)
+            .await
+            .unwrap_or_else(|e| {
+                Response::text(500, &format!("Het adresboek is nu niet beschikbaar ({e})."))
+            });
         response.headers.push(("dav", DAV_HEADER.into()));
         response
+    }
+
+    async fn dispatch(
+        &self,
+        user: &Principal,
+        resource: &Resource,
+        request: &Request<'_>,
+    ) -> Result<Response, String> {
+        if let Resource::Book(_, book) | Resource::Card(_, book, _) = resource
+            && self.store.book(user, book).await?.is_none()
+        {
+            return Ok(Response::text(404, NO_BOOK));
+        }
+        match request.method {
+            "OPTIONS" => Ok(Response::new(200)
+                .header("dav", DAV_HEADER)
+                .header("allow", ALLOW)),
+            "PROPFIND" => self.propfind(user, resource, request).await,
+            "REPORT" => self.report(user, resource, request).await,
+            "GET" | "HEAD" => self.get(user, resource, request).await,
+            "PUT" => self.put(user, resource, request).await,
+            "DELETE" => self.delete(user, resource, request).await,
+            _ => {
+                Ok(Response::text(405, "Deze methode wordt niet ondersteund.")
+                    .header("allow", ALLOW))
+            }
+        }
     }
 
     async fn propfind(
@@ -180,7 +234,7 @@ impl<S: ContactStore> Dav<S> {
             Err(e) => return Ok(Response::text(400, &e.to_string())),
         };
         // Quota (RFC 4331) costs a sum over the book: read only when asked for.
-        let usage = if matches!(resource, Resource::Home(_) | Resource::Book(_))
+        let usage = if matches!(resource, Resource::Home(_) | Resource::Book(..))
             && (props.wants(DAV, "quota-used-bytes") || props.wants(DAV, "quota-available-bytes"))
         {
             Some(self.store.usage(user).await?)
@@ -195,36 +249,42 @@ impl<S: ContactStore> Dav<S> {
             Resource::Home(id) => {
                 self.collection_response(&mut out, user, resource, &props, None, usage);
                 if depth == 1 {
-                    let book = self.store.book(user).await?;
-                    self.collection_response(
-                        &mut out,
-                        user,
-                        &Resource::Book(id.clone()),
-                        &props,
-                        Some(&book),
-                        usage,
-                    );
+                    for info in self.store.books(user).await? {
+                        let seq = self.store.sync_seq(user, &info.name).await?;
+                        let resource = Resource::Book(id.clone(), info.name.clone());
+                        let book = OpenBook { info, seq };
+                        self.collection_response(
+                            &mut out,
+                            user,
+                            &resource,
+                            &props,
+                            Some(&book),
+                            usage,
+                        );
+                    }
                 }
             }
-            Resource::Book(_) => {
-                let book = self.store.book(user).await?;
+            Resource::Book(_, name) => {
+                let Some(book) = self.open_book(user, name).await? else {
+                    return Ok(Response::text(404, NO_BOOK));
+                };
                 self.collection_response(&mut out, user, resource, &props, Some(&book), usage);
                 if depth == 1 {
-                    let cards = self.store.list(user).await?;
-                    self.card_responses(&mut out, user, &cards, &props, Version::V3)
+                    let cards = self.store.list(user, name).await?;
+                    self.card_responses(&mut out, user, name, &cards, &props, Version::V3)
                         .await?;
                 }
             }
-            Resource::Card(_, name) => {
-                let cards = self.store.cards(user, std::slice::from_ref(name)).await?;
+            Resource::Card(_, book, name) => {
+                let cards = self
+                    .store
+                    .cards(user, book, std::slice::from_ref(name))
+                    .await?;
                 let Some(card) = cards.first() else {
-                    return Ok(Response::text(
-                        404,
-                        "Dit contact staat niet (meer) in het adresboek.",
-                    ));
+                    return Ok(Response::text(404, NO_CARD));
                 };
                 let version = Version::from_media_type(request.accept);
-                self.card_response(&mut out, user, &card.meta, Some(card), &props, version);
+                self.card_response(&mut out, user, book, Shown::Full(card), &props, version);
             }
         }
         xml::multistatus_end(&mut out);
@@ -245,14 +305,15 @@ impl<S: ContactStore> Dav<S> {
             }
             Err(e) => return Ok(Response::text(400, &e.to_string())),
         };
-        if !matches!(resource, Resource::Book(_)) {
+        let Resource::Book(_, book_name) = resource else {
             return Ok(Response::xml(403, xml::error_body(DAV, "supported-report")));
-        }
+        };
+        let book_name = book_name.as_str();
         let version = Version::from_media_type(version.as_deref().or(request.accept));
         let mut out = xml::multistatus_start();
         match report {
             Report::Multiget { props, hrefs } => {
-                let book = self.book_href(&user.id);
+                let book = self.book_href(&user.id, book_name);
                 let names: Vec<Option<String>> = hrefs
                     .iter()
                     .map(|href| {
@@ -264,7 +325,7 @@ impl<S: ContactStore> Dav<S> {
                     })
                     .collect();
                 let wanted: Vec<String> = names.iter().flatten().cloned().collect();
-                let cards = self.store.cards(user, &wanted).await?;
+                let cards = self.store.cards(user, book_name, &wanted).await?;
                 for (href, name) in hrefs.iter().zip(&names) {
                     match name
                         .as_ref()
@@ -273,8 +334,8 @@ impl<S: ContactStore> Dav<S> {
                         Some(card) => self.card_response(
                             &mut out,
                             user,
-                            &card.meta,
-                            Some(card),
+                            book_name,
+                            Shown::Full(card),
                             &props,
                             version,
                         ),
@@ -288,22 +349,26 @@ impl<S: ContactStore> Dav<S> {
                 filters,
                 limit,
             } => {
-                let metas = self.store.list(user).await?;
+                let metas = self.store.list(user, book_name).await?;
                 let names: Vec<String> = metas.into_iter().map(|m| m.name).collect();
-                let cards = self.store.cards(user, &names).await?;
+                let cards = self.store.cards(user, book_name, &names).await?;
                 let matching = cards.iter().filter(|c| query_matches(c, all_of, &filters));
                 for card in matching.take(limit.unwrap_or(usize::MAX)) {
-                    self.card_response(&mut out, user, &card.meta, Some(card), &props, version);
+                    self.card_response(
+                        &mut out,
+                        user,
+                        book_name,
+                        Shown::Full(card),
+                        &props,
+                        version,
+                    );
                 }
             }
             Report::SyncCollection { props, token, .. } => {
                 let since = if token.is_empty() {
                     None
                 } else {
-                    match token
-                        .strip_prefix(SYNC_TOKEN_PREFIX)
-                        .and_then(|n| n.parse::<u64>().ok())
-                    {
+                    match token_seq(&token, book_name) {
                         Some(seq) => Some(seq),
                         None => {
                             return Ok(Response::xml(
@@ -315,10 +380,10 @@ impl<S: ContactStore> Dav<S> {
                 };
                 let (seq, changed, removed) = match since {
                     None => {
-                        let book = self.store.book(user).await?;
-                        (book.sync_seq, self.store.list(user).await?, Vec::new())
+                        let seq = self.store.sync_seq(user, book_name).await?;
+                        (seq, self.store.list(user, book_name).await?, Vec::new())
                     }
-                    Some(since) => match self.store.changes(user, since).await? {
+                    Some(since) => match self.store.changes(user, book_name, since).await? {
                         Some(changes) => (changes.sync_seq, changes.changed, changes.removed),
                         None => {
                             return Ok(Response::xml(
@@ -328,12 +393,16 @@ impl<S: ContactStore> Dav<S> {
                         }
                     },
                 };
-                self.card_responses(&mut out, user, &changed, &props, version)
+                self.card_responses(&mut out, user, book_name, &changed, &props, version)
                     .await?;
                 for name in &removed {
-                    status_response(&mut out, &self.card_href(&user.id, name), 404);
+                    status_response(&mut out, &self.card_href(&user.id, book_name, name), 404);
                 }
-                let _ = write!(out, "<d:sync-token>{SYNC_TOKEN_PREFIX}{seq}</d:sync-token>");
+                let _ = write!(
+                    out,
+                    "<d:sync-token>{}</d:sync-token>",
+                    xml::escape(&sync_token(book_name, seq))
+                );
             }
         }
         xml::multistatus_end(&mut out);
@@ -346,19 +415,19 @@ impl<S: ContactStore> Dav<S> {
         resource: &Resource,
         request: &Request<'_>,
     ) -> Result<Response, String> {
-        let Resource::Card(_, name) = resource else {
+        let Resource::Card(_, book, name) = resource else {
             return Ok(Response::text(
                 405,
                 "Dit is een map; gebruik een CardDAV-programma om het adresboek te lezen.",
             )
             .header("allow", "OPTIONS, PROPFIND, REPORT"));
         };
-        let cards = self.store.cards(user, std::slice::from_ref(name)).await?;
+        let cards = self
+            .store
+            .cards(user, book, std::slice::from_ref(name))
+            .await?;
         let Some(card) = cards.first() else {
-            return Ok(Response::text(
-                404,
-                "Dit contact staat niet (meer) in het adresboek.",
-            ));
+            return Ok(Response::text(404, NO_CARD));
         };
         let version = Version::from_media_type(request.accept);
         let body = vcard::render(&card.data, card.original.as_deref(), version);
@@ -380,12 +449,15 @@ impl<S: ContactStore> Dav<S> {
         resource: &Resource,
         request: &Request<'_>,
     ) -> Result<Response, String> {
-        let Resource::Card(_, name) = resource else {
+        let Resource::Card(_, book, name) = resource else {
             return Ok(Response::text(
                 405,
                 "Alleen contacten (….vcf) kunnen worden opgeslagen.",
             ));
         };
+        if let Some(refused) = self.refuse_write(user, book, "write-content").await? {
+            return Ok(refused);
+        }
         if let Some(content_type) = request.content_type {
             let media = content_type
                 .split(';')
@@ -415,7 +487,11 @@ impl<S: ContactStore> Dav<S> {
                 );
             }
         };
-        match self.store.put(user, name, card, condition(request)).await {
+        match self
+            .store
+            .put(user, book, name, card, condition(request))
+            .await
+        {
             Ok(written) => {
                 let response = Response::new(if written.created { 201 } else { 204 });
                 Ok(if written.altered {
@@ -434,16 +510,54 @@ impl<S: ContactStore> Dav<S> {
         resource: &Resource,
         request: &Request<'_>,
     ) -> Result<Response, String> {
-        let Resource::Card(_, name) = resource else {
+        let Resource::Card(_, book, name) = resource else {
             return Ok(Response::text(
                 403,
                 "Het adresboek zelf kan niet worden verwijderd.",
             ));
         };
-        match self.store.delete(user, name, condition(request)).await {
+        if let Some(refused) = self.refuse_write(user, book, "unbind").await? {
+            return Ok(refused);
+        }
+        match self
+            .store
+            .delete(user, book, name, condition(request))
+            .await
+        {
             Ok(()) => Ok(Response::new(204)),
             Err(e) => Ok(write_error(e)),
         }
+    }
+}
+
+impl<S: ContactStore> Dav<S> {
+    /// 404 for an unknown book, 403 with `need-privileges` (RFC 3744) for a read-only one.
+    async fn refuse_write(
+        &self,
+        user: &Principal,
+        book: &str,
+        privilege: &str,
+    ) -> Result<Option<Response>, String> {
+        Ok(match self.store.book(user, book).await? {
+            None => Some(Response::text(404, NO_BOOK)),
+            Some(info) if info.read_only => Some(
+                Response::xml(
+                    403,
+                    format!(
+                        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\">\
+                         <d:need-privileges><d:resource><d:href>{}</d:href>\
+                         <d:privilege><d:{privilege}/></d:privilege></d:resource>\
+                         </d:need-privileges></d:error>",
+                        xml::escape(&self.book_href(&user.id, book))
+                    ),
+                )
+                .header(
+                    "x-postkamer-error",
+                    "Dit adresboek is alleen-lezen: wijzig de relatie in Postkamer.",
+                ),
+            ),
+            Some(_) => None,
+        })
     }
 }
 

@@ -10,6 +10,6 @@ pub mod xml;
 
 pub use dav::{Dav, Request, Response};
 pub use store::{
-    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, Usage, WriteError,
-    Written,
+    BookInfo, CardMeta, Changes, Condition, ContactStore, DEFAULT_BOOK, Principal, StoredCard,
+    Usage, WriteError, Written,
 };

@@ -1,5 +1,6 @@
-//! What the protocol needs from the application: one address book per user, its cards with
-//! strong ETags, a change sequence for sync tokens, and writes with preconditions.
+//! What the protocol needs from the application: a user's address books (one writable, others
+//! possibly read-only), their cards with strong ETags, a change sequence per book for sync
+//! tokens, and writes with preconditions.
 
 use std::future::Future;
 
@@ -14,13 +15,19 @@ pub struct Principal {
     pub email: String,
 }
 
-/// The address book as a whole.
+/// The name of the book every user has (the one a phone writes to).
+pub const DEFAULT_BOOK: &str = "default";
+
+/// An address book of the user's home set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookInfo {
+    /// The book's path segment below the home set (`default`, …).
+    pub name: String,
     pub display_name: String,
-    /// Grows with every change that a sync must see (card changed, added, removed from the
-    /// book). The sync token and the CTag are made from it.
-    pub sync_seq: u64,
+    /// The book's description; `None`: the server's general one.
+    pub description: Option<String>,
+    /// Cards can be read, not written or deleted.
+    pub read_only: bool,
 }
 
 /// The space an address book takes and what is left of its quota (RFC 4331), in bytes.
@@ -100,21 +107,44 @@ pub enum WriteError {
     Store(String),
 }
 
-/// The application's side. Every call is for one principal's own address book.
+/// The application's side. Every call is for one principal's own address books; `book` is a
+/// name [`ContactStore::book`] knows.
 pub trait ContactStore: Send + Sync {
-    fn book(&self, user: &Principal) -> impl Future<Output = Result<BookInfo, String>> + Send;
+    /// The books of the user's home set, the writable one first.
+    fn books(&self, user: &Principal)
+    -> impl Future<Output = Result<Vec<BookInfo>, String>> + Send;
+
+    /// The book with this name; `None` when the user has no such book.
+    fn book(
+        &self,
+        user: &Principal,
+        book: &str,
+    ) -> impl Future<Output = Result<Option<BookInfo>, String>> + Send;
+
+    /// Grows with every change that a sync of the book must see (card changed, added,
+    /// removed from the book). The sync token and the CTag are made from it.
+    fn sync_seq(
+        &self,
+        user: &Principal,
+        book: &str,
+    ) -> impl Future<Output = Result<u64, String>> + Send;
 
     /// The space the book takes and what is left before writes are refused (asked only when a
     /// client asks for the quota properties).
     fn usage(&self, user: &Principal) -> impl Future<Output = Result<Usage, String>> + Send;
 
     /// Every card of the book.
-    fn list(&self, user: &Principal) -> impl Future<Output = Result<Vec<CardMeta>, String>> + Send;
+    fn list(
+        &self,
+        user: &Principal,
+        book: &str,
+    ) -> impl Future<Output = Result<Vec<CardMeta>, String>> + Send;
 
     /// The named cards that exist (missing names are left out).
     fn cards(
         &self,
         user: &Principal,
+        book: &str,
         names: &[String],
     ) -> impl Future<Output = Result<Vec<StoredCard>, String>> + Send;
 
@@ -123,23 +153,26 @@ pub trait ContactStore: Send + Sync {
     fn changes(
         &self,
         user: &Principal,
+        book: &str,
         since: u64,
     ) -> impl Future<Output = Result<Option<Changes>, String>> + Send;
 
-    /// Creates or updates the card `name`.
+    /// Creates or updates the card `name` (only called for writable books).
     fn put(
         &self,
         user: &Principal,
+        book: &str,
         name: &str,
         card: ReceivedCard,
         condition: Condition,
     ) -> impl Future<Output = Result<Written, WriteError>> + Send;
 
     /// Removes the card `name` from the book (for the CRM: clears the person's sync mark; the
-    /// relation itself stays).
+    /// relation itself stays). Only called for writable books.
     fn delete(
         &self,
         user: &Principal,
+        book: &str,
         name: &str,
         condition: Condition,
     ) -> impl Future<Output = Result<(), WriteError>> + Send;

@@ -269,7 +269,9 @@ async fn sync_collection_initial_incremental_after_delete_and_bad_token() {
     insta::assert_snapshot!("sync-initial", shown(&initial));
     let body = String::from_utf8(initial.body).unwrap();
     assert!(
-        body.ends_with("<d:sync-token>urn:postkamer:sync:3</d:sync-token></d:multistatus>\n"),
+        body.ends_with(
+            "<d:sync-token>urn:postkamer:sync:default:3</d:sync-token></d:multistatus>\n"
+        ),
         "{body}"
     );
 
@@ -277,7 +279,7 @@ async fn sync_collection_initial_incremental_after_delete_and_bad_token() {
     let mut incremental = captured("davx5/09-report-sync-collection-incremental.http");
     incremental.body = String::from_utf8(incremental.body)
         .unwrap()
-        .replace("http://sabre.io/ns/sync/18", "urn:postkamer:sync:3")
+        .replace("http://sabre.io/ns/sync/18", "urn:postkamer:sync:default:3")
         .into_bytes();
     let nothing = send(&dav, &incremental).await;
     insta::assert_snapshot!("sync-no-change", shown(&nothing));
@@ -296,7 +298,11 @@ async fn sync_collection_initial_incremental_after_delete_and_bad_token() {
     assert!(!body.contains("0a8b1f1e"), "unchanged cards are not listed");
 
     // A token from another server, and one from the future: valid-sync-token.
-    for token in ["http://sabre.io/ns/sync/18", "urn:postkamer:sync:999"] {
+    for token in [
+        "http://sabre.io/ns/sync/18",
+        "urn:postkamer:sync:default:999",
+        "urn:postkamer:sync:3",
+    ] {
         let mut bad = captured("davx5/09-report-sync-collection-incremental.http");
         bad.body = String::from_utf8(bad.body)
             .unwrap()
@@ -606,4 +612,108 @@ async fn quota_is_reported_and_a_full_book_refuses_new_cards() {
         read(&body, "quota-available-bytes"),
         support::memory::QUOTA_BYTES - grown
     );
+}
+
+#[tokio::test]
+async fn a_read_only_book_is_listed_read_synced_and_refuses_writes() {
+    let dav = dav();
+    dav.store().insert_team(
+        "t1",
+        person("t1", "Tineke", "", "Team", "tineke@demo-bv.nl"),
+    );
+    let privileges = r#"<?xml version="1.0" encoding="utf-8"?>
+<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/><d:current-user-privilege-set/><d:sync-token/></d:prop></d:propfind>"#;
+    let home = call(&dav, "PROPFIND", "/addressbooks/7/", Some("1"), privileges).await;
+    assert_eq!(home.status, 207);
+    let body = String::from_utf8(home.body).unwrap();
+    let team = body
+        .split("<d:response>")
+        .find(|r| r.contains("<d:href>/dav/addressbooks/7/team/</d:href>"))
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(team.contains("Team (alleen lezen)"));
+    assert!(
+        team.contains("<d:read/>") && !team.contains("<d:write"),
+        "{team}"
+    );
+    assert!(team.contains("urn:postkamer:sync:team:1"), "{team}");
+    let default = body
+        .split("<d:response>")
+        .find(|r| r.contains("/addressbooks/7/default/</d:href>"))
+        .unwrap();
+    assert!(default.contains("<d:write-content/>"), "{default}");
+
+    // Read: GET and a sync from scratch.
+    let got = call(&dav, "GET", "/addressbooks/7/team/t1.vcf", None, "").await;
+    assert_eq!(got.status, 200);
+    assert!(String::from_utf8_lossy(&got.body).contains("FN:Tineke Team"));
+    let sync = |token: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"#
+        )
+    };
+    let initial = call(
+        &dav,
+        "REPORT",
+        "/addressbooks/7/team/",
+        Some("1"),
+        &sync(""),
+    )
+    .await;
+    let text = String::from_utf8(initial.body).unwrap();
+    assert!(text.contains("/dav/addressbooks/7/team/t1.vcf"), "{text}");
+    assert!(text.contains("<d:sync-token>urn:postkamer:sync:team:1</d:sync-token>"));
+    // Another book's token is not this book's.
+    let default_token = "urn:postkamer:sync:default:1";
+    let wrong = call(
+        &dav,
+        "REPORT",
+        "/addressbooks/7/team/",
+        Some("1"),
+        &sync(default_token),
+    )
+    .await;
+    assert_eq!(wrong.status, 403);
+    assert!(String::from_utf8_lossy(&wrong.body).contains("valid-sync-token"));
+
+    // Writes are refused with need-privileges, and reach no store (it would panic).
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:t2\r\nFN:Nieuw\r\nN:Nieuw;;;;\r\nEND:VCARD\r\n";
+    let put = call(&dav, "PUT", "/addressbooks/7/team/t2.vcf", None, card).await;
+    assert_eq!(put.status, 403, "{}", shown(&put));
+    assert!(String::from_utf8_lossy(&put.body).contains("<d:need-privileges>"));
+    let delete = call(&dav, "DELETE", "/addressbooks/7/team/t1.vcf", None, "").await;
+    assert_eq!(delete.status, 403);
+    assert_eq!(
+        call(&dav, "GET", "/addressbooks/7/team/t1.vcf", None, "")
+            .await
+            .status,
+        200,
+        "still there"
+    );
+
+    // A book the user does not have: 404 for every method.
+    for (method, path) in [
+        ("PROPFIND", "/addressbooks/7/onbekend/"),
+        ("REPORT", "/addressbooks/7/onbekend/"),
+        ("PUT", "/addressbooks/7/onbekend/x.vcf"),
+        ("DELETE", "/addressbooks/7/onbekend/x.vcf"),
+        ("GET", "/addressbooks/7/onbekend/x.vcf"),
+    ] {
+        let body = if method == "REPORT" {
+            sync("")
+        } else {
+            card.to_owned()
+        };
+        let body = if method == "PROPFIND" {
+            privileges.to_owned()
+        } else {
+            body
+        };
+        let response = call(&dav, method, path, Some("1"), &body).await;
+        assert_eq!(
+            response.status,
+            404,
+            "{method} {path}: {}",
+            shown(&response)
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod mail;
 mod password;
 mod relations;
 mod secrets;
+pub mod selections;
 mod tokens;
 mod users;
 

@@ -32,6 +32,7 @@ pub enum Invalid {
     Date,
     PlaintextNotLocal,
     DomainTaken,
+    NameTaken,
 }
 
 impl Invalid {
@@ -63,6 +64,7 @@ impl Invalid {
                 Date => "Vul een datum in als 2025-01-31.".into(),
                 PlaintextNotLocal => "Zonder versleuteling kan alleen een server op deze computer (127.0.0.1); kies TLS of STARTTLS.".into(),
                 DomainTaken => "Dit domein is al toegevoegd (in deze of een andere organisatie).".into(),
+                NameTaken => "U gebruikt deze naam al; kies een andere.".into(),
             },
             Locale::En => match self {
                 Required => "This field is required.".into(),
@@ -89,6 +91,7 @@ impl Invalid {
                 Date => "Enter a date like 2025-01-31.".into(),
                 PlaintextNotLocal => "Without encryption only a server on this computer (127.0.0.1) is allowed; choose TLS or STARTTLS.".into(),
                 DomainTaken => "This domain has already been added (in this or another organisation).".into(),
+                NameTaken => "You already use this name; choose another.".into(),
             },
         }
     }

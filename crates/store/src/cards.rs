@@ -68,11 +68,29 @@ pub struct CardChanges {
     pub removed: Vec<String>,
 }
 
+/// How a book names its cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CardName {
+    /// The name a phone chose, else the uid (the writable book).
+    Phone,
+    /// The uid (read-only books).
+    Uid,
+}
+
+impl CardName {
+    fn sql(self) -> &'static str {
+        match self {
+            CardName::Phone => "COALESCE(p.card_name, p.uid)",
+            CardName::Uid => "p.uid",
+        }
+    }
+}
+
 /// A synced person with its e-mail addresses and phones aggregated into one row each: with
 /// SQLite every row crosses from the database thread to the runtime, so one row per card
 /// instead of one per child is what makes a full sync of 10,000 cards fast. Addresses and
 /// numbers are validated (no line breaks, no `:` in a phone kind), so a newline separates them.
-const CARD_COLUMNS: &str = "p.id, COALESCE(p.card_name, p.uid) AS name, p.uid, p.first_name, \
+const CARD_COLUMNS: &str = "p.id, p.uid, p.first_name, \
      p.tussenvoegsel, p.last_name, p.job_title, c.name AS company, p.street, p.postal_code, \
      p.city, p.country, p.notes, p.card_original, p.updated_at, \
      (SELECT string_agg(CASE WHEN e.is_primary THEN '1' ELSE '0' END || e.email, '\n' \
@@ -146,24 +164,45 @@ impl Store {
                 )
             }
         };
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
-             WHERE p.org_id = $1 AND p.synchroniseren{filter} ORDER BY p.id"
-        );
-        let rows: Vec<CardRow> = with_pool!(self, pool => {
-            let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
-            for name in names.unwrap_or_default() {
-                query = query.bind(name);
-            }
-            query.fetch_all(pool).await?
-        });
-        let rows: Vec<CardRow> = match names {
+        let rows = self
+            .read_cards(
+                org,
+                CardName::Phone,
+                &format!("p.synchroniseren{filter}"),
+                names.unwrap_or_default(),
+            )
+            .await?;
+        Ok(match names {
             Some(names) => rows
                 .into_iter()
                 .filter(|r| names.contains(&r.name))
                 .collect(),
             None => rows,
-        };
+        })
+    }
+
+    /// The organisation's persons meeting `condition` (SQL over `p`, with `binds` as `$2…`),
+    /// as cards, by id.
+    pub(crate) async fn read_cards(
+        &self,
+        org: OrgId,
+        name: CardName,
+        condition: &str,
+        binds: &[String],
+    ) -> StoreResult<Vec<CardRecord>> {
+        let sql = format!(
+            "SELECT {name} AS name, {CARD_COLUMNS} FROM persons p \
+             LEFT JOIN companies c ON c.id = p.company_id \
+             WHERE p.org_id = $1 AND {condition} ORDER BY p.id",
+            name = name.sql()
+        );
+        let rows: Vec<CardRow> = with_pool!(self, pool => {
+            let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
+            for value in binds {
+                query = query.bind(value);
+            }
+            query.fetch_all(pool).await?
+        });
         Ok(rows
             .into_iter()
             .map(|row| CardRecord {

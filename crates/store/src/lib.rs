@@ -15,6 +15,7 @@ mod error;
 pub mod mail;
 mod persons;
 mod search;
+pub mod selections;
 mod sessions;
 
 pub use accounts::{Org, Orgs, Users};

@@ -1,6 +1,6 @@
 //! Contact persons (contactpersonen), their e-mail addresses and phone numbers.
 
-mod list;
+pub(crate) mod list;
 
 use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert};
@@ -347,5 +347,12 @@ impl Persons for Store {
         let ids: Vec<i64> = with_pool!(self, pool => sqlx::query_scalar(sql)
             .bind(org.0).bind(email.as_str()).fetch_all(pool).await)?;
         Ok(ids.into_iter().map(PersonId).collect())
+    }
+}
+
+impl Store {
+    /// The ids of every person a list query matches, unpaged (a selection's members).
+    pub async fn person_ids(&self, org: OrgId, query: &PersonQuery) -> StoreResult<Vec<PersonId>> {
+        list::person_ids(self, org, query).await
     }
 }

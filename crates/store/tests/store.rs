@@ -90,6 +90,7 @@ on_both_engines! {
         the_change_log_follows_every_change_a_phone_must_see,
         phones_cards_keep_their_name_and_original,
         app_passwords_and_devices,
+        selections_and_the_person_log,
     ],
     domains: [
         domains_belong_to_one_organisation_and_keep_their_history,

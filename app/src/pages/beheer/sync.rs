@@ -3,6 +3,7 @@
 //! password per device and sees which devices synced. The steps per phone are in [`steps`], the
 //! app passwords and devices in [`devices`].
 
+mod books;
 mod devices;
 mod steps;
 
@@ -60,6 +61,7 @@ pub fn SyncPage() -> impl IntoView {
             <IosSteps />
             <AndroidSteps />
         </div>
+        <books::SelectionBooks />
         <AppPasswords create revoke settings />
         <Loaded settings quiet=true render=|o| view! { <Devices devices=o.devices /> }.into_any() />
         <section class="card" data-test="sync-delete-note">

@@ -8,16 +8,20 @@ pub(super) enum Resource {
     Root,
     Principal(String),
     Home(String),
-    Book(String),
-    Card(String, String),
+    /// Owner, book.
+    Book(String, String),
+    /// Owner, book, card.
+    Card(String, String, String),
 }
 
 impl Resource {
     pub(super) fn owner(&self) -> Option<&str> {
         match self {
             Resource::Root => None,
-            Resource::Principal(id) | Resource::Home(id) | Resource::Book(id) => Some(id),
-            Resource::Card(id, _) => Some(id),
+            Resource::Principal(id)
+            | Resource::Home(id)
+            | Resource::Book(id, _)
+            | Resource::Card(id, _, _) => Some(id),
         }
     }
 }
@@ -28,14 +32,14 @@ pub(super) fn resolve(path: &str) -> Option<Resource> {
         [] => Resource::Root,
         ["principals", id] => Resource::Principal(decode(id)?),
         ["addressbooks", id] => Resource::Home(decode(id)?),
-        ["addressbooks", id, "default"] => Resource::Book(decode(id)?),
-        ["addressbooks", id, "default", file] => {
+        ["addressbooks", id, book] => Resource::Book(decode(id)?, decode(book)?),
+        ["addressbooks", id, book, file] => {
             let name = decode(file)?;
             let name = name.strip_suffix(".vcf")?.to_owned();
             if name.is_empty() || name.contains('/') {
                 return None;
             }
-            Resource::Card(decode(id)?, name)
+            Resource::Card(decode(id)?, decode(book)?, name)
         }
         _ => return None,
     })
@@ -114,11 +118,19 @@ mod tests {
         assert_eq!(resolve("/addressbooks/7"), Some(Resource::Home("7".into())));
         assert_eq!(
             resolve("/addressbooks/7/default/"),
-            Some(Resource::Book("7".into()))
+            Some(Resource::Book("7".into(), "default".into()))
         );
         assert_eq!(
             resolve("/addressbooks/7/default/ABC%20D%40x.vcf"),
-            Some(Resource::Card("7".into(), "ABC D@x".into()))
+            Some(Resource::Card(
+                "7".into(),
+                "default".into(),
+                "ABC D@x".into()
+            ))
+        );
+        assert_eq!(
+            resolve("/addressbooks/7/selectie-3/"),
+            Some(Resource::Book("7".into(), "selectie-3".into()))
         );
         assert_eq!(resolve("/addressbooks/7/default/x.txt"), None);
         assert_eq!(resolve("/addressbooks/7/default/%ZZ.vcf"), None);

@@ -2,13 +2,18 @@
 
 use std::fmt::Write as _;
 
-use super::Dav;
 use super::path::{Resource, http_date};
-use crate::store::{BookInfo, CardMeta, ContactStore, Principal, StoredCard, Usage};
+use super::{Dav, OpenBook, sync_token};
+use crate::store::{CardMeta, ContactStore, Principal, StoredCard, Usage};
 use crate::vcard::{self, MAX_CARD_BYTES, Version};
 use crate::xml::{self, CALENDARSERVER, CARDDAV, DAV, Name, PropRequest};
 
-use super::SYNC_TOKEN_PREFIX;
+/// A card to describe: its name and version alone, or its content too.
+#[derive(Clone, Copy)]
+pub(super) enum Shown<'a> {
+    Meta(&'a CardMeta),
+    Full(&'a StoredCard),
+}
 
 impl<S: ContactStore> Dav<S> {
     /// The responses for these cards; their contents are read only when `address-data` is
@@ -17,18 +22,19 @@ impl<S: ContactStore> Dav<S> {
         &self,
         out: &mut String,
         user: &Principal,
+        book: &str,
         metas: &[CardMeta],
         props: &PropRequest,
         version: Version,
     ) -> Result<(), String> {
         if props.wants(CARDDAV, "address-data") {
             let names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
-            for card in self.store.cards(user, &names).await? {
-                self.card_response(out, user, &card.meta, Some(&card), props, version);
+            for card in self.store.cards(user, book, &names).await? {
+                self.card_response(out, user, book, Shown::Full(&card), props, version);
             }
         } else {
             for meta in metas {
-                self.card_response(out, user, meta, None, props, version);
+                self.card_response(out, user, book, Shown::Meta(meta), props, version);
             }
         }
         Ok(())
@@ -41,22 +47,23 @@ impl<S: ContactStore> Dav<S> {
         user: &Principal,
         resource: &Resource,
         props: &PropRequest,
-        book: Option<&BookInfo>,
+        book: Option<&OpenBook>,
         usage: Option<Usage>,
     ) {
         let href = match resource {
             Resource::Root => format!("{}/", self.mount),
             Resource::Principal(id) => self.principal_href(id),
             Resource::Home(id) => self.home_href(id),
-            Resource::Book(id) => self.book_href(id),
-            Resource::Card(id, name) => self.card_href(id, name),
+            Resource::Book(id, name) => self.book_href(id, name),
+            Resource::Card(id, book, name) => self.card_href(id, book, name),
         };
-        let is_book = matches!(resource, Resource::Book(_));
+        let is_book = matches!(resource, Resource::Book(..));
+        let writable = book.is_some_and(|b| !b.info.read_only);
         let value = |name: &Name| -> Option<String> {
             let href_of = |h: String| format!("<d:href>{}</d:href>", xml::escape(&h));
             match (name.ns.as_str(), name.local.as_str()) {
                 (DAV, "resourcetype") => Some(match resource {
-                    Resource::Book(_) => "<d:collection/><card:addressbook/>".into(),
+                    Resource::Book(..) => "<d:collection/><card:addressbook/>".into(),
                     Resource::Principal(_) => "<d:collection/><d:principal/>".into(),
                     _ => "<d:collection/>".into(),
                 }),
@@ -65,9 +72,9 @@ impl<S: ContactStore> Dav<S> {
                         Resource::Root => "Postkamer".to_owned(),
                         Resource::Principal(_) => user.display_name.clone(),
                         Resource::Home(_) => "Adresboeken".to_owned(),
-                        Resource::Book(_) => {
-                            book.map(|b| b.display_name.clone()).unwrap_or_default()
-                        }
+                        Resource::Book(..) => book
+                            .map(|b| b.info.display_name.clone())
+                            .unwrap_or_default(),
                         Resource::Card(..) => String::new(),
                     })
                     .into_owned(),
@@ -98,7 +105,7 @@ impl<S: ContactStore> Dav<S> {
                         xml::escape(&user.email)
                     ))
                 }
-                (DAV, "current-user-privilege-set") => Some(if is_book {
+                (DAV, "current-user-privilege-set") => Some(if writable {
                     [
                         "read",
                         "write",
@@ -123,11 +130,9 @@ impl<S: ContactStore> Dav<S> {
                     String::new()
                 }),
                 (DAV, "sync-token") if is_book => {
-                    book.map(|b| format!("{SYNC_TOKEN_PREFIX}{}", b.sync_seq))
+                    book.map(|b| xml::escape(&sync_token(&b.info.name, b.seq)).into_owned())
                 }
-                (CALENDARSERVER, "getctag") if is_book => {
-                    book.map(|b| format!("\"{}\"", b.sync_seq))
-                }
+                (CALENDARSERVER, "getctag") if is_book => book.map(|b| format!("\"{}\"", b.seq)),
                 (CARDDAV, "supported-address-data") if is_book => Some(
                     "<card:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>\
                      <card:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
@@ -136,9 +141,13 @@ impl<S: ContactStore> Dav<S> {
                 (DAV, "quota-used-bytes") => usage.map(|u| u.used_bytes.to_string()),
                 (DAV, "quota-available-bytes") => usage.map(|u| u.available_bytes.to_string()),
                 (CARDDAV, "max-resource-size") if is_book => Some(MAX_CARD_BYTES.to_string()),
-                (CARDDAV, "addressbook-description") if is_book => {
-                    Some(xml::escape(&self.description).into_owned())
-                }
+                (CARDDAV, "addressbook-description") if is_book => Some(
+                    xml::escape(
+                        book.and_then(|b| b.info.description.as_deref())
+                            .unwrap_or(&self.description),
+                    )
+                    .into_owned(),
+                ),
                 _ => None,
             }
         };
@@ -160,12 +169,16 @@ impl<S: ContactStore> Dav<S> {
         &self,
         out: &mut String,
         user: &Principal,
-        meta: &CardMeta,
-        card: Option<&StoredCard>,
+        book: &str,
+        shown: Shown<'_>,
         props: &PropRequest,
         version: Version,
     ) {
-        let href = self.card_href(&user.id, &meta.name);
+        let (meta, card) = match shown {
+            Shown::Meta(meta) => (meta, None),
+            Shown::Full(card) => (&card.meta, Some(card)),
+        };
+        let href = self.card_href(&user.id, book, &meta.name);
         let value = |name: &Name| -> Option<String> {
             match (name.ns.as_str(), name.local.as_str()) {
                 (DAV, "getetag") => Some(xml::escape(&meta.etag).into_owned()),

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use postkamer_carddav::vcard::{self, CardData, ReceivedCard};
 use postkamer_carddav::{
-    BookInfo, CardMeta, Changes, Condition, ContactStore, Principal, StoredCard, Usage, WriteError,
-    Written,
+    BookInfo, CardMeta, Changes, Condition, ContactStore, DEFAULT_BOOK, Principal, StoredCard,
+    Usage, WriteError, Written,
 };
 
 /// The book's quota in the tests: room for a few dozen ordinary cards.
@@ -26,6 +26,7 @@ struct State {
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    team: Mutex<State>,
 }
 
 /// 2026-11-03 10:00:00 UTC plus one minute per change.
@@ -88,12 +89,111 @@ impl MemoryStore {
     }
 }
 
-impl ContactStore for MemoryStore {
-    async fn book(&self, _user: &Principal) -> Result<BookInfo, String> {
-        Ok(BookInfo {
-            display_name: "Postkamer".into(),
-            sync_seq: self.state.lock().unwrap().seq,
+impl State {
+    fn list(&self) -> Vec<CardMeta> {
+        self.cards.values().map(|c| c.meta.clone()).collect()
+    }
+
+    fn cards(&self, names: &[String]) -> Vec<StoredCard> {
+        names
+            .iter()
+            .filter_map(|n| self.cards.get(n).cloned())
+            .collect()
+    }
+
+    fn changes(&self, since: u64) -> Option<Changes> {
+        if since > self.seq {
+            return None;
+        }
+        let mut changed = Vec::new();
+        let mut removed = Vec::new();
+        let mut names: Vec<&String> = self
+            .log
+            .iter()
+            .filter(|(s, _, _)| *s > since)
+            .map(|(_, n, _)| n)
+            .collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            match self.cards.get(name) {
+                Some(card) => changed.push(card.meta.clone()),
+                None => removed.push(name.clone()),
+            }
+        }
+        Some(Changes {
+            sync_seq: self.seq,
+            changed,
+            removed,
         })
+    }
+}
+
+/// The read-only book next to the default one.
+pub const TEAM_BOOK: &str = "team";
+
+impl MemoryStore {
+    fn of(&self, book: &str) -> Result<&Mutex<State>, String> {
+        match book {
+            DEFAULT_BOOK => Ok(&self.state),
+            TEAM_BOOK => Ok(&self.team),
+            other => Err(format!("no book {other}")),
+        }
+    }
+
+    /// Adds a card to the read-only book.
+    pub fn insert_team(&self, name: &str, data: CardData) {
+        let mut team = self.team.lock().unwrap();
+        team.seq += 1;
+        let seq = team.seq;
+        team.cards.insert(
+            name.to_owned(),
+            StoredCard {
+                meta: CardMeta {
+                    name: name.to_owned(),
+                    etag: vcard::etag(&data, None),
+                    modified: time(seq),
+                },
+                data,
+                original: None,
+            },
+        );
+        team.log.push((seq, name.to_owned(), false));
+    }
+}
+
+fn info(book: &str) -> Option<BookInfo> {
+    match book {
+        DEFAULT_BOOK => Some(BookInfo {
+            name: DEFAULT_BOOK.into(),
+            display_name: "Postkamer".into(),
+            description: None,
+            read_only: false,
+        }),
+        TEAM_BOOK => Some(BookInfo {
+            name: TEAM_BOOK.into(),
+            display_name: "Team (alleen lezen)".into(),
+            description: Some("Alleen lezen".into()),
+            read_only: true,
+        }),
+        _ => None,
+    }
+}
+
+impl ContactStore for MemoryStore {
+    async fn books(&self, _user: &Principal) -> Result<Vec<BookInfo>, String> {
+        Ok([DEFAULT_BOOK, TEAM_BOOK]
+            .into_iter()
+            .filter_map(info)
+            .collect())
+    }
+
+    async fn book(&self, _user: &Principal, book: &str) -> Result<Option<BookInfo>, String> {
+        Ok(info(book))
+    }
+
+    async fn sync_seq(&self, _user: &Principal, book: &str) -> Result<u64, String> {
+        Ok(self.of(book)?.lock().unwrap().seq)
     }
 
     async fn usage(&self, _user: &Principal) -> Result<Usage, String> {
@@ -104,60 +204,40 @@ impl ContactStore for MemoryStore {
         })
     }
 
-    async fn list(&self, _user: &Principal) -> Result<Vec<CardMeta>, String> {
-        Ok(self
-            .state
-            .lock()
-            .unwrap()
-            .cards
-            .values()
-            .map(|c| c.meta.clone())
-            .collect())
+    async fn list(&self, _user: &Principal, book: &str) -> Result<Vec<CardMeta>, String> {
+        Ok(self.of(book)?.lock().unwrap().list())
     }
 
-    async fn cards(&self, _user: &Principal, names: &[String]) -> Result<Vec<StoredCard>, String> {
-        let state = self.state.lock().unwrap();
-        Ok(names
-            .iter()
-            .filter_map(|n| state.cards.get(n).cloned())
-            .collect())
+    async fn cards(
+        &self,
+        _user: &Principal,
+        book: &str,
+        names: &[String],
+    ) -> Result<Vec<StoredCard>, String> {
+        Ok(self.of(book)?.lock().unwrap().cards(names))
     }
 
-    async fn changes(&self, _user: &Principal, since: u64) -> Result<Option<Changes>, String> {
-        let state = self.state.lock().unwrap();
-        if since > state.seq {
-            return Ok(None);
-        }
-        let mut changed = Vec::new();
-        let mut removed = Vec::new();
-        let mut names: Vec<&String> = state
-            .log
-            .iter()
-            .filter(|(s, _, _)| *s > since)
-            .map(|(_, n, _)| n)
-            .collect();
-        names.sort();
-        names.dedup();
-        for name in names {
-            match state.cards.get(name) {
-                Some(card) => changed.push(card.meta.clone()),
-                None => removed.push(name.clone()),
-            }
-        }
-        Ok(Some(Changes {
-            sync_seq: state.seq,
-            changed,
-            removed,
-        }))
+    async fn changes(
+        &self,
+        _user: &Principal,
+        book: &str,
+        since: u64,
+    ) -> Result<Option<Changes>, String> {
+        Ok(self.of(book)?.lock().unwrap().changes(since))
     }
 
     async fn put(
         &self,
         _user: &Principal,
+        book: &str,
         name: &str,
         card: ReceivedCard,
         condition: Condition,
     ) -> Result<Written, WriteError> {
+        assert_eq!(
+            book, DEFAULT_BOOK,
+            "the engine writes to writable books only"
+        );
         let mut state = self.state.lock().unwrap();
         let existing = state.cards.get(name);
         match (&condition, existing) {
@@ -209,9 +289,14 @@ impl ContactStore for MemoryStore {
     async fn delete(
         &self,
         _user: &Principal,
+        book: &str,
         name: &str,
         condition: Condition,
     ) -> Result<(), WriteError> {
+        assert_eq!(
+            book, DEFAULT_BOOK,
+            "the engine deletes from writable books only"
+        );
         let mut state = self.state.lock().unwrap();
         let Some(card) = state.cards.get(name) else {
             return Err(WriteError::NotFound);

@@ -165,3 +165,54 @@ pub(super) async fn list_persons(
         total: u64::try_from(total).unwrap_or(0),
     })
 }
+
+/// SQL selecting the ids of every person the query matches (its page and sort ignored), with
+/// the binds it needs as `$first…` (the search terms; `$1` is the organisation, the company id
+/// is written in as a number).
+pub(crate) fn members_sql(query: &PersonQuery, first: usize) -> (String, Vec<String>) {
+    let terms = query_terms(&query.search);
+    let company = query
+        .company
+        .map(|c| format!(" AND company_id = {}", c.0))
+        .unwrap_or_default();
+    let synced = if query.synced_only {
+        " AND synchroniseren"
+    } else {
+        ""
+    };
+    if terms.is_empty() {
+        return (
+            format!("SELECT id FROM persons WHERE org_id = $1{company}{synced}"),
+            Vec::new(),
+        );
+    }
+    let mut sql = search_hits(terms.len(), first, None, false);
+    if !company.is_empty() || query.synced_only {
+        sql.push_str(&format!(
+            " INTERSECT SELECT id FROM persons WHERE org_id = $1{company}{synced}"
+        ));
+    }
+    let binds = terms
+        .iter()
+        .flat_map(|term| [term.clone(), prefix_end(term)])
+        .collect();
+    (sql, binds)
+}
+
+/// The ids of every person the query matches, by id.
+pub(super) async fn person_ids(
+    store: &Store,
+    org: OrgId,
+    query: &PersonQuery,
+) -> StoreResult<Vec<PersonId>> {
+    let (members, binds) = members_sql(query, 2);
+    let sql = format!("SELECT id FROM ({members}) AS members ORDER BY id");
+    let ids: Vec<i64> = with_pool!(store, pool => {
+        let mut ids = sqlx::query_scalar(AssertSqlSafe(sql.as_str())).bind(org.0);
+        for value in &binds {
+            ids = ids.bind(value.as_str());
+        }
+        ids.fetch_all(pool).await?
+    });
+    Ok(ids.into_iter().map(PersonId).collect())
+}
