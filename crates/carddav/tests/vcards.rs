@@ -120,6 +120,25 @@ fn round_trip(name: &str, text: &str) {
     }
 }
 
+/// A file of `resources/vcards`.
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("resources/vcards")
+            .join(path),
+    )
+    .unwrap()
+}
+
+/// An export as a client would send it: with a UID (exports may have none).
+fn with_uid(card: Vec<u8>) -> Vec<u8> {
+    if String::from_utf8_lossy(&card).contains("\nUID") {
+        return card;
+    }
+    let end = card.windows(9).position(|w| w == b"END:VCARD").unwrap();
+    [&card[..end], b"UID:x\r\n", &card[end..]].concat()
+}
+
 /// Windows-1252 text as UTF-8 (the bytes 0x80–0x9F only where the fixtures need them).
 fn windows_1252(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
@@ -128,21 +147,9 @@ fn windows_1252(bytes: &[u8]) -> String {
 #[test]
 fn outlooks_windows_1252_cards_are_read_in_the_charset_they_declare() {
     let read = |path: &str| {
-        let bytes = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("resources/vcards")
-                .join(path),
-        )
-        .unwrap();
+        let bytes = fixture(path);
         assert!(std::str::from_utf8(&bytes).is_err(), "{path} is not UTF-8");
-        let with_uid = String::from_utf8_lossy(&bytes).contains("\nUID");
-        let bytes = if with_uid {
-            bytes
-        } else {
-            let end = bytes.windows(9).position(|w| w == b"END:VCARD").unwrap();
-            [&bytes[..end], b"UID:x\r\n", &bytes[end..]].concat()
-        };
-        vcard::parse(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+        vcard::parse(&with_uid(bytes)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     // A raw 0xDF on a line with CHARSET=Windows-1252.
     let label = read("outlook/outlook-windows1252-qp-label.vcf");
@@ -175,21 +182,7 @@ fn outlooks_windows_1252_cards_are_read_in_the_charset_they_declare() {
 
 #[test]
 fn the_crm_reads_names_companies_and_addresses_of_real_exports() {
-    let read = |path: &str| {
-        let bytes = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("resources/vcards")
-                .join(path),
-        )
-        .unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        let text = if text.contains("\nUID") {
-            text
-        } else {
-            text.replacen("END:VCARD", "UID:x\r\nEND:VCARD", 1)
-        };
-        vcard::parse(text.as_bytes()).unwrap().data
-    };
+    let read = |path: &str| vcard::parse(&with_uid(fixture(path))).unwrap().data;
     let joerg = read("nonascii/mac-addressbook-mueller-joerg-folded-photo.vcf");
     assert_eq!(
         (joerg.first_name.as_str(), joerg.last_name.as_str()),

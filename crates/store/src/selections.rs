@@ -6,7 +6,7 @@ use postkamer_domain::{CompanyId, OrgId, UserId};
 use sqlx::AssertSqlSafe;
 
 use crate::cards::{CardName, CardRecord};
-use crate::persons::list::members_sql;
+use crate::persons::list::members_condition;
 use crate::{PersonQuery, Store, StoreError, StoreResult, affected, now_millis, with_pool};
 
 /// A saved selection: the relation list's filters under a name.
@@ -221,15 +221,18 @@ impl Store {
         if uids.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
         }
-        let (members, mut binds) = members_sql(&selection.query(), 2);
-        let mut condition = format!("p.id IN ({members})");
+        let (mut condition, mut binds) = members_condition(&selection.query(), 2);
         if let Some(uids) = uids {
             let first = 2 + binds.len();
             let list = (0..uids.len())
                 .map(|i| format!("${}", first + i))
                 .collect::<Vec<_>>()
                 .join(", ");
-            condition.push_str(&format!(" AND p.uid IN ({list})"));
+            // Through the uid index (a plain `p.uid IN` lets the planner walk the
+            // organisation's persons instead).
+            condition.push_str(&format!(
+                " AND p.id IN (SELECT id FROM persons WHERE uid IN ({list}))"
+            ));
             binds.extend(uids.iter().cloned());
         }
         self.read_cards(org, CardName::Uid, &condition, &binds)

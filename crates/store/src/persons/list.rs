@@ -166,37 +166,31 @@ pub(super) async fn list_persons(
     })
 }
 
-/// SQL selecting the ids of every person the query matches (its page and sort ignored), with
-/// the binds it needs as `$first…` (the search terms; `$1` is the organisation, the company id
-/// is written in as a number).
-pub(crate) fn members_sql(query: &PersonQuery, first: usize) -> (String, Vec<String>) {
+/// A condition over `persons p` met by every person the query matches (its page and sort
+/// ignored), with the binds it needs as `$first…` (the search terms; `$1` is the organisation,
+/// the company id is written in as a number). Without search terms it is on `p`'s own columns,
+/// so a lookup by uid stays a lookup by uid.
+pub(crate) fn members_condition(query: &PersonQuery, first: usize) -> (String, Vec<String>) {
     let terms = query_terms(&query.search);
-    let company = query
-        .company
-        .map(|c| format!(" AND company_id = {}", c.0))
-        .unwrap_or_default();
-    let synced = if query.synced_only {
-        " AND synchroniseren"
-    } else {
-        ""
-    };
+    let mut condition = "p.org_id = $1".to_owned();
+    if let Some(company) = query.company {
+        condition.push_str(&format!(" AND p.company_id = {}", company.0));
+    }
+    if query.synced_only {
+        condition.push_str(" AND p.synchroniseren");
+    }
     if terms.is_empty() {
-        return (
-            format!("SELECT id FROM persons WHERE org_id = $1{company}{synced}"),
-            Vec::new(),
-        );
+        return (condition, Vec::new());
     }
-    let mut sql = search_hits(terms.len(), first, None, false);
-    if !company.is_empty() || query.synced_only {
-        sql.push_str(&format!(
-            " INTERSECT SELECT id FROM persons WHERE org_id = $1{company}{synced}"
-        ));
-    }
+    condition.push_str(&format!(
+        " AND p.id IN ({})",
+        search_hits(terms.len(), first, None, false)
+    ));
     let binds = terms
         .iter()
         .flat_map(|term| [term.clone(), prefix_end(term)])
         .collect();
-    (sql, binds)
+    (condition, binds)
 }
 
 /// The ids of every person the query matches, by id.
@@ -205,8 +199,8 @@ pub(super) async fn person_ids(
     org: OrgId,
     query: &PersonQuery,
 ) -> StoreResult<Vec<PersonId>> {
-    let (members, binds) = members_sql(query, 2);
-    let sql = format!("SELECT id FROM ({members}) AS members ORDER BY id");
+    let (members, binds) = members_condition(query, 2);
+    let sql = format!("SELECT p.id FROM persons p WHERE {members} ORDER BY p.id");
     let ids: Vec<i64> = with_pool!(store, pool => {
         let mut ids = sqlx::query_scalar(AssertSqlSafe(sql.as_str())).bind(org.0);
         for value in &binds {
