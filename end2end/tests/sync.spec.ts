@@ -268,7 +268,14 @@ async function scenario(page: Page, dav: APIRequestContext, withPassword: string
     await expect(byTest(page, 'selection-saved')).toBeVisible();
     const link = byTest(page, 'selection-link').filter({ hasText: name });
     await expect(link).toHaveAttribute('aria-current', 'true');
-    await expect(byTest(page, 'field-selection-name')).toHaveValue('');
+    // The list is that selection now: nothing more to save.
+    await expect(byTest(page, 'field-selection-name')).toHaveCount(0);
+    // Another filter may not take the same name; what was typed stays.
+    await gotoApp(page, `/relaties?q=${encodeURIComponent(TAG)}&gesynchroniseerd=ja`);
+    await byTest(page, 'field-selection-name').fill(name);
+    await byTest(page, 'selection-save').click();
+    await expect(byTest(page, 'error-name')).toHaveText('U gebruikt deze naam al; kies een andere.');
+    await expect(byTest(page, 'field-selection-name')).toHaveValue(name);
 
     await gotoApp(page, SYNC_PAGE);
     const row = byTest(page, 'selection-book').filter({ hasText: name });
