@@ -12,20 +12,19 @@
 //! /addressbooks/<id>/<book>/<n>.vcf   one contact
 //! ```
 
-use std::fmt::Write as _;
-
 mod path;
 mod props;
 mod query;
+mod report;
+mod write;
 
 pub use path::http_date;
-use path::{Resource, decode, encode, resolve};
-use props::{Shown, status_response};
-use query::query_matches;
+use path::{Resource, encode, resolve};
+use props::Shown;
 
-use crate::store::{BookInfo, Condition, ContactStore, Principal, WriteError};
+use crate::store::{BookInfo, ContactStore, Principal};
 use crate::vcard::{self, Version};
-use crate::xml::{self, CARDDAV, DAV, Report};
+use crate::xml::{self, DAV};
 
 /// The methods this server answers.
 pub const ALLOW: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT";
@@ -159,15 +158,6 @@ impl<S: ContactStore> Dav<S> {
         format!("{}{}.vcf", self.book_href(id, book), encode(name))
     }
 
-    /// The book a path names, with its sync sequence; `None`: no such book (404).
-    async fn open_book(&self, user: &Principal, book: &str) -> Result<Option<OpenBook>, String> {
-        let Some(info) = self.store.book(user, book).await? else {
-            return Ok(None);
-        };
-        let seq = self.store.sync_seq(user, book).await?;
-        Ok(Some(OpenBook { info, seq }))
-    }
-
     /// Answers one request of `user`.
     pub async fn handle(&self, user: &Principal, request: &Request<'_>) -> Response {
         let Some(resource) = resolve(request.path) else {
@@ -192,20 +182,25 @@ impl<S: ContactStore> Dav<S> {
         resource: &Resource,
         request: &Request<'_>,
     ) -> Result<Response, String> {
-        if let Resource::Book(_, book) | Resource::Card(_, book, _) = resource
-            && self.store.book(user, book).await?.is_none()
-        {
-            return Ok(Response::text(404, NO_BOOK));
-        }
+        // The book a path names, looked up once for the whole request.
+        let book = match resource {
+            Resource::Book(_, name) | Resource::Card(_, name, _) => {
+                match self.store.book(user, name).await? {
+                    Some(info) => Some(info),
+                    None => return Ok(Response::text(404, NO_BOOK)),
+                }
+            }
+            _ => None,
+        };
         match request.method {
             "OPTIONS" => Ok(Response::new(200)
                 .header("dav", DAV_HEADER)
                 .header("allow", ALLOW)),
-            "PROPFIND" => self.propfind(user, resource, request).await,
+            "PROPFIND" => self.propfind(user, resource, book, request).await,
             "REPORT" => self.report(user, resource, request).await,
             "GET" | "HEAD" => self.get(user, resource, request).await,
-            "PUT" => self.put(user, resource, request).await,
-            "DELETE" => self.delete(user, resource, request).await,
+            "PUT" => self.put(user, resource, book.as_ref(), request).await,
+            "DELETE" => self.delete(user, resource, book.as_ref(), request).await,
             _ => {
                 Ok(Response::text(405, "Deze methode wordt niet ondersteund.")
                     .header("allow", ALLOW))
@@ -217,6 +212,7 @@ impl<S: ContactStore> Dav<S> {
         &self,
         user: &Principal,
         resource: &Resource,
+        book: Option<BookInfo>,
         request: &Request<'_>,
     ) -> Result<Response, String> {
         let depth = match request.depth.map(str::trim) {
@@ -265,9 +261,11 @@ impl<S: ContactStore> Dav<S> {
                 }
             }
             Resource::Book(_, name) => {
-                let Some(book) = self.open_book(user, name).await? else {
+                let Some(info) = book else {
                     return Ok(Response::text(404, NO_BOOK));
                 };
+                let seq = self.store.sync_seq(user, name).await?;
+                let book = OpenBook { info, seq };
                 self.collection_response(&mut out, user, resource, &props, Some(&book), usage);
                 if depth == 1 {
                     let cards = self.store.list(user, name).await?;
@@ -285,124 +283,6 @@ impl<S: ContactStore> Dav<S> {
                 };
                 let version = Version::from_media_type(request.accept);
                 self.card_response(&mut out, user, book, Shown::Full(card), &props, version);
-            }
-        }
-        xml::multistatus_end(&mut out);
-        Ok(Response::xml(207, out))
-    }
-
-    async fn report(
-        &self,
-        user: &Principal,
-        resource: &Resource,
-        request: &Request<'_>,
-    ) -> Result<Response, String> {
-        let (report, version) = match xml::report_with_version(request.body) {
-            Ok(parsed) => parsed,
-            Err(xml::XmlError::Unexpected(what)) => {
-                return Ok(Response::xml(403, xml::error_body(DAV, "supported-report"))
-                    .header("x-postkamer-report", what));
-            }
-            Err(e) => return Ok(Response::text(400, &e.to_string())),
-        };
-        let Resource::Book(_, book_name) = resource else {
-            return Ok(Response::xml(403, xml::error_body(DAV, "supported-report")));
-        };
-        let book_name = book_name.as_str();
-        let version = Version::from_media_type(version.as_deref().or(request.accept));
-        let mut out = xml::multistatus_start();
-        match report {
-            Report::Multiget { props, hrefs } => {
-                let book = self.book_href(&user.id, book_name);
-                let names: Vec<Option<String>> = hrefs
-                    .iter()
-                    .map(|href| {
-                        let path = href.split_once("://").map_or(href.as_str(), |(_, rest)| {
-                            rest.find('/').map_or("", |i| &rest[i..])
-                        });
-                        let file = path.strip_prefix(&book)?;
-                        decode(file)?.strip_suffix(".vcf").map(str::to_owned)
-                    })
-                    .collect();
-                let wanted: Vec<String> = names.iter().flatten().cloned().collect();
-                let cards = self.store.cards(user, book_name, &wanted).await?;
-                for (href, name) in hrefs.iter().zip(&names) {
-                    match name
-                        .as_ref()
-                        .and_then(|n| cards.iter().find(|c| &c.meta.name == n))
-                    {
-                        Some(card) => self.card_response(
-                            &mut out,
-                            user,
-                            book_name,
-                            Shown::Full(card),
-                            &props,
-                            version,
-                        ),
-                        None => status_response(&mut out, href, 404),
-                    }
-                }
-            }
-            Report::Query {
-                props,
-                all_of,
-                filters,
-                limit,
-            } => {
-                let metas = self.store.list(user, book_name).await?;
-                let names: Vec<String> = metas.into_iter().map(|m| m.name).collect();
-                let cards = self.store.cards(user, book_name, &names).await?;
-                let matching = cards.iter().filter(|c| query_matches(c, all_of, &filters));
-                for card in matching.take(limit.unwrap_or(usize::MAX)) {
-                    self.card_response(
-                        &mut out,
-                        user,
-                        book_name,
-                        Shown::Full(card),
-                        &props,
-                        version,
-                    );
-                }
-            }
-            Report::SyncCollection { props, token, .. } => {
-                let since = if token.is_empty() {
-                    None
-                } else {
-                    match token_seq(&token, book_name) {
-                        Some(seq) => Some(seq),
-                        None => {
-                            return Ok(Response::xml(
-                                403,
-                                xml::error_body(DAV, "valid-sync-token"),
-                            ));
-                        }
-                    }
-                };
-                let (seq, changed, removed) = match since {
-                    None => {
-                        let seq = self.store.sync_seq(user, book_name).await?;
-                        (seq, self.store.list(user, book_name).await?, Vec::new())
-                    }
-                    Some(since) => match self.store.changes(user, book_name, since).await? {
-                        Some(changes) => (changes.sync_seq, changes.changed, changes.removed),
-                        None => {
-                            return Ok(Response::xml(
-                                403,
-                                xml::error_body(DAV, "valid-sync-token"),
-                            ));
-                        }
-                    },
-                };
-                self.card_responses(&mut out, user, book_name, &changed, &props, version)
-                    .await?;
-                for name in &removed {
-                    status_response(&mut out, &self.card_href(&user.id, book_name, name), 404);
-                }
-                let _ = write!(
-                    out,
-                    "<d:sync-token>{}</d:sync-token>",
-                    xml::escape(&sync_token(book_name, seq))
-                );
             }
         }
         xml::multistatus_end(&mut out);
@@ -441,155 +321,5 @@ impl<S: ContactStore> Dav<S> {
         } else {
             response.with_body(body.into_bytes())
         })
-    }
-
-    async fn put(
-        &self,
-        user: &Principal,
-        resource: &Resource,
-        request: &Request<'_>,
-    ) -> Result<Response, String> {
-        let Resource::Card(_, book, name) = resource else {
-            return Ok(Response::text(
-                405,
-                "Alleen contacten (….vcf) kunnen worden opgeslagen.",
-            ));
-        };
-        if let Some(refused) = self.refuse_write(user, book, "write-content").await? {
-            return Ok(refused);
-        }
-        if let Some(content_type) = request.content_type {
-            let media = content_type
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if !matches!(
-                media.as_str(),
-                "text/vcard" | "text/x-vcard" | "text/directory"
-            ) {
-                return Ok(Response::text(
-                    415,
-                    "Stuur een vCard (Content-Type: text/vcard).",
-                ));
-            }
-        }
-        let card = match vcard::parse(request.body) {
-            Ok(card) => card,
-            Err(e @ vcard::VCardError::TooLarge { .. }) => {
-                return Ok(Response::text(413, &e.to_string()));
-            }
-            Err(e) => {
-                return Ok(
-                    Response::xml(400, xml::error_body(CARDDAV, "valid-address-data"))
-                        .header("x-postkamer-error", e.to_string()),
-                );
-            }
-        };
-        match self
-            .store
-            .put(user, book, name, card, condition(request))
-            .await
-        {
-            Ok(written) => {
-                let response = Response::new(if written.created { 201 } else { 204 });
-                Ok(if written.altered {
-                    response
-                } else {
-                    response.header("etag", written.etag)
-                })
-            }
-            Err(e) => Ok(write_error(e)),
-        }
-    }
-
-    async fn delete(
-        &self,
-        user: &Principal,
-        resource: &Resource,
-        request: &Request<'_>,
-    ) -> Result<Response, String> {
-        let Resource::Card(_, book, name) = resource else {
-            return Ok(Response::text(
-                403,
-                "Het adresboek zelf kan niet worden verwijderd.",
-            ));
-        };
-        if let Some(refused) = self.refuse_write(user, book, "unbind").await? {
-            return Ok(refused);
-        }
-        match self
-            .store
-            .delete(user, book, name, condition(request))
-            .await
-        {
-            Ok(()) => Ok(Response::new(204)),
-            Err(e) => Ok(write_error(e)),
-        }
-    }
-}
-
-impl<S: ContactStore> Dav<S> {
-    /// 404 for an unknown book, 403 with `need-privileges` (RFC 3744) for a read-only one.
-    async fn refuse_write(
-        &self,
-        user: &Principal,
-        book: &str,
-        privilege: &str,
-    ) -> Result<Option<Response>, String> {
-        Ok(match self.store.book(user, book).await? {
-            None => Some(Response::text(404, NO_BOOK)),
-            Some(info) if info.read_only => Some(
-                Response::xml(
-                    403,
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\">\
-                         <d:need-privileges><d:resource><d:href>{}</d:href>\
-                         <d:privilege><d:{privilege}/></d:privilege></d:resource>\
-                         </d:need-privileges></d:error>",
-                        xml::escape(&self.book_href(&user.id, book))
-                    ),
-                )
-                .header(
-                    "x-postkamer-error",
-                    "Dit adresboek is alleen-lezen: wijzig de relatie in Postkamer.",
-                ),
-            ),
-            Some(_) => None,
-        })
-    }
-}
-
-fn condition(request: &Request<'_>) -> Condition {
-    if request.if_none_match.map(str::trim) == Some("*") {
-        Condition::IfNoneMatchAny
-    } else if let Some(etag) = request.if_match {
-        Condition::IfMatch(etag.trim().trim_start_matches("W/").to_owned())
-    } else {
-        Condition::None
-    }
-}
-
-fn write_error(error: WriteError) -> Response {
-    match error {
-        WriteError::PreconditionFailed => Response::text(
-            412,
-            "Het contact is intussen gewijzigd; haal het opnieuw op.",
-        ),
-        WriteError::NotFound => {
-            Response::text(404, "Dit contact staat niet (meer) in het adresboek.")
-        }
-        WriteError::Conflict(message) => {
-            Response::xml(409, xml::error_body(CARDDAV, "no-uid-conflict"))
-                .header("x-postkamer-error", message)
-        }
-        WriteError::QuotaExceeded => Response::xml(507, xml::error_body(DAV, "quota-not-exceeded"))
-            .header("x-postkamer-error", "Het adresboek is vol."),
-        WriteError::Invalid(message) => Response::text(422, &message),
-        WriteError::Store(message) => Response::text(
-            500,
-            &format!("Het adresboek is nu niet beschikbaar ({message})."),
-        ),
     }
 }
