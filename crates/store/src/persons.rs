@@ -349,10 +349,3 @@ impl Persons for Store {
         Ok(ids.into_iter().map(PersonId).collect())
     }
 }
-
-impl Store {
-    /// The ids of every person a list query matches, unpaged (a selection's members).
-    pub async fn person_ids(&self, org: OrgId, query: &PersonQuery) -> StoreResult<Vec<PersonId>> {
-        list::person_ids(self, org, query).await
-    }
-}

@@ -192,21 +192,3 @@ pub(crate) fn members_condition(query: &PersonQuery, first: usize) -> (String, V
         .collect();
     (condition, binds)
 }
-
-/// The ids of every person the query matches, by id.
-pub(super) async fn person_ids(
-    store: &Store,
-    org: OrgId,
-    query: &PersonQuery,
-) -> StoreResult<Vec<PersonId>> {
-    let (members, binds) = members_condition(query, 2);
-    let sql = format!("SELECT p.id FROM persons p WHERE {members} ORDER BY p.id");
-    let ids: Vec<i64> = with_pool!(store, pool => {
-        let mut ids = sqlx::query_scalar(AssertSqlSafe(sql.as_str())).bind(org.0);
-        for value in &binds {
-            ids = ids.bind(value.as_str());
-        }
-        ids.fetch_all(pool).await?
-    });
-    Ok(ids.into_iter().map(PersonId).collect())
-}
