@@ -372,3 +372,32 @@ mod tests {
         assert_eq!(super::format_size(1_468_006, Locale::En), "1.4 MB");
     }
 }
+
+/// An on/off switch whose state the server keeps. The checkbox follows the server's answer
+/// (put back when saving failed), stays focusable while saving (`aria-busy`, clicks ignored:
+/// `disabled` would take the keyboard focus away), and is not redrawn by the save.
+#[component]
+pub fn SavedSwitch(
+    /// The state shown; the caller reads it for its own labels.
+    on: RwSignal<bool>,
+    /// Saves the wanted state and answers it.
+    toggle: Action<bool, Result<bool, AppError>>,
+    test: &'static str,
+    children: Children,
+) -> impl IntoView {
+    Effect::new(move |_| match toggle.value().get() {
+        Some(Ok(state)) => on.set(state),
+        Some(Err(_)) => on.set(on.get_untracked()),
+        None => {}
+    });
+    view! {
+        <label class="switch">
+            <input type="checkbox" role="switch" data-test=test prop:checked=move || on.get()
+                aria-busy=move || toggle.pending().get().to_string()
+                on:click=move |ev| if toggle.pending().get_untracked() { ev.prevent_default(); }
+                on:change=move |ev| { toggle.dispatch(event_target_checked(&ev)); } />
+            <span class="switch-track" aria-hidden="true"></span>
+            {children()}
+        </label>
+    }
+}

@@ -11,7 +11,7 @@ use crate::api::sync::{
     CreateAppPassword, SyncConnection, SyncOverview, get_sync_settings, revoke_app_password,
     set_sync_enabled,
 };
-use crate::components::{CopyValue, ErrorBox};
+use crate::components::{CopyValue, ErrorBox, SavedSwitch};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
 use devices::{AppPasswords, Devices};
@@ -121,31 +121,13 @@ fn SyncSwitch(
 ) -> impl IntoView {
     let locale = use_locale();
     let enabled = RwSignal::new(overview.enabled);
-    // The server's answer: the new state, or — when it failed — the old one put back on the
-    // checkbox the user clicked.
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(on)) => enabled.set(on),
-        Some(Err(_)) => enabled.set(enabled.get_untracked()),
-        None => {}
-    });
     let synced = overview.synced;
     view! {
         <section class="card sync-switch" data-test="sync-settings">
             <div class="switch-row">
-                <label class="switch">
-                    <input type="checkbox" role="switch" data-test="sync-toggle" prop:checked=move || enabled.get()
-                        aria-busy=move || toggle.pending().get().to_string()
-                        on:click=move |ev| {
-                            // While the last change is on its way the click does nothing (not
-                            // `disabled`: that would take the keyboard focus away).
-                            if toggle.pending().get_untracked() {
-                                ev.prevent_default();
-                            }
-                        }
-                        on:change=move |ev| { toggle.dispatch(event_target_checked(&ev)); } />
-                    <span class="switch-track" aria-hidden="true"></span>
+                <SavedSwitch on=enabled toggle test="sync-toggle">
                     {tr("Relatie-synchronisatie aan/uit", "Relation synchronisation on/off")}
-                </label>
+                </SavedSwitch>
                 <span class="state-label" class:active=move || enabled.get() data-test="sync-state">
                     {move || if enabled.get() { t(locale.get(), "Aan", "On") } else { t(locale.get(), "Uit", "Off") }}
                 </span>

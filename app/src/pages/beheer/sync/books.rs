@@ -2,7 +2,7 @@
 //! read-only address books, next to the relations marked for sync.
 
 use crate::api::selections::{SelectionView, list_selections, set_selection_sync};
-use crate::components::ErrorBox;
+use crate::components::{ErrorBox, SavedSwitch};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
 use crate::pages::relations::list_href;
@@ -54,25 +54,13 @@ fn SelectionBook(selection: SelectionView) -> impl IntoView {
             Ok::<bool, AppError>(wanted)
         }
     });
-    // The server's answer: the new state, or — when it failed — the old one put back.
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(state)) => on.set(state),
-        Some(Err(_)) => on.set(on.get_untracked()),
-        None => {}
-    });
     let href = list_href("/relaties", &selection.params(), None);
     let name = selection.name.clone();
     view! {
         <li data-test="selection-book">
-            <label class="switch">
-                <input type="checkbox" role="switch" data-test="selection-book-toggle"
-                    prop:checked=move || on.get()
-                    aria-busy=move || toggle.pending().get().to_string()
-                    on:click=move |ev| if toggle.pending().get_untracked() { ev.prevent_default(); }
-                    on:change=move |ev| { toggle.dispatch(event_target_checked(&ev)); } />
-                <span class="switch-track" aria-hidden="true"></span>
+            <SavedSwitch on toggle test="selection-book-toggle">
                 <span data-test="selection-book-name">{name}</span>
-            </label>
+            </SavedSwitch>
             " "<span class="muted small" data-test="selection-book-state">{move || if on.get() {
                 t(locale.get(), "op uw telefoons (alleen lezen)", "on your phones (read-only)")
             } else {
