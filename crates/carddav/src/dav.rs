@@ -20,9 +20,8 @@ mod write;
 
 pub use path::http_date;
 use path::{Resource, encode, resolve};
-use props::Shown;
 
-use crate::store::{BookInfo, ContactStore, Principal};
+use crate::store::{BookInfo, ContactStore, Principal, StoredCard};
 use crate::vcard::{self, Version};
 use crate::xml::{self, DAV};
 
@@ -158,6 +157,17 @@ impl<S: ContactStore> Dav<S> {
         format!("{}{}.vcf", self.book_href(id, book), encode(name))
     }
 
+    /// The card `name` of the book, if it is there.
+    async fn one_card(
+        &self,
+        user: &Principal,
+        book: &str,
+        name: &str,
+    ) -> Result<Option<StoredCard>, String> {
+        let mut cards = self.store.cards(user, book, &[name.to_owned()]).await?;
+        Ok(cards.pop())
+    }
+
     /// Answers one request of `user`.
     pub async fn handle(&self, user: &Principal, request: &Request<'_>) -> Response {
         let Some(resource) = resolve(request.path) else {
@@ -269,20 +279,15 @@ impl<S: ContactStore> Dav<S> {
                 self.collection_response(&mut out, user, resource, &props, Some(&book), usage);
                 if depth == 1 {
                     let cards = self.store.list(user, name).await?;
-                    self.card_responses(&mut out, user, name, &cards, &props, Version::V3)
-                        .await?;
+                    self.card_responses(&mut out, user, name, &cards, &props, Version::V3);
                 }
             }
             Resource::Card(_, book, name) => {
-                let cards = self
-                    .store
-                    .cards(user, book, std::slice::from_ref(name))
-                    .await?;
-                let Some(card) = cards.first() else {
+                let Some(card) = self.one_card(user, book, name).await? else {
                     return Ok(Response::text(404, NO_CARD));
                 };
                 let version = Version::from_media_type(request.accept);
-                self.card_response(&mut out, user, book, Shown::Full(card), &props, version);
+                self.card_response(&mut out, user, book, &card, &props, version);
             }
         }
         xml::multistatus_end(&mut out);
@@ -302,11 +307,7 @@ impl<S: ContactStore> Dav<S> {
             )
             .header("allow", "OPTIONS, PROPFIND, REPORT"));
         };
-        let cards = self
-            .store
-            .cards(user, book, std::slice::from_ref(name))
-            .await?;
-        let Some(card) = cards.first() else {
+        let Some(card) = self.one_card(user, book, name).await? else {
             return Ok(Response::text(404, NO_CARD));
         };
         let version = Version::from_media_type(request.accept);

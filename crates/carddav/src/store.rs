@@ -59,11 +59,11 @@ pub struct StoredCard {
 }
 
 /// What changed since a sync sequence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Changes {
     pub sync_seq: u64,
     /// Cards added or changed (their current version).
-    pub changed: Vec<CardMeta>,
+    pub changed: Vec<StoredCard>,
     /// Names of cards no longer in the book.
     pub removed: Vec<String>,
 }
@@ -133,12 +133,12 @@ pub trait ContactStore: Send + Sync {
     /// client asks for the quota properties).
     fn usage(&self, user: &Principal) -> impl Future<Output = Result<Usage, String>> + Send;
 
-    /// Every card of the book.
+    /// Every card of the book (with its content: the CRM reads it anyway to make the ETags).
     fn list(
         &self,
         user: &Principal,
         book: &str,
-    ) -> impl Future<Output = Result<Vec<CardMeta>, String>> + Send;
+    ) -> impl Future<Output = Result<Vec<StoredCard>, String>> + Send;
 
     /// The named cards that exist (missing names are left out).
     fn cards(

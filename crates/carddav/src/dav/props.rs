@@ -4,40 +4,24 @@ use std::fmt::Write as _;
 
 use super::path::{Resource, http_date};
 use super::{Dav, OpenBook, sync_token};
-use crate::store::{CardMeta, ContactStore, Principal, StoredCard, Usage};
+use crate::store::{ContactStore, Principal, StoredCard, Usage};
 use crate::vcard::{self, MAX_CARD_BYTES, Version};
 use crate::xml::{self, CALENDARSERVER, CARDDAV, DAV, Name, PropRequest};
 
-/// A card to describe: its name and version alone, or its content too.
-#[derive(Clone, Copy)]
-pub(super) enum Shown<'a> {
-    Meta(&'a CardMeta),
-    Full(&'a StoredCard),
-}
-
 impl<S: ContactStore> Dav<S> {
-    /// The responses for these cards; their contents are read only when `address-data` is
-    /// asked for.
-    pub(super) async fn card_responses(
+    /// The responses for these cards.
+    pub(super) fn card_responses(
         &self,
         out: &mut String,
         user: &Principal,
         book: &str,
-        metas: &[CardMeta],
+        cards: &[StoredCard],
         props: &PropRequest,
         version: Version,
-    ) -> Result<(), String> {
-        if props.wants(CARDDAV, "address-data") {
-            let names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
-            for card in self.store.cards(user, book, &names).await? {
-                self.card_response(out, user, book, Shown::Full(&card), props, version);
-            }
-        } else {
-            for meta in metas {
-                self.card_response(out, user, book, Shown::Meta(meta), props, version);
-            }
+    ) {
+        for card in cards {
+            self.card_response(out, user, book, card, props, version);
         }
-        Ok(())
     }
 
     /// The properties of a collection (root, principal, home, book).
@@ -170,14 +154,11 @@ impl<S: ContactStore> Dav<S> {
         out: &mut String,
         user: &Principal,
         book: &str,
-        shown: Shown<'_>,
+        card: &StoredCard,
         props: &PropRequest,
         version: Version,
     ) {
-        let (meta, card) = match shown {
-            Shown::Meta(meta) => (meta, None),
-            Shown::Full(card) => (&card.meta, Some(card)),
-        };
+        let meta = &card.meta;
         let href = self.card_href(&user.id, book, &meta.name);
         let value = |name: &Name| -> Option<String> {
             match (name.ns.as_str(), name.local.as_str()) {
@@ -189,10 +170,14 @@ impl<S: ContactStore> Dav<S> {
                     "<d:href>{}</d:href>",
                     xml::escape(&self.principal_href(&user.id))
                 )),
-                (CARDDAV, "address-data") => card.map(|c| {
-                    xml::escape(&vcard::render(&c.data, c.original.as_deref(), version))
-                        .into_owned()
-                }),
+                (CARDDAV, "address-data") => Some(
+                    xml::escape(&vcard::render(
+                        &card.data,
+                        card.original.as_deref(),
+                        version,
+                    ))
+                    .into_owned(),
+                ),
                 _ => None,
             }
         };

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::path::{Resource, decode};
-use super::props::{Shown, status_response};
+use super::props::status_response;
 use super::query::query_matches;
 use super::{Dav, Request, Response, sync_token, token_seq};
 use crate::store::{ContactStore, Principal};
@@ -51,14 +51,9 @@ impl<S: ContactStore> Dav<S> {
                         .as_ref()
                         .and_then(|n| cards.iter().find(|c| &c.meta.name == n))
                     {
-                        Some(card) => self.card_response(
-                            &mut out,
-                            user,
-                            book_name,
-                            Shown::Full(card),
-                            &props,
-                            version,
-                        ),
+                        Some(card) => {
+                            self.card_response(&mut out, user, book_name, card, &props, version)
+                        }
                         None => status_response(&mut out, href, 404),
                     }
                 }
@@ -69,19 +64,10 @@ impl<S: ContactStore> Dav<S> {
                 filters,
                 limit,
             } => {
-                let metas = self.store.list(user, book_name).await?;
-                let names: Vec<String> = metas.into_iter().map(|m| m.name).collect();
-                let cards = self.store.cards(user, book_name, &names).await?;
+                let cards = self.store.list(user, book_name).await?;
                 let matching = cards.iter().filter(|c| query_matches(c, all_of, &filters));
                 for card in matching.take(limit.unwrap_or(usize::MAX)) {
-                    self.card_response(
-                        &mut out,
-                        user,
-                        book_name,
-                        Shown::Full(card),
-                        &props,
-                        version,
-                    );
+                    self.card_response(&mut out, user, book_name, card, &props, version);
                 }
             }
             Report::SyncCollection { props, token, .. } => {
@@ -113,8 +99,7 @@ impl<S: ContactStore> Dav<S> {
                         }
                     },
                 };
-                self.card_responses(&mut out, user, book_name, &changed, &props, version)
-                    .await?;
+                self.card_responses(&mut out, user, book_name, &changed, &props, version);
                 for name in &removed {
                     status_response(&mut out, &self.card_href(&user.id, book_name, name), 404);
                 }

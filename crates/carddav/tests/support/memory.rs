@@ -90,8 +90,8 @@ impl MemoryStore {
 }
 
 impl State {
-    fn list(&self) -> Vec<CardMeta> {
-        self.cards.values().map(|c| c.meta.clone()).collect()
+    fn list(&self) -> Vec<StoredCard> {
+        self.cards.values().cloned().collect()
     }
 
     fn cards(&self, names: &[String]) -> Vec<StoredCard> {
@@ -117,7 +117,7 @@ impl State {
         names.dedup();
         for name in names {
             match self.cards.get(name) {
-                Some(card) => changed.push(card.meta.clone()),
+                Some(card) => changed.push(card.clone()),
                 None => removed.push(name.clone()),
             }
         }
@@ -204,7 +204,7 @@ impl ContactStore for MemoryStore {
         })
     }
 
-    async fn list(&self, _user: &Principal, book: &str) -> Result<Vec<CardMeta>, String> {
+    async fn list(&self, _user: &Principal, book: &str) -> Result<Vec<StoredCard>, String> {
         Ok(self.of(book)?.lock().unwrap().list())
     }
 

@@ -223,9 +223,9 @@ impl ContactStore for AddressBook {
         })
     }
 
-    async fn list(&self, _user: &Principal, book: &str) -> Result<Vec<CardMeta>, String> {
-        let cards = match self.opened(book).await? {
-            Book::Marked => self
+    async fn list(&self, _user: &Principal, book: &str) -> Result<Vec<StoredCard>, String> {
+        match self.opened(book).await? {
+            Book::Marked => Ok(self
                 .core
                 .store
                 .synced_cards(self.user.org_id, None)
@@ -233,10 +233,9 @@ impl ContactStore for AddressBook {
                 .map_err(store_error)?
                 .into_iter()
                 .map(stored)
-                .collect(),
-            Book::Selection(selection) => self.selection_cards(&selection, None).await?,
-        };
-        Ok(cards.into_iter().map(|c| c.meta).collect())
+                .collect()),
+            Book::Selection(selection) => self.selection_cards(&selection, None).await,
+        }
     }
 
     async fn cards(
@@ -277,15 +276,9 @@ impl ContactStore for AddressBook {
                 else {
                     return Ok(None);
                 };
-                let changed = self
-                    .cards(user, book, &changes.changed)
-                    .await?
-                    .into_iter()
-                    .map(|c| c.meta)
-                    .collect();
                 Ok(Some(Changes {
                     sync_seq: changes.seq,
-                    changed,
+                    changed: self.cards(user, book, &changes.changed).await?,
                     removed: changes.removed,
                 }))
             }
@@ -309,7 +302,7 @@ impl ContactStore for AddressBook {
                     .collect();
                 Ok(Some(Changes {
                     sync_seq: changes.seq,
-                    changed: cards.into_iter().map(|c| c.meta).collect(),
+                    changed: cards,
                     removed,
                 }))
             }
