@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/taken") view=simple::Tasks />
                     <Route path=path!("/beheer") view={Lazy::<routes::BeheerRoute>::new()} />
                     <Route path=path!("/beheer/gebruikers") view={Lazy::<routes::UsersRoute>::new()} />
+                    <Route path=path!("/beheer/gebruikers/adreskoppelingen") view={Lazy::<routes::AddressLogRoute>::new()} />
                     <Route path=path!("/beheer/crm-voorkeuren/ai-instellingen") view=beheer::AiSettingsPage />
                     <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
                     <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />

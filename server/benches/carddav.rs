@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use postkamer_domain::relation::Actor;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -142,7 +143,7 @@ async fn main() {
             ..person.input.clone()
         };
         store
-            .create_person(user.org_id, &input.validate().unwrap())
+            .create_person(user.org_id, &input.validate().unwrap(), Actor::SYSTEM)
             .await
             .unwrap();
     }
@@ -229,7 +230,12 @@ async fn main() {
             ..Default::default()
         };
         store
-            .update_person(user.org_id, person, &input.validate().unwrap())
+            .update_person(
+                user.org_id,
+                person,
+                &input.validate().unwrap(),
+                Actor::SYSTEM,
+            )
             .await
             .unwrap();
         let body = format!(

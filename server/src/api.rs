@@ -57,7 +57,7 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
     paths(
         me,
         relations::list_persons, relations::create_person, relations::get_person, relations::update_person,
-        relations::delete_person, relations::persons_by_email,
+        relations::delete_person, relations::persons_by_email, relations::address_log,
         relations::list_companies, relations::create_company, relations::get_company, relations::update_company,
         relations::delete_company,
         mail::list_messages, mail::get_message, mail::update_message, mail::raw_message,

@@ -3,7 +3,7 @@
 //! on the phones as a read-only address book), so a fresh install can be tried at once. The credentials are fixed and public (README).
 
 use postkamer_core::{Core, CoreError, UserInput};
-use postkamer_domain::relation::{CompanyInput, PersonInput};
+use postkamer_domain::relation::{Actor, CompanyInput, PersonInput};
 use postkamer_domain::{CompanyId, Role};
 use postkamer_store::{Companies, Orgs, Persons};
 
@@ -56,7 +56,9 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
     for person in &data.persons {
         let mut input: PersonInput = person.input.clone();
         input.company_id = person.company.and_then(|i| ids.get(i).copied());
-        store.create_person(org.id, &input.validate()?).await?;
+        store
+            .create_person(org.id, &input.validate()?, Actor::SYSTEM)
+            .await?;
     }
     // A saved selection on the user's phones as a read-only address book: the contact persons
     // of companies in Amsterdam.

@@ -10,6 +10,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use base64::Engine as _;
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::{EmailInput, PersonInput};
 use postkamer_domain::{Role, User};
 use postkamer_store::Persons;
@@ -81,7 +82,7 @@ async fn relation(
     };
     app.core
         .store()
-        .create_person(user.org_id, &input.validate().unwrap())
+        .create_person(user.org_id, &input.validate().unwrap(), Actor::SYSTEM)
         .await
         .unwrap()
         .id
@@ -279,7 +280,12 @@ ORG:Nieuw BV\r\nEMAIL;TYPE=INTERNET:jan@nieuw.nl\r\nBDAY:1980-05-17\r\nEND:VCARD
     }];
     app.core
         .store()
-        .update_person(anna.org_id, person, &input.validate().unwrap())
+        .update_person(
+            anna.org_id,
+            person,
+            &input.validate().unwrap(),
+            Actor::SYSTEM,
+        )
         .await
         .unwrap();
     let stale = Request::builder()
@@ -600,7 +606,7 @@ async fn a_saved_selection_is_a_read_only_book_that_follows_the_crm() {
     };
     app.core
         .store()
-        .update_person(anna.org_id, jan, &input.validate().unwrap())
+        .update_person(anna.org_id, jan, &input.validate().unwrap(), Actor::SYSTEM)
         .await
         .unwrap();
     let incremental = dav(&app, "REPORT", &book, &auth, Some("1"), &sync(&token)).await;

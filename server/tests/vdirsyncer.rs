@@ -7,6 +7,7 @@
 
 mod support;
 
+use postkamer_domain::relation::Actor;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
@@ -70,6 +71,7 @@ async fn vdirsyncer_syncs_both_ways() {
         .create_person(
             anna.org_id,
             &person("Jansen", "jan@klant.nl", true).validate().unwrap(),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -77,6 +79,7 @@ async fn vdirsyncer_syncs_both_ways() {
         .create_person(
             anna.org_id,
             &person("Bakker", "piet@klant.nl", true).validate().unwrap(),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -84,6 +87,7 @@ async fn vdirsyncer_syncs_both_ways() {
         .create_person(
             anna.org_id,
             &person("Niet", "niet@klant.nl", false).validate().unwrap(),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -157,7 +161,12 @@ async fn vdirsyncer_syncs_both_ways() {
     let mut changed = person("Jansen", "jan@nieuw-adres.nl", true);
     changed.job_title = "Directeur".into();
     store
-        .update_person(anna.org_id, jansen.id, &changed.validate().unwrap())
+        .update_person(
+            anna.org_id,
+            jansen.id,
+            &changed.validate().unwrap(),
+            Actor::SYSTEM,
+        )
         .await
         .unwrap();
     run(&["sync"]).await.unwrap();

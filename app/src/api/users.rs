@@ -54,3 +54,14 @@ pub async fn require_superadmin() -> Result<(), AppError> {
         Err(ssr::fail(AppError::Forbidden))
     }
 }
+
+/// Beheer → Gebruikers → Adreskoppelingen: who added or removed which address of a contact
+/// person (SuperAdmins).
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn address_log(
+    page: Option<u32>,
+) -> Result<postkamer_domain::Page<postkamer_domain::relation::AddressLogEntry>, AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    let page = postkamer_domain::PageRequest::new(page, Some(50));
+    Ok(state.core.address_log(&caller, page).await?)
+}

@@ -1,12 +1,14 @@
 //! Beheer: the settings menu, laid out as the SpinOffice help texts name it.
 
 mod account;
+mod address_log;
 mod domains;
 mod mailbox;
 mod sync;
 mod users;
 
 pub use account::{PasswordPage, TokensPage};
+pub use address_log::AddressLogPage;
 pub use domains::{DomainPage, DomainsPage};
 pub use mailbox::MailboxPage;
 pub use sync::SyncPage;
@@ -64,7 +66,10 @@ pub fn BeheerIndex() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{tr("Gebruikers", "Users")}</h2>
-                <ul class="plain">{link("/beheer/gebruikers", "Gebruikers beheren", "Manage users", true)}</ul>
+                <ul class="plain">
+                    {link("/beheer/gebruikers", "Gebruikers beheren", "Manage users", true)}
+                    {link("/beheer/gebruikers/adreskoppelingen", "Adreskoppelingen", "Address links", true)}
+                </ul>
                 {(!superadmin).then(|| view! { <p class="muted">{tr("Alleen SuperAdmins beheren gebruikers.", "Only SuperAdmins manage users.")}</p> })}
             </section>
         </div>

@@ -38,6 +38,11 @@ impl From<StoreError> for CoreError {
             StoreError::UnknownReference("company") => CoreError::Validation(
                 ValidationErrors::single("company_id", Invalid::UnknownCompany),
             ),
+            // Core checks the addresses first and names the field; this is the race between
+            // that check and the write (a colleague's account created in between).
+            StoreError::OwnAddress(_) => {
+                CoreError::Validation(ValidationErrors::single("emails", Invalid::OwnAddress))
+            }
             other => CoreError::Internal(other.to_string()),
         }
     }

@@ -7,7 +7,7 @@ use postkamer_domain::mail::{
     AttachmentInfo, FolderRole, MailboxInput, MailboxSettings, MessageSummary, MessageView,
     SyncStatus,
 };
-use postkamer_domain::relation::{EmailInput, Person};
+use postkamer_domain::relation::{AddressSource, EmailInput, Person};
 use postkamer_domain::{EmailAddress, Page, PageRequest, PersonId, User, ValidationErrors};
 use postkamer_mail::imap::{ImapAccount, ImapConnection, ImapError};
 use postkamer_mail::{compress, html, parse, sync};
@@ -227,6 +227,11 @@ impl Core {
     ) -> CoreResult<MessageView> {
         let record = self.store.message(caller.org_id, caller.id, id).await?;
         let raw = unpack(&record)?;
+        let raw = if record.owned {
+            raw
+        } else {
+            parse::without_recipient_headers(&raw)
+        };
         let (body, parsed) =
             tokio::task::spawn_blocking(move || (parse::body(&raw), parse::parse(&raw)))
                 .await
@@ -235,11 +240,12 @@ impl Core {
             .html
             .as_deref()
             .map(|h| html::sanitize(h, allow_remote_images));
-        let owned = !record.locations.is_empty();
+        let owned = record.owned;
+        let id = record.summary.id;
         let unknown_addresses = self.store.unknown_addresses(caller.org_id, id).await?;
         let thread = self
             .store
-            .thread(caller.org_id, caller.id, &record.thread_key, id)
+            .thread(caller.org_id, caller.id, id, &record.thread_key)
             .await?;
         Ok(MessageView {
             summary: record.summary,
@@ -256,7 +262,8 @@ impl Core {
         })
     }
 
-    /// The message's RFC 5322 bytes, as the server has them.
+    /// The message's RFC 5322 bytes: the caller's own copy as their server has it, or a
+    /// colleague's copy without its per-recipient headers (Bcc, Delivered-To …).
     pub async fn message_raw(
         &self,
         caller: &User,
@@ -264,6 +271,11 @@ impl Core {
     ) -> CoreResult<(MessageSummary, Vec<u8>)> {
         let record = self.store.message(caller.org_id, caller.id, id).await?;
         let raw = unpack(&record)?;
+        let raw = if record.owned {
+            raw
+        } else {
+            parse::without_recipient_headers(&raw)
+        };
         Ok((record.summary, raw))
     }
 
@@ -374,7 +386,7 @@ impl Core {
     ) -> CoreResult<u64> {
         Ok(self
             .store
-            .messages_with_address(caller.org_id, email)
+            .messages_with_address(caller.org_id, caller.id, email)
             .await?)
     }
 
@@ -388,6 +400,16 @@ impl Core {
     ) -> CoreResult<Linked> {
         let address = EmailAddress::parse(email)
             .map_err(|_| ValidationErrors::single("email", postkamer_domain::Invalid::Email))?;
+        if !self
+            .store
+            .own_addresses_among(caller.org_id, std::slice::from_ref(&address))
+            .await?
+            .is_empty()
+        {
+            return Err(
+                ValidationErrors::single("email", postkamer_domain::Invalid::OwnAddress).into(),
+            );
+        }
         let current = self.store.person(caller.org_id, person).await?;
         let mut input = current.to_input();
         if !current.emails.iter().any(|e| e.address == address) {
@@ -396,10 +418,12 @@ impl Core {
                 primary: current.emails.is_empty(),
             });
         }
-        let person = self.update_person(caller, person, &input).await?;
+        let person = self
+            .update_person_by(caller, person, &input, AddressSource::Mail)
+            .await?;
         let messages = self
             .store
-            .messages_with_address(caller.org_id, &address)
+            .messages_with_address(caller.org_id, caller.id, &address)
             .await?;
         Ok(Linked { person, messages })
     }

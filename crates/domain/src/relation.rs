@@ -3,6 +3,7 @@
 //! submission can be shown again unchanged; `validate` turns it into the normalised record.
 
 mod address;
+mod address_log;
 mod company;
 pub mod names;
 
@@ -11,6 +12,7 @@ pub const SYNC_ACCOUNT_NAME: &str = "Postkamer relaties";
 mod person;
 
 pub use address::Address;
+pub use address_log::{Actor, AddressLogEntry, AddressSource};
 pub use company::{Company, CompanyInput, CompanySort, CompanySummary, ValidCompany};
 pub use person::{
     CompanyRef, EmailInput, Person, PersonEmail, PersonInput, PersonSort, PersonSummary, Phone,

@@ -33,6 +33,7 @@ pub enum Invalid {
     PlaintextNotLocal,
     DomainTaken,
     NameTaken,
+    OwnAddress,
 }
 
 impl Invalid {
@@ -65,6 +66,7 @@ impl Invalid {
                 PlaintextNotLocal => "Zonder versleuteling kan alleen een server op deze computer (127.0.0.1); kies TLS of STARTTLS.".into(),
                 DomainTaken => "Dit domein is al toegevoegd (in deze of een andere organisatie).".into(),
                 NameTaken => "U gebruikt deze naam al; kies een andere.".into(),
+                OwnAddress => "Dit is een adres van uw eigen organisatie (van een collega of op een eigen domein) en kan niet bij een contactpersoon staan.".into(),
             },
             Locale::En => match self {
                 Required => "This field is required.".into(),
@@ -92,6 +94,7 @@ impl Invalid {
                 PlaintextNotLocal => "Without encryption only a server on this computer (127.0.0.1) is allowed; choose TLS or STARTTLS.".into(),
                 DomainTaken => "This domain has already been added (in this or another organisation).".into(),
                 NameTaken => "You already use this name; choose another.".into(),
+                OwnAddress => "This is an address of your own organisation (a colleague's, or at one of your own domains) and cannot belong to a contact person.".into(),
             },
         }
     }

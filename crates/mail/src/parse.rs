@@ -7,6 +7,10 @@ use postkamer_domain::EmailAddress;
 use postkamer_domain::mail::{AddressKind, AttachmentInfo, MailAddress};
 use sha2::{Digest, Sha256};
 
+mod copies;
+
+pub use copies::{display_key, without_recipient_headers};
+
 /// The longest snippet shown in lists.
 const SNIPPET_CHARS: usize = 160;
 /// How much body text goes into the full-text index. Longer texts are cut at a character
@@ -22,6 +26,8 @@ pub struct ParsedMessage {
     /// SHA-256 of the raw bytes, hex: the same message in two folders or two users' mailboxes
     /// is stored once.
     pub content_hash: String,
+    /// What a reader sees of it ([`display_key`]): copies of one message share it.
+    pub display_key: String,
     pub message_id: Option<String>,
     /// The conversation this message belongs to: the first Message-ID of References, else
     /// In-Reply-To, else its own Message-ID (else its hash). Replies share it with the original
@@ -58,11 +64,13 @@ pub fn content_hash(raw: &[u8]) -> String {
 
 pub fn parse(raw: &[u8]) -> ParsedMessage {
     let hash = content_hash(raw);
+    let display_key = display_key(raw);
     let size = raw.len() as u64;
     let Some(message) = MessageParser::default().parse(raw) else {
         return ParsedMessage {
             thread_key: hash.clone(),
             content_hash: hash,
+            display_key,
             message_id: None,
             subject: String::new(),
             date: None,
@@ -124,6 +132,7 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
 
     ParsedMessage {
         content_hash: hash,
+        display_key,
         message_id,
         thread_key,
         subject: message.subject().unwrap_or_default().trim().to_owned(),

@@ -9,6 +9,7 @@ mod harness;
 mod support;
 
 use postkamer_domain::mail::{FolderRole, TlsMode};
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::{EmailInput, PersonInput};
 use postkamer_domain::{Locale, NewUser, OrgId, PageRequest, Role, User};
 use postkamer_mail::imap::{IdleEvent, ImapConnection};
@@ -538,7 +539,7 @@ async fn addresses_in_any_case_link_to_one_person(store: Store) {
         ..Default::default()
     };
     let piet = store
-        .create_person(f.org, &input.validate().unwrap())
+        .create_person(f.org, &input.validate().unwrap(), Actor::SYSTEM)
         .await
         .unwrap();
     let timeline = store

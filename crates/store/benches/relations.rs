@@ -24,6 +24,7 @@
 //! `scripts/bench.sh` starts a throw-away PostgreSQL and runs this.
 
 use postkamer_demo::DemoData;
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{CompanyId, EmailAddress, OrgId, PageRequest};
 use postkamer_store::{Companies, Orgs, PersonQuery, Persons, Store, with_database};
@@ -381,7 +382,8 @@ async fn seed(store: &Store, tasks: usize, data: &DemoData) -> Res<Seeded> {
     run_tasks("persons", inputs, tasks, move |input| {
         let s = s.clone();
         async move {
-            s.create_person(org, &input.validate()?).await?;
+            s.create_person(org, &input.validate()?, Actor::SYSTEM)
+                .await?;
             Ok(())
         }
     })

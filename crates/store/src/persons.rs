@@ -6,8 +6,8 @@ use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::relation::{
-    Address, CompanyRef, Person, PersonEmail, PersonSort, PersonSummary, Phone, PhoneKind,
-    ValidPerson, display_name,
+    Actor, Address, AddressLogEntry, AddressSource, CompanyRef, Person, PersonEmail, PersonSort,
+    PersonSummary, Phone, PhoneKind, ValidPerson, display_name,
 };
 use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId, SortDir};
 use sqlx::AssertSqlSafe;
@@ -26,12 +26,17 @@ pub struct PersonQuery {
     pub page: PageRequest,
 }
 
+/// Writes of a person's e-mail addresses are logged with their [`Actor`] in the same
+/// transaction, and refused with [`StoreError::OwnAddress`] for an address of the organisation
+/// itself (a user's, an IMAP login, or at one of its sending domains): such an address would make
+/// a colleague's mail a relation's.
 pub trait Persons: Send + Sync {
     /// Fails with `UnknownReference("company")` when the company is not the organisation's.
     fn create_person(
         &self,
         org: OrgId,
         person: &ValidPerson,
+        by: Actor,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
     fn person(&self, org: OrgId, id: PersonId) -> impl Future<Output = StoreResult<Person>> + Send;
     fn update_person(
@@ -39,11 +44,13 @@ pub trait Persons: Send + Sync {
         org: OrgId,
         id: PersonId,
         person: &ValidPerson,
+        by: Actor,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
     fn delete_person(
         &self,
         org: OrgId,
         id: PersonId,
+        by: Actor,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_persons(
         &self,
@@ -114,11 +121,96 @@ fn tokens(p: &ValidPerson) -> Vec<String> {
     t.into_vec()
 }
 
+/// Whether `$email` is one of the organisation's own addresses (see [`Persons`]), asked on
+/// `$executor` (a pool or an open transaction of either engine).
+macro_rules! own_address {
+    ($executor:expr, $org:expr, $email:expr) => {{
+        let email: &postkamer_domain::EmailAddress = $email;
+        let own: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE org_id = $1 AND email = $2) \
+             OR EXISTS (SELECT 1 FROM mailboxes WHERE org_id = $1 AND lower(login) = $2) \
+             OR EXISTS (SELECT 1 FROM sending_domains WHERE org_id = $1 AND domain = $3)",
+        )
+        .bind($org.0)
+        .bind(email.as_str())
+        .bind(email.domain())
+        .fetch_one($executor)
+        .await?;
+        own
+    }};
+}
+pub(crate) use own_address;
+
+/// Logs the addresses a person gained and lost, inside the open transaction `$tx`.
+macro_rules! log_addresses {
+    ($tx:ident, $org:expr, $person:expr, $name:expr, $old:expr, $new:expr, $by:expr) => {{
+        let old: &[String] = $old;
+        let new: &[String] = $new;
+        let by: Actor = $by;
+        let name: &str = &$name;
+        let changes = new
+            .iter()
+            .filter(|e| !old.contains(e))
+            .map(|e| (e, true))
+            .chain(old.iter().filter(|e| !new.contains(e)).map(|e| (e, false)));
+        for (email, added) in changes {
+            sqlx::query(
+                "INSERT INTO address_log (org_id, at, user_id, user_name, person_id, person_name, \
+                 email, added, source) \
+                 VALUES ($1, $2, $3, (SELECT name FROM users WHERE id = $3), $4, $5, $6, $7, $8)",
+            )
+            .bind($org.0)
+            .bind(now_millis())
+            .bind(by.user.map(|u| u.0))
+            .bind($person)
+            .bind(name)
+            .bind(email.as_str())
+            .bind(added)
+            .bind(by.source.as_str())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// The person's addresses as stored, inside the open transaction `$tx`.
+macro_rules! stored_addresses {
+    ($tx:ident, $id:expr) => {{
+        let emails: Vec<String> = sqlx::query_scalar(
+            "SELECT email FROM person_emails WHERE person_id = $1 ORDER BY position",
+        )
+        .bind($id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        emails
+    }};
+}
+
+fn addresses_of(p: &ValidPerson) -> Vec<String> {
+    p.emails
+        .iter()
+        .map(|e| e.address.as_str().to_owned())
+        .collect()
+}
+
+fn name_of(p: &ValidPerson) -> String {
+    display_name(
+        p.first_name.as_deref(),
+        p.tussenvoegsel.as_deref(),
+        &p.last_name,
+    )
+}
+
 /// Checks the company reference, then writes the person's e-mail addresses, phones and search
 /// tokens inside the open transaction `$tx`.
 macro_rules! write_children {
     ($tx:ident, $org:expr, $id:expr, $p:expr) => {{
         let emails = &$p.emails;
+        for e in emails {
+            if crate::persons::own_address!(&mut *$tx, $org, &e.address) {
+                return Err(StoreError::OwnAddress(e.address.to_string()));
+            }
+        }
         if !emails.is_empty() {
             let sql = multi_insert(
                 "person_emails (person_id, org_id, position, email, is_primary)",
@@ -217,7 +309,7 @@ const PERSON_UPDATE: &str = "UPDATE persons SET company_id = $3, first_name = $4
     synchroniseren = $17, updated_at = $18 WHERE org_id = $1 AND id = $2";
 
 impl Persons for Store {
-    async fn create_person(&self, org: OrgId, p: &ValidPerson) -> StoreResult<Person> {
+    async fn create_person(&self, org: OrgId, p: &ValidPerson, by: Actor) -> StoreResult<Person> {
         let uid = uuid::Uuid::new_v4().to_string();
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -227,6 +319,7 @@ impl Persons for Store {
                 .fetch_one(&mut *tx)
                 .await?;
             write_children!(tx, org, id, p);
+            log_addresses!(tx, org, id, name_of(p), &[], &addresses_of(p), by);
             tx.commit().await?;
             id
         });
@@ -297,10 +390,12 @@ impl Persons for Store {
         org: OrgId,
         id: PersonId,
         p: &ValidPerson,
+        by: Actor,
     ) -> StoreResult<Person> {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
+            let old = stored_addresses!(tx, id.0);
             let update = sqlx::query(PERSON_UPDATE).bind(org.0).bind(id.0);
             let done = bind_person!(update, p)
                 .execute(&mut *tx)
@@ -315,19 +410,36 @@ impl Persons for Store {
                     .await?;
             }
             write_children!(tx, org, id.0, p);
+            log_addresses!(tx, org, id.0, name_of(p), &old, &addresses_of(p), by);
             tx.commit().await?;
         });
         self.person(org, id).await
     }
 
-    async fn delete_person(&self, org: OrgId, id: PersonId) -> StoreResult<()> {
-        let sql = "DELETE FROM persons WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql).bind(org.0).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
-        if done == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+    async fn delete_person(&self, org: OrgId, id: PersonId, by: Actor) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let name: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
+                "SELECT first_name, tussenvoegsel, last_name FROM persons WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((first, tussen, last)) = name else {
+                return Err(StoreError::NotFound);
+            };
+            let old = stored_addresses!(tx, id.0);
+            let name = display_name(first.as_deref(), tussen.as_deref(), &last);
+            log_addresses!(tx, org, id.0, name, &old, &[], by);
+            sqlx::query("DELETE FROM persons WHERE org_id = $1 AND id = $2")
+                .bind(org.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     async fn list_persons(
@@ -347,5 +459,77 @@ impl Persons for Store {
         let ids: Vec<i64> = with_pool!(self, pool => sqlx::query_scalar(sql)
             .bind(org.0).bind(email.as_str()).fetch_all(pool).await)?;
         Ok(ids.into_iter().map(PersonId).collect())
+    }
+}
+
+impl Store {
+    /// Those of `emails` that are the organisation's own addresses (see [`Persons`]).
+    pub async fn own_addresses_among(
+        &self,
+        org: OrgId,
+        emails: &[EmailAddress],
+    ) -> StoreResult<Vec<EmailAddress>> {
+        let mut own = Vec::new();
+        for email in emails {
+            let is_own = with_pool!(self, pool => own_address!(pool, org, email));
+            if is_own {
+                own.push(email.clone());
+            }
+        }
+        Ok(own)
+    }
+
+    /// A page of the organisation's address log, newest first.
+    pub async fn address_log(
+        &self,
+        org: OrgId,
+        page: PageRequest,
+    ) -> StoreResult<Page<AddressLogEntry>> {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            String,
+            String,
+            bool,
+            String,
+        );
+        let sql = format!(
+            "SELECT l.at, l.user_id, l.user_name, p.id, l.person_name, l.email, l.added, l.source \
+             FROM address_log l LEFT JOIN persons p ON p.id = l.person_id AND p.org_id = l.org_id \
+             WHERE l.org_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT {} OFFSET {}",
+            page.limit(),
+            page.offset()
+        );
+        let (rows, total): (Vec<Row>, i64) = with_pool!(self, pool => (
+            sqlx::query_as(AssertSqlSafe(sql)).bind(org.0).fetch_all(pool).await?,
+            sqlx::query_scalar("SELECT COUNT(*) FROM address_log WHERE org_id = $1")
+                .bind(org.0)
+                .fetch_one(pool)
+                .await?,
+        ));
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(
+                    |(at, user, user_name, person, person_name, email, added, source)| {
+                        AddressLogEntry {
+                            at,
+                            user_id: user.map(postkamer_domain::UserId),
+                            user_name,
+                            person_id: person.map(PersonId),
+                            person_name,
+                            email,
+                            added,
+                            source: AddressSource::parse(&source).unwrap_or(AddressSource::System),
+                        }
+                    },
+                )
+                .collect(),
+            page: page.page,
+            per_page: page.per_page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
     }
 }

@@ -21,6 +21,8 @@ mod harness;
 mod mail;
 #[path = "store/persons.rs"]
 mod persons;
+#[path = "store/privacy.rs"]
+mod privacy;
 #[path = "store/sessions.rs"]
 mod sessions;
 
@@ -106,4 +108,46 @@ on_both_engines! {
         leases_give_each_mailbox_to_one_instance,
         changing_the_server_starts_over,
     ],
+    privacy: [
+        own_addresses_never_become_a_contact_persons,
+        address_changes_are_logged_with_who_and_how,
+        colleagues_mail_is_never_linked_through_their_own_address,
+        a_copy_with_the_same_headers_is_another_message,
+        each_user_is_served_their_own_copy,
+        counts_follow_visibility,
+    ],
+}
+
+/// The migration that stores copies apart (`mail_copies`), on both engines.
+mod upgrade {
+    use crate::harness::run_upgrade;
+    use crate::privacy::{LEGACY_SHARED_MESSAGES, shared_rows_of_old_are_split_into_copies};
+    use postkamer_store::Engine;
+
+    const MAIL_COPIES: i64 = 20261206000001;
+    const SQLITE_FTS: &str = "INSERT INTO messages_fts (rowid, subject, body, addresses) \
+        VALUES (1001, 'gedeeld', '', ''), (1002, 'eigen', '', '');";
+
+    #[tokio::test]
+    async fn sqlite_shared_rows_of_old_are_split_into_copies() {
+        let legacy = format!("{LEGACY_SHARED_MESSAGES}{SQLITE_FTS}");
+        run_upgrade(
+            Engine::Sqlite,
+            MAIL_COPIES,
+            &legacy,
+            shared_rows_of_old_are_split_into_copies,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn postgres_shared_rows_of_old_are_split_into_copies() {
+        run_upgrade(
+            Engine::Postgres,
+            MAIL_COPIES,
+            LEGACY_SHARED_MESSAGES,
+            shared_rows_of_old_are_split_into_copies,
+        )
+        .await;
+    }
 }

@@ -9,8 +9,8 @@ use axum::{Json, Router};
 use postkamer_app::ssr::AppState;
 use postkamer_core::CoreError;
 use postkamer_domain::relation::{
-    Company, CompanyInput, CompanySort, CompanySummary, Person, PersonInput, PersonSort,
-    PersonSummary,
+    AddressLogEntry, Company, CompanyInput, CompanySort, CompanySummary, Person, PersonInput,
+    PersonSort, PersonSummary,
 };
 use postkamer_domain::{CompanyId, EmailAddress, Page, PageRequest, PersonId};
 use postkamer_store::{CompanyQuery, PersonQuery};
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
             "/persons/{id}",
             get(get_person).put(update_person).delete(delete_person),
         )
+        .route("/address-log", get(address_log))
         .route("/companies", get(list_companies).post(create_company))
         .route(
             "/companies/{id}",
@@ -259,4 +260,28 @@ pub async fn delete_company(
         .delete_company(&user, CompanyId(parse_id(&id)?))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Query parameters of the address log.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Items per page, 1–100 (default 25).
+    per_page: Option<u32>,
+}
+
+/// Who added or removed which e-mail address of a contact person, newest first (SuperAdmins):
+/// an address on a contact person links all mail with it to the relation.
+#[utoipa::path(get, path = "/api/v1/address-log", tag = "relations", params(LogQuery),
+    responses((status = 200, body = Page<AddressLogEntry>), (status = 403, body = Problem)))]
+pub async fn address_log(
+    State(state): State<AppState>,
+    ApiCaller(user): ApiCaller,
+    query: Result<Query<LogQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<AddressLogEntry>>, ApiError> {
+    let Query(q) = query?;
+    let page = PageRequest::new(q.page, q.per_page);
+    Ok(Json(state.core.address_log(&user, page).await?))
 }

@@ -9,7 +9,6 @@ use postkamer_store::mail::{
     FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
 };
 use postkamer_store::{Store, now_millis};
-use sha2::{Digest, Sha256};
 
 /// Messages fetched per round trip (and stored per transaction).
 pub const BATCH: usize = 100;
@@ -141,11 +140,14 @@ pub(super) async fn store_prepared(
 /// A raw message ready for the store.
 pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
     let parsed = parse::parse(raw);
-    let dedupe_key = dedupe_key(&parsed);
     let search = SearchText::of(&parsed.subject, &parsed.addresses, &parsed.body_text);
     IncomingMessage {
-        dedupe_key,
+        // Stored once per organisation by its exact bytes: a copy with other bytes (another
+        // body, other headers) is another row, so owning one copy never grants another.
+        dedupe_key: format!("h:{}", parsed.content_hash),
         content_hash: parsed.content_hash,
+        display_key: parsed.display_key,
+        truncated: false,
         header_message_id: parsed.message_id,
         thread_key: parsed.thread_key,
         subject: parsed.subject,
@@ -157,32 +159,5 @@ pub fn incoming(raw: &[u8], now: i64) -> IncomingMessage {
         attachment_count: u32::try_from(parsed.attachments.len()).unwrap_or(u32::MAX),
         size: parsed.size,
         raw_compressed: compress::pack(raw),
-    }
-}
-
-/// Recognises one message in several folders or mailboxes. The copy in a sender's Sent folder
-/// and the one delivered to a colleague differ in their trace headers, so bytes alone would not
-/// do: with a Message-ID, the key is that ID plus sender, date and subject (a reused ID with
-/// other content stays a separate message); without one, the content hash.
-fn dedupe_key(parsed: &parse::ParsedMessage) -> String {
-    match &parsed.message_id {
-        Some(id) => {
-            let mut h = Sha256::new();
-            h.update(id.as_bytes());
-            h.update([0]);
-            h.update(
-                parsed
-                    .from()
-                    .map(|a| a.email.as_str())
-                    .unwrap_or("")
-                    .as_bytes(),
-            );
-            h.update([0]);
-            h.update(parsed.date.unwrap_or(0).to_le_bytes());
-            h.update([0]);
-            h.update(parsed.subject.as_bytes());
-            format!("m:{}", hex::encode(h.finalize()))
-        }
-        None => format!("h:{}", parsed.content_hash),
     }
 }

@@ -40,6 +40,10 @@ pub struct MessageRecord {
     pub thread_key: String,
     pub size: u64,
     pub raw_compressed: Vec<u8>,
+    /// Stored without its body: larger than the per-message cap.
+    pub truncated: bool,
+    /// The viewer owns this copy. When not, its per-recipient headers are not theirs to read.
+    pub owned: bool,
     /// The viewer's own copies: (folder, UID, folder name, mailbox).
     pub locations: Vec<OwnLocation>,
 }
@@ -53,16 +57,65 @@ pub struct OwnLocation {
     pub mailbox: MailboxId,
 }
 
-/// The viewer may see message `m`: they own a copy, or it is linked to a relation of the
-/// organisation and nobody marked it private. Parameters: `$1` org, `$2` viewer.
-const VISIBLE: &str = "m.org_id = $1 AND (\
-    EXISTS (SELECT 1 FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
-            JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
-            WHERE ol.message_id = m.id AND omb.user_id = $2) \
-    OR (NOT EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id) \
-        AND EXISTS (SELECT 1 FROM message_addresses la JOIN person_emails lpe \
-                      ON lpe.org_id = la.org_id AND lpe.email = la.email \
-                    WHERE la.message_id = m.id AND la.kind <> 'bcc')))";
+/// `a.email`, an address row of a message, is one of the organisation's own: a user's login,
+/// an IMAP login, or an address at one of its sending domains. Such an address never links a
+/// message to a relation, whatever a contact person lists.
+fn own_address(a: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM users ou WHERE ou.org_id = {a}.org_id AND ou.email = {a}.email) \
+         OR EXISTS (SELECT 1 FROM mailboxes omb WHERE omb.org_id = {a}.org_id AND lower(omb.login) = {a}.email) \
+         OR EXISTS (SELECT 1 FROM sending_domains osd WHERE osd.org_id = {a}.org_id \
+                    AND {a}.email LIKE '%@' || osd.domain))"
+    )
+}
+
+/// `a` is a counterparty of its message: in From, To, Cc or Reply-To, and not the
+/// organisation's own address.
+pub(super) fn counterparty(a: &str) -> String {
+    format!("{a}.kind <> 'bcc' AND NOT {}", own_address(a))
+}
+
+/// The viewer (`$2`) has message `m` in one of their own folders.
+fn owned(m: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
+                 JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
+                 WHERE ol.message_id = {m}.id AND omb.user_id = $2)"
+    )
+}
+
+/// The viewer may see message `m`: they own this copy, or it is linked to a relation of the
+/// organisation through its counterparty and no owner of the copy marked it private.
+/// Parameters: `$1` org, `$2` viewer.
+fn visible(m: &str) -> String {
+    format!(
+        "{m}.org_id = $1 AND ({} \
+         OR (NOT EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = {m}.id) \
+             AND EXISTS (SELECT 1 FROM message_addresses la JOIN person_emails lpe \
+                           ON lpe.org_id = la.org_id AND lpe.email = la.email \
+                         WHERE la.message_id = {m}.id AND {})))",
+        owned(m),
+        counterparty("la")
+    )
+}
+
+/// The copies of one message that read alike (see the mail engine's display key); rows from
+/// before the key existed stand alone.
+fn copy_group(m: &str) -> String {
+    format!("COALESCE({m}.display_key, {m}.dedupe_key)")
+}
+
+/// Of the visible copies `v` that `condition` selects, one per message: the viewer's own copy
+/// when they have one, else the oldest row.
+fn one_copy_each(condition: &str) -> String {
+    format!(
+        "SELECT COALESCE(MIN(CASE WHEN {owned} THEN v.id END), MIN(v.id)) FROM messages v \
+         WHERE {condition} AND {visible} GROUP BY {group}",
+        owned = owned("v"),
+        visible = visible("v"),
+        group = copy_group("v"),
+    )
+}
 
 /// The viewer's own copy's flags and folder (NULL when they have none). `$2` is the viewer.
 const OWN_COLUMNS: &str = "\
@@ -76,9 +129,11 @@ const OWN_COLUMNS: &str = "\
        JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
      WHERE ol.message_id = m.id AND omb.user_id = $2 ORDER BY ofo.role LIMIT 1) AS own_role";
 
+/// A summary's columns; `private` is the viewer's (`$2`) own mark on the copy (colleagues never
+/// see a copy marked private).
 const SUMMARY_COLUMNS: &str = "m.id, m.subject, m.from_email, m.from_name, m.sort_at, m.snippet, \
     m.attachment_count, \
-    EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id) AS private";
+    EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id AND pm.user_id = $2) AS private";
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -177,13 +232,13 @@ impl Store {
                 total: 0,
             });
         };
-        let fts = fts_condition(self.engine(), &query.search, 3);
+        let fts = fts_condition(self.engine(), &query.search, 4);
         let filter = fts
             .as_ref()
             .map(|(c, _)| format!("AND {c}"))
             .unwrap_or_default();
         let list_sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, l.seen AS own_seen, l.flagged AS own_flagged, $2 AS own_role \
+            "SELECT {SUMMARY_COLUMNS}, l.seen AS own_seen, l.flagged AS own_flagged, $3 AS own_role \
              FROM mail_locations l JOIN messages m ON m.id = l.message_id \
              WHERE l.folder_id = $1 {filter} ORDER BY l.sort_at DESC, l.uid DESC LIMIT {} OFFSET {}",
             page.limit(),
@@ -199,6 +254,7 @@ impl Store {
         let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
             let mut list = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(list_sql))
                 .bind(folder)
+                .bind(viewer.0)
                 .bind(query.folder.as_str());
             let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql)).bind(folder);
             if let Some((_, q)) = &fts {
@@ -228,11 +284,13 @@ impl Store {
             TimelineOf::Person(p) => p.0,
             TimelineOf::Company(c) => c.0,
         };
-        let from = format!(
-            "FROM messages m WHERE m.id IN (SELECT la2.message_id FROM message_addresses la2 \
+        let linked = format!(
+            "v.org_id = $1 AND v.id IN (SELECT la2.message_id FROM message_addresses la2 \
                JOIN person_emails lpe2 ON lpe2.org_id = la2.org_id AND lpe2.email = la2.email \
-               WHERE la2.org_id = $1 AND la2.kind <> 'bcc' AND {persons}) AND {VISIBLE}"
+               WHERE la2.org_id = $1 AND {} AND {persons})",
+            counterparty("la2")
         );
+        let from = format!("FROM messages m WHERE m.id IN ({})", one_copy_each(&linked));
         let list_sql = format!(
             "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} {from} ORDER BY m.sort_at DESC, m.id DESC LIMIT {} OFFSET {}",
             page.limit(),
@@ -298,8 +356,9 @@ impl Store {
              JOIN person_emails pe ON pe.org_id = ma.org_id AND pe.email = ma.email \
              JOIN persons p ON p.id = pe.person_id \
              LEFT JOIN companies c ON c.id = p.company_id \
-             WHERE ma.org_id = $1 AND ma.kind <> 'bcc' AND ma.message_id IN ({placeholders}) \
-             ORDER BY ma.message_id, ma.kind, ma.position"
+             WHERE ma.org_id = $1 AND {} AND ma.message_id IN ({placeholders}) \
+             ORDER BY ma.message_id, ma.kind, ma.position",
+            counterparty("ma")
         );
         type Row = (
             i64,
@@ -334,6 +393,9 @@ impl Store {
     }
 
     /// One message, if the viewer may see it (else `NotFound`, also across organisations).
+    /// A viewer who owns a copy of the same message gets their own copy (with their own
+    /// headers, Bcc included); a colleague gets the copy asked for without its Bcc addresses
+    /// (the caller leaves the per-recipient headers out of its bytes: see `owned`).
     pub async fn message(
         &self,
         org: OrgId,
@@ -346,19 +408,50 @@ impl Store {
             thread_key: String,
             size: i64,
             raw: Vec<u8>,
+            truncated: bool,
         }
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id = $3 AND {VISIBLE}"
+        let visible_sql = format!(
+            "SELECT m.id, {owned} AS owned, {group} AS copy_group FROM messages m \
+             WHERE m.id = $3 AND {visible}",
+            owned = owned("m"),
+            group = copy_group("m"),
+            visible = visible("m"),
         );
-        let row: Option<SummaryRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let found: Option<(i64, bool, String)> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(visible_sql))
             .bind(org.0)
             .bind(viewer.0)
             .bind(id.0)
             .fetch_optional(pool)
             .await)?;
-        let row = row.ok_or(StoreError::NotFound)?;
+        let (mut id, mut owned_copy, group) = found.ok_or(StoreError::NotFound)?;
+        if !owned_copy {
+            let own_sql = format!(
+                "SELECT m.id FROM messages m WHERE m.org_id = $1 AND {} = $3 AND {} \
+                 ORDER BY m.id LIMIT 1",
+                copy_group("m"),
+                owned("m")
+            );
+            let own: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(own_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(&group)
+                .fetch_optional(pool)
+                .await)?;
+            if let Some(own) = own {
+                (id, owned_copy) = (own, true);
+            }
+        }
+        let id = MessageId(id);
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id = $3");
+        let row: SummaryRow = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(viewer.0)
+            .bind(id.0)
+            .fetch_one(pool)
+            .await)?;
         let extra: Extra = with_pool!(self, pool => sqlx::query_as(
-                "SELECT header_message_id, thread_key, size, raw FROM messages WHERE id = $1",
+                "SELECT header_message_id, thread_key, size, raw, truncated FROM messages WHERE id = $1",
             )
             .bind(id.0)
             .fetch_one(pool)
@@ -371,6 +464,7 @@ impl Store {
             .await)?;
         let addresses = AddressKind::ALL
             .into_iter()
+            .filter(|kind| owned_copy || *kind != AddressKind::Bcc)
             .flat_map(|kind| {
                 addresses
                     .iter()
@@ -404,6 +498,8 @@ impl Store {
             thread_key: extra.thread_key,
             size: u64::try_from(extra.size).unwrap_or(0),
             raw_compressed: extra.raw,
+            truncated: extra.truncated,
+            owned: owned_copy,
             locations: locations
                 .into_iter()
                 .filter_map(|(folder, role, uid, mailbox)| {
@@ -418,23 +514,32 @@ impl Store {
         })
     }
 
-    /// The other messages of a conversation the viewer may see, oldest first (at most 50).
+    /// The other messages of a conversation the viewer may see, oldest first (at most 50),
+    /// one copy of each.
     pub async fn thread(
         &self,
         org: OrgId,
         viewer: UserId,
+        message: MessageId,
         thread_key: &str,
-        except: MessageId,
     ) -> StoreResult<Vec<MessageSummary>> {
+        let group_of_this = format!(
+            "(SELECT {} FROM messages t WHERE t.id = $4)",
+            copy_group("t")
+        );
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m \
-             WHERE m.thread_key = $3 AND m.id <> $4 AND {VISIBLE} ORDER BY m.sort_at, m.id LIMIT 50"
+            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id IN ({}) \
+             ORDER BY m.sort_at, m.id LIMIT 50",
+            one_copy_each(&format!(
+                "v.org_id = $1 AND v.thread_key = $3 AND {} <> {group_of_this}",
+                copy_group("v")
+            ))
         );
         let rows: Vec<SummaryRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
             .bind(org.0)
             .bind(viewer.0)
             .bind(thread_key)
-            .bind(except.0)
+            .bind(message.0)
             .fetch_all(pool)
             .await)?;
         Ok(self
@@ -503,13 +608,12 @@ impl Store {
         org: OrgId,
         id: MessageId,
     ) -> StoreResult<Vec<UnknownAddress>> {
-        let rows: Vec<(String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<(String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT ma.email, ma.name FROM message_addresses ma \
-                 WHERE ma.message_id = $1 AND ma.org_id = $2 AND ma.kind <> 'bcc' \
+                 WHERE ma.message_id = $1 AND ma.org_id = $2 AND {} \
                    AND NOT EXISTS (SELECT 1 FROM person_emails pe WHERE pe.org_id = ma.org_id AND pe.email = ma.email) \
-                   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = ma.org_id AND u.email = ma.email) \
-                 ORDER BY ma.position",
-            )
+                 ORDER BY ma.position", counterparty("ma")
+            )))
             .bind(id.0)
             .bind(org.0)
             .fetch_all(pool)
@@ -542,18 +646,25 @@ impl Store {
         Ok(out)
     }
 
-    /// How many messages of the organisation carry this address (in From, To, Cc, Reply-To):
-    /// what adding it to a contact person links.
+    /// How many messages with this address (in From, To, Cc, Reply-To) the viewer may see,
+    /// each message once: what the viewer sees of its mail once the address is a contact
+    /// person's. Follows the same visibility as the messages themselves.
     pub async fn messages_with_address(
         &self,
         org: OrgId,
+        viewer: UserId,
         email: &EmailAddress,
     ) -> StoreResult<u64> {
-        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT COUNT(DISTINCT message_id) FROM message_addresses \
-                 WHERE org_id = $1 AND email = $2 AND kind <> 'bcc'",
-            )
+        let sql = format!(
+            "SELECT COUNT(DISTINCT {group}) FROM messages m WHERE m.id IN \
+               (SELECT message_id FROM message_addresses WHERE org_id = $1 AND email = $3 AND kind <> 'bcc') \
+             AND {visible}",
+            group = copy_group("m"),
+            visible = visible("m"),
+        );
+        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(org.0)
+            .bind(viewer.0)
             .bind(email.as_str())
             .fetch_one(pool)
             .await)?;

@@ -14,8 +14,13 @@ use std::collections::HashMap;
 /// A message as the sync engine hands it over: parsed fields and the compressed raw bytes.
 #[derive(Debug, Clone)]
 pub struct IncomingMessage {
+    /// One row per organisation and key: the digest of the copy's bytes.
     pub dedupe_key: String,
     pub content_hash: String,
+    /// Copies of one message that read alike share it (the timelines show them once).
+    pub display_key: String,
+    /// Stored as headers only: larger than the per-message cap.
+    pub truncated: bool,
     pub header_message_id: Option<String>,
     pub thread_key: String,
     pub subject: String,
@@ -99,11 +104,12 @@ fn addresses_text(addresses: &[MailAddress]) -> String {
     text
 }
 
-const MESSAGE_COLUMNS: &str = "org_id, dedupe_key, content_hash, header_message_id, thread_key, \
-     subject, sent_at, sort_at, from_email, from_name, snippet, attachment_count, size, raw, created_at";
+const MESSAGE_COLUMNS: &str = "org_id, dedupe_key, content_hash, display_key, truncated, \
+     header_message_id, thread_key, subject, sent_at, sort_at, from_email, from_name, snippet, \
+     attachment_count, size, raw, created_at";
 /// Parameters per message row: the columns above, plus (PostgreSQL) the two texts of the
 /// full-text vector.
-const MESSAGE_PARAMS: usize = 15;
+const MESSAGE_PARAMS: usize = 17;
 /// Rows per multi-row statement: well under both engines' parameter limits (SQLite 32,766,
 /// PostgreSQL 65,535), and small enough that one statement's raw bytes stay modest.
 const MESSAGE_ROWS: usize = 50;
@@ -254,6 +260,8 @@ impl Store {
                         .bind(org.0)
                         .bind(&m.dedupe_key)
                         .bind(&m.content_hash)
+                        .bind(&m.display_key)
+                        .bind(m.truncated)
                         .bind(&m.header_message_id)
                         .bind(&m.thread_key)
                         .bind(&m.subject)
@@ -390,6 +398,24 @@ impl Store {
                         .bind(m.sort_at);
                 }
                 insert.execute(&mut *tx).await?;
+            }
+            // A private mark from before copies were stored apart returns with the marking
+            // user's own copy (see the migration `mail_copies`).
+            if let Some(first_new) = new_ids.iter().map(|&(_, id)| id).min() {
+                sqlx::query(
+                    "INSERT INTO private_messages (user_id, message_id) \
+                     SELECT pc.user_id, m.id FROM messages m \
+                     JOIN mail_locations l ON l.message_id = m.id AND l.folder_id = $1 \
+                     JOIN mail_folders f ON f.id = l.folder_id \
+                     JOIN mailboxes b ON b.id = f.mailbox_id \
+                     JOIN private_carry pc ON pc.user_id = b.user_id \
+                       AND pc.header_message_id = m.header_message_id \
+                     WHERE m.id >= $2 ON CONFLICT DO NOTHING",
+                )
+                .bind(folder.0)
+                .bind(first_new)
+                .execute(&mut *tx)
+                .await?;
             }
             let kept: std::collections::HashSet<i64> = ids.values().copied().collect();
             replaced.retain(|id| !kept.contains(id));

@@ -3,6 +3,7 @@
 
 use crate::fixtures::*;
 use postkamer_domain::Role;
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_store::{Companies, PersonQuery, Persons, Store, StoreError};
 
@@ -65,7 +66,7 @@ pub async fn the_change_log_follows_every_change_a_phone_must_see(store: Store) 
     let mut edited = synced("Piet", "Bakker", "piet@nieuw.nl");
     edited.job_title = "Chef".into();
     store
-        .update_person(org, piet, &valid_person(edited))
+        .update_person(org, piet, &valid_person(edited), Actor::SYSTEM)
         .await
         .unwrap();
     let changes = store.card_changes(org, start).await.unwrap().unwrap();
@@ -90,7 +91,7 @@ pub async fn the_change_log_follows_every_change_a_phone_must_see(store: Store) 
         0,
         "already unmarked: no change"
     );
-    store.delete_person(org, piet).await.unwrap();
+    store.delete_person(org, piet, Actor::SYSTEM).await.unwrap();
     let changes = store.card_changes(org, after_edit).await.unwrap().unwrap();
     assert!(changes.changed.is_empty(), "{changes:?}");
     assert_eq!(changes.removed.len(), 2);
@@ -365,6 +366,7 @@ pub async fn selections_and_the_person_log(store: Store) {
             org,
             kees,
             &valid_person(person_input("Kees", "", "Pietersen")),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -378,7 +380,7 @@ pub async fn selections_and_the_person_log(store: Store) {
         vec![cards[1].uid.clone(), cards[0].uid.clone()]
     );
     assert_eq!(members(&store, org, &all).await, vec![jan], "Kees left");
-    store.delete_person(org, jan).await.unwrap();
+    store.delete_person(org, jan, Actor::SYSTEM).await.unwrap();
     let changes = store.person_changes(org, start).await.unwrap().unwrap();
     assert_eq!(changes.uids.len(), 2, "each person once: {changes:?}");
     assert_eq!(

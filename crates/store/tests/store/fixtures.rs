@@ -1,5 +1,6 @@
 //! Small builders: inputs go through the domain's own validation, as in the application.
 
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::{
     Address, CompanyInput, EmailInput, PersonInput, PhoneInput, PhoneKind, ValidCompany,
     ValidPerson,
@@ -103,7 +104,7 @@ pub fn valid_person(input: PersonInput) -> ValidPerson {
 
 pub async fn person(store: &Store, org: OrgId, input: PersonInput) -> PersonId {
     store
-        .create_person(org, &valid_person(input))
+        .create_person(org, &valid_person(input), Actor::SYSTEM)
         .await
         .expect("create person")
         .id

@@ -79,3 +79,99 @@ fn database_name_is_replaced() {
         "postgresql://pk@localhost:5432/t1?sslmode=disable"
     );
 }
+
+/// The schema as it was before `version`, with `legacy` (SQL; `SEARCH_COLUMN` and
+/// `SEARCH_VALUE` stand for PostgreSQL's full-text column) run on it, then migrated by the
+/// store as an upgrade would: for tests of migrations that carry data over.
+#[allow(
+    dead_code,
+    reason = "the harness is shared with other crates' tests, which run no upgrades"
+)]
+pub async fn run_upgrade<F, Fut>(engine: Engine, version: i64, legacy: &str, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (url, admin) = match engine {
+        Engine::Sqlite => (
+            format!("sqlite://{}", dir.path().join("postkamer.db").display()),
+            None,
+        ),
+        Engine::Postgres => {
+            let admin_url = std::env::var(PG_URL_VAR)
+                .unwrap_or_else(|_| panic!("{PG_URL_VAR} is not set (run scripts/test.sh)"));
+            let name = format!("pk_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = PgConnection::connect(&admin_url).await.expect("connect");
+            admin
+                .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("create the test database");
+            (with_database(&admin_url, &name), Some((admin, name)))
+        }
+    };
+    let folder = match engine {
+        Engine::Sqlite => "sqlite",
+        Engine::Postgres => "postgres",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../migrations")
+        .join(folder);
+    let mut before = sqlx::migrate::Migrator::new(path)
+        .await
+        .expect("migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let (column, value) = match engine {
+        Engine::Sqlite => ("", ""),
+        Engine::Postgres => (", search", ", ''::tsvector"),
+    };
+    let legacy = legacy
+        .replace("SEARCH_COLUMN", column)
+        .replace("SEARCH_VALUE", value);
+    {
+        let store = Store::connect(&url).await.expect("open the database");
+        store.close().await;
+    }
+    match engine {
+        Engine::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            before.run(&mut conn).await.expect("the older migrations");
+            sqlx::raw_sql(AssertSqlSafe(legacy))
+                .execute(&mut conn)
+                .await
+                .expect("legacy rows");
+            conn.close().await.ok();
+        }
+        Engine::Postgres => {
+            let mut conn = PgConnection::connect(&url).await.expect("connect");
+            before.run(&mut conn).await.expect("the older migrations");
+            sqlx::raw_sql(AssertSqlSafe(legacy))
+                .execute(&mut conn)
+                .await
+                .expect("legacy rows");
+            conn.close().await.ok();
+        }
+    }
+    let store = Store::connect(&url).await.expect("open the database");
+    store.migrate().await.expect("the upgrade");
+    test(store.clone()).await;
+    store.close().await;
+    if let Some((mut admin, name)) = admin {
+        admin
+            .execute(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await
+            .expect("drop the test database");
+        admin.close().await.ok();
+    }
+    drop(dir);
+}

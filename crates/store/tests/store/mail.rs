@@ -3,6 +3,7 @@
 
 use crate::fixtures::*;
 use postkamer_domain::mail::{AddressKind, FolderRole, MailAddress, TlsMode};
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{OrgId, PageRequest, Role, User};
 use postkamer_store::mail::{
@@ -11,7 +12,7 @@ use postkamer_store::mail::{
 };
 use postkamer_store::{Persons, Store, StoreError};
 
-fn addr(kind: AddressKind, email: &str) -> MailAddress {
+pub(crate) fn addr(kind: AddressKind, email: &str) -> MailAddress {
     MailAddress {
         kind,
         email: email.to_owned(),
@@ -20,7 +21,7 @@ fn addr(kind: AddressKind, email: &str) -> MailAddress {
 }
 
 /// A message from `from` to `to` (bare lower-case addresses, as the mail engine hands them).
-fn message(
+pub(crate) fn message(
     key: &str,
     subject: &str,
     from: &str,
@@ -34,6 +35,8 @@ fn message(
     IncomingMessage {
         dedupe_key: key.to_owned(),
         content_hash: format!("hash-{key}"),
+        display_key: format!("d:{key}"),
+        truncated: false,
         header_message_id: Some(format!("{key}@test")),
         thread_key: format!("{key}@test"),
         subject: subject.to_owned(),
@@ -48,7 +51,7 @@ fn message(
     }
 }
 
-fn at(uid: u32) -> Located {
+pub(crate) fn at(uid: u32) -> Located {
     Located {
         uid,
         seen: false,
@@ -57,7 +60,7 @@ fn at(uid: u32) -> Located {
     }
 }
 
-fn progress(top: u32) -> FolderProgress {
+pub(crate) fn progress(top: u32) -> FolderProgress {
     FolderProgress {
         uid_top: top,
         uid_low: Some(1),
@@ -67,7 +70,7 @@ fn progress(top: u32) -> FolderProgress {
     }
 }
 
-async fn mailbox_user(
+pub(crate) async fn mailbox_user(
     store: &Store,
     org: OrgId,
     name: &str,
@@ -101,7 +104,7 @@ async fn mailbox_user(
     (user, inbox, sent)
 }
 
-async fn person_with(
+pub(crate) async fn person_with(
     store: &Store,
     org: OrgId,
     last: &str,
@@ -118,13 +121,13 @@ async fn person_with(
         ..person_input("", "", last)
     };
     store
-        .create_person(org, &input.validate().expect("valid"))
+        .create_person(org, &input.validate().expect("valid"), Actor::SYSTEM)
         .await
         .expect("person")
         .id
 }
 
-fn inbox_query(search: &str) -> MessageQuery {
+pub(crate) fn inbox_query(search: &str) -> MessageQuery {
     MessageQuery {
         folder: FolderRole::Inbox,
         search: search.to_owned(),
@@ -132,7 +135,9 @@ fn inbox_query(search: &str) -> MessageQuery {
     }
 }
 
-fn subjects(page: &postkamer_domain::Page<postkamer_domain::mail::MessageSummary>) -> Vec<&str> {
+pub(crate) fn subjects(
+    page: &postkamer_domain::Page<postkamer_domain::mail::MessageSummary>,
+) -> Vec<&str> {
     page.items.iter().map(|m| m.subject.as_str()).collect()
 }
 
@@ -299,7 +304,7 @@ pub async fn mail_links_to_persons_by_address_including_earlier_mail(store: Stor
     );
     assert_eq!(
         store
-            .messages_with_address(org, &email("piet@klant.nl"))
+            .messages_with_address(org, anna.id, &email("piet@klant.nl"))
             .await
             .unwrap(),
         3
@@ -338,7 +343,7 @@ pub async fn mail_links_to_persons_by_address_including_earlier_mail(store: Stor
         primary: false,
     });
     store
-        .update_person(org, piet, &input.validate().unwrap())
+        .update_person(org, piet, &input.validate().unwrap(), Actor::SYSTEM)
         .await
         .unwrap();
     let company_mail = store
@@ -355,7 +360,7 @@ pub async fn mail_links_to_persons_by_address_including_earlier_mail(store: Stor
         "kees@ adds no new message: it was in Tweede already"
     );
     // Removing the address unlinks.
-    store.delete_person(org, piet).await.unwrap();
+    store.delete_person(org, piet, Actor::SYSTEM).await.unwrap();
     assert_eq!(
         store
             .timeline(

@@ -4,6 +4,7 @@ use crate::fixtures::{
     all, assert_not_found, company, company_input, email, emails, list_persons, org, person,
     person_input, person_total, phones, search_companies, search_persons, user, valid_person,
 };
+use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::{
     Address, CompanyRef, PersonEmail, PersonInput, PersonSort, Phone, PhoneKind,
 };
@@ -32,7 +33,7 @@ pub async fn person_is_created_with_emails_and_phones(store: Store) {
         ..person_input("Jan", " van  den ", "Berg")
     };
     let p = store
-        .create_person(acme, &valid_person(input))
+        .create_person(acme, &valid_person(input), Actor::SYSTEM)
         .await
         .unwrap();
     assert_eq!(p.uid.len(), 36, "a UUID: {}", p.uid);
@@ -89,7 +90,7 @@ pub async fn person_is_created_with_emails_and_phones(store: Store) {
         ..person_input("", "", "Alleen")
     };
     let m = store
-        .create_person(acme, &valid_person(minimal))
+        .create_person(acme, &valid_person(minimal), Actor::SYSTEM)
         .await
         .unwrap();
     assert_ne!(m.uid, p.uid);
@@ -149,6 +150,7 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
                 company_id: Some(oud_bv),
                 ..person_input("Jan", "", "Berg")
             }),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -164,7 +166,7 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
         ..person_input("", "", "Bergsma")
     };
     let after = store
-        .update_person(acme, before.id, &valid_person(update))
+        .update_person(acme, before.id, &valid_person(update), Actor::SYSTEM)
         .await
         .unwrap();
     assert_eq!(after.id, before.id);
@@ -256,6 +258,7 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
             acme,
             before.id,
             &valid_person(person_input("", "", "Bergsma")),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -275,7 +278,12 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
     let missing = PersonId(before.id.0 + 1000);
     assert_not_found(
         store
-            .update_person(acme, missing, &valid_person(person_input("", "", "X")))
+            .update_person(
+                acme,
+                missing,
+                &valid_person(person_input("", "", "X")),
+                Actor::SYSTEM,
+            )
             .await,
     );
     assert_not_found(store.person(acme, missing).await);
@@ -562,6 +570,7 @@ pub async fn unknown_company_is_refused_and_nothing_stored(store: Store) {
                 company_id: Some(ours),
                 ..person_input("", "", "Bestaand")
             }),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -573,11 +582,14 @@ pub async fn unknown_company_is_refused_and_nothing_stored(store: Store) {
             company_id: Some(company),
             ..person_input("Nieuw", "", "Persoon")
         });
-        match store.create_person(a, &input).await {
+        match store.create_person(a, &input, Actor::SYSTEM).await {
             Err(StoreError::UnknownReference("company")) => {}
             other => panic!("expected UnknownReference(\"company\"), got {other:?}"),
         }
-        match store.update_person(a, existing.id, &input).await {
+        match store
+            .update_person(a, existing.id, &input, Actor::SYSTEM)
+            .await
+        {
             Err(StoreError::UnknownReference("company")) => {}
             other => panic!("expected UnknownReference(\"company\"), got {other:?}"),
         }
@@ -628,15 +640,20 @@ pub async fn deleting_a_person_removes_its_emails(store: Store) {
     assert_eq!(store.company(a, c).await.unwrap().person_count, 2);
 
     // Another organisation cannot delete it.
-    assert_not_found(store.delete_person(b, doomed).await);
+    assert_not_found(store.delete_person(b, doomed, Actor::SYSTEM).await);
     assert!(store.person(a, doomed).await.is_ok());
 
-    store.delete_person(a, doomed).await.unwrap();
+    store.delete_person(a, doomed, Actor::SYSTEM).await.unwrap();
     assert_not_found(store.person(a, doomed).await);
-    assert_not_found(store.delete_person(a, doomed).await);
+    assert_not_found(store.delete_person(a, doomed, Actor::SYSTEM).await);
     assert_not_found(
         store
-            .update_person(a, doomed, &valid_person(person_input("", "", "W")))
+            .update_person(
+                a,
+                doomed,
+                &valid_person(person_input("", "", "W")),
+                Actor::SYSTEM,
+            )
             .await,
     );
     assert!(
@@ -687,6 +704,7 @@ pub async fn persons_are_isolated_between_orgs(store: Store) {
                 company_id: Some(c),
                 ..person_input("Gerda", "", "Geheim")
             }),
+            Actor::SYSTEM,
         )
         .await
         .unwrap();
@@ -695,10 +713,15 @@ pub async fn persons_are_isolated_between_orgs(store: Store) {
     assert_not_found(store.person(b, p.id).await);
     assert_not_found(
         store
-            .update_person(b, p.id, &valid_person(person_input("", "", "X")))
+            .update_person(
+                b,
+                p.id,
+                &valid_person(person_input("", "", "X")),
+                Actor::SYSTEM,
+            )
             .await,
     );
-    assert_not_found(store.delete_person(b, p.id).await);
+    assert_not_found(store.delete_person(b, p.id, Actor::SYSTEM).await);
     assert_not_found(store.person(a, intruder).await);
     assert_eq!(
         store.person(a, p.id).await.unwrap(),
@@ -728,7 +751,9 @@ pub async fn persons_are_isolated_between_orgs(store: Store) {
         ..person_input("", "", "X")
     });
     assert!(matches!(
-        store.update_person(b, intruder, &attach).await,
+        store
+            .update_person(b, intruder, &attach, Actor::SYSTEM)
+            .await,
         Err(StoreError::UnknownReference("company"))
     ));
     assert_eq!(store.company(a, c).await.unwrap().person_count, 1);
@@ -761,7 +786,7 @@ pub async fn hostile_text_is_stored_as_plain_text(store: Store) {
         ..person_input(script, "van 't", sql)
     };
     let p = store
-        .create_person(acme, &valid_person(input))
+        .create_person(acme, &valid_person(input), Actor::SYSTEM)
         .await
         .unwrap();
     let stored = store.person(acme, p.id).await.unwrap();
@@ -821,7 +846,7 @@ pub async fn hostile_text_is_stored_as_plain_text(store: Store) {
 
     // Editing it again keeps it verbatim.
     let again = store
-        .update_person(acme, p.id, &valid_person(stored.to_input()))
+        .update_person(acme, p.id, &valid_person(stored.to_input()), Actor::SYSTEM)
         .await
         .unwrap();
     assert_eq!(again.last_name, sql);

@@ -5,7 +5,7 @@
 use postkamer_carddav::vcard::{CardData, ReceivedCard};
 use postkamer_carddav::{Condition, StoredCard, WriteError, Written};
 use postkamer_domain::ValidationErrors;
-use postkamer_domain::relation::PersonInput;
+use postkamer_domain::relation::{Actor, AddressSource, PersonInput};
 use postkamer_store::{Companies, Persons, StoreError};
 
 use super::{AddressBook, BOOK_QUOTA_BYTES, stored};
@@ -82,9 +82,19 @@ impl AddressBook {
         input.phones.truncate(PersonInput::MAX_PHONES);
         // Leave out what the CRM refuses, field by field, then the address if it still fails.
         for _ in 0..3 {
-            let Err(errors) = input.validate() else {
+            let mut errors = input.validate().err().unwrap_or_default();
+            // An address of the organisation itself never becomes a contact person's: left
+            // out like an invalid one (the phone keeps it on its card).
+            errors.0.extend(
+                self.core
+                    .own_address_errors(org, &input)
+                    .await
+                    .map_err(|e| WriteError::Store(e.to_string()))?
+                    .0,
+            );
+            if errors.is_empty() {
                 return Ok(input);
-            };
+            }
             let mut changed = false;
             for error in &errors.0 {
                 if let Some(index) = indexed(&error.field, "emails") {
@@ -113,10 +123,11 @@ impl AddressBook {
                 return Err(WriteError::Invalid(validation_text(&errors)));
             }
         }
-        input
-            .validate()
-            .map(|_| input.clone())
-            .map_err(|e| WriteError::Invalid(validation_text(&e)))
+        match self.core.valid_person(org, &input).await {
+            Ok(_) => Ok(input),
+            Err(crate::CoreError::Validation(e)) => Err(WriteError::Invalid(validation_text(&e))),
+            Err(e) => Err(WriteError::Store(e.to_string())),
+        }
     }
 
     /// Creates or updates the card `name` of the marked relations.
@@ -182,17 +193,18 @@ impl AddressBook {
         let valid = input
             .validate()
             .map_err(|e| WriteError::Invalid(validation_text(&e)))?;
+        let by = Actor::user(self.user.id, AddressSource::Phone);
         let id = match person {
             Some(id) => {
                 store
-                    .update_person(org, id, &valid)
+                    .update_person(org, id, &valid, by)
                     .await
                     .map_err(|e| WriteError::Store(e.to_string()))?;
                 id
             }
             None => {
                 let created = store
-                    .create_person(org, &valid)
+                    .create_person(org, &valid, by)
                     .await
                     .map_err(|e| WriteError::Store(e.to_string()))?;
                 created.id
