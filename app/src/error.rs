@@ -25,6 +25,9 @@ pub enum AppError {
     /// The mail server could not be reached or refused; the sentence says what to fix.
     #[error("mail server: {en}")]
     Mail { nl: String, en: String },
+    /// What the browser sent is larger than the server accepts.
+    #[error("request too large")]
+    TooLarge,
     #[error("internal error")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -125,6 +128,12 @@ impl AppError {
                 Locale::Nl => nl.clone(),
                 Locale::En => en.clone(),
             },
+            AppError::TooLarge => t(
+                locale,
+                "Wat u verstuurt is te groot voor de server. Uw invoer is bewaard; maak het korter.",
+                "What you are sending is too large for the server. Your input is kept; make it shorter.",
+            )
+            .into(),
             AppError::Internal => t(
                 locale,
                 "Er ging iets mis op de server. Uw invoer is bewaard; probeer het opnieuw.",
@@ -154,6 +163,7 @@ impl AppError {
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             AppError::Mail { .. } => S::BAD_GATEWAY,
+            AppError::TooLarge => S::PAYLOAD_TOO_LARGE,
             AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
         }
     }

@@ -24,6 +24,8 @@ use pages::{beheer, layout::Layout, login::LoginPage, simple};
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
+    ssr::provide_csp_nonce();
+    #[cfg(feature = "ssr")]
     let csrf = ssr::csrf_token().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let csrf = String::new();

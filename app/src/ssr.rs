@@ -46,6 +46,18 @@ pub struct ClientInfo {
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// The nonce of this response's Content-Security-Policy: the page's inline scripts carry it.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// Gives the page being rendered the nonce the server's security headers announce, so the
+/// hydration scripts carry it.
+pub fn provide_csp_nonce() {
+    if let Some(CspNonce(nonce)) = extension::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
 pub const SESSION_COOKIE: &str = "pk_session";
 
 pub fn state() -> Result<AppState, AppError> {

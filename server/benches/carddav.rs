@@ -161,7 +161,10 @@ async fn main() {
         public_url: None,
     };
     let client = Client {
-        router: postkamer_server::router::router(state, 1024 * 1024),
+        router: postkamer_server::router::router(
+            state,
+            postkamer_server::limits::Limits::default(),
+        ),
         auth: format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("anna@bench.nl:{secret}"))

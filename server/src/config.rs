@@ -20,8 +20,12 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `text` (default) or `json` log lines.
     pub log_format: LogFormat,
-    /// Largest accepted request body, in bytes.
+    /// Largest accepted request body, in bytes (CardDAV accepts a vCard of 2 MB with photos).
     pub max_body_bytes: usize,
+    /// A client must send its request headers within this many seconds, and a request body
+    /// within `http_body_timeout_secs` (slow clients hold no connection for long).
+    pub http_header_timeout_secs: u64,
+    pub http_body_timeout_secs: u64,
     /// How long a login session lasts, in days.
     pub session_days: u64,
     /// Failed logins allowed per account and per client address within the window.
@@ -82,6 +86,8 @@ impl Default for Config {
             public_url: None,
             log_format: LogFormat::Text,
             max_body_bytes: 1024 * 1024,
+            http_header_timeout_secs: 10,
+            http_body_timeout_secs: 30,
             session_days: 14,
             login_failures_per_account: 5,
             login_failures_per_ip: 30,
@@ -112,6 +118,8 @@ const KEYS: &[&str] = &[
     "public_url",
     "log_format",
     "max_body_bytes",
+    "http_header_timeout_secs",
+    "http_body_timeout_secs",
     "session_days",
     "login_failures_per_account",
     "login_failures_per_ip",
@@ -238,6 +246,18 @@ impl Config {
             .merge(Env::prefixed("POSTKAMER_").only(KEYS))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The request limits of the router.
+    pub fn limits(&self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            max_body_bytes: self.max_body_bytes,
+            body_timeout: std::time::Duration::from_secs(self.http_body_timeout_secs.max(1)),
+        }
+    }
+
+    pub fn header_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.http_header_timeout_secs.max(1))
     }
 
     pub fn secure_cookies(&self) -> bool {

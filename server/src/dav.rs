@@ -3,10 +3,10 @@
 //! the help texts say works. HTTP Basic authentication with the login address and the CRM
 //! password or an app password; the protocol is `postkamer_carddav`.
 
-use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +17,11 @@ use postkamer_carddav::{Dav, Principal};
 use postkamer_core::CoreError;
 use postkamer_core::carddav::{DAV_MOUNT as MOUNT, SyncEndpoint};
 use postkamer_domain::relation::SYNC_ACCOUNT_NAME;
+
+use crate::limits::{BodyError, read_body};
+
+/// Longest time to receive a CardDAV body (a card with photos over a slow phone link).
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// `/.well-known/carddav` (RFC 6764): a 301 to the mount point (after reading the request
 /// body, so the client is not cut off while still sending it).
@@ -103,10 +108,7 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
             "Log in met uw e-mailadres en uw Postkamer-wachtwoord (of een app-wachtwoord).",
         );
     };
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let ip = crate::middleware::client_ip(state.trust_forwarded_for, headers, &parts.extensions);
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -144,11 +146,26 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
             );
         }
     };
-    let Ok(body) = to_bytes(body, MAX_CARD_BYTES + 64 * 1024).await else {
-        return text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Dit contact is te groot (foto's samen hooguit 2 MB).",
-        );
+    let body = match read_body(body, MAX_CARD_BYTES + 64 * 1024, BODY_TIMEOUT).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Dit contact is te groot (foto's samen hooguit 2 MB).",
+            );
+        }
+        Err(BodyError::TooSlow) => {
+            return text(
+                StatusCode::REQUEST_TIMEOUT,
+                "Het verzoek kwam niet op tijd binnen.",
+            );
+        }
+        Err(BodyError::Broken) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                "Het verzoek kwam niet heel binnen.",
+            );
+        }
     };
     let path = parts.uri.path();
     let below = if mount.is_empty() {

@@ -21,6 +21,8 @@ pub enum ApiError {
     BadJson(String),
     #[error("body too large")]
     TooLarge,
+    #[error("body not received in time")]
+    TooSlow,
     #[error("unsupported media type")]
     MediaType,
     #[error("invalid query: {0}")]
@@ -165,6 +167,12 @@ impl ApiError {
                 "too-large",
                 "Het verzoek is te groot.",
                 "The request is too large.",
+            ),
+            ApiError::TooSlow => (
+                StatusCode::REQUEST_TIMEOUT,
+                "too-slow",
+                "Het verzoek kwam niet op tijd binnen.",
+                "The request did not arrive in time.",
             ),
             ApiError::MediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

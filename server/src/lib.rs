@@ -9,5 +9,8 @@ pub mod dav;
 pub mod demo;
 pub mod domain_report;
 pub mod error;
+pub mod headers;
+pub mod limits;
 pub mod middleware;
 pub mod router;
+pub mod serve;

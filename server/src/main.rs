@@ -8,7 +8,6 @@ use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
 use postkamer_server::{demo, router};
 use postkamer_store::{Store, Users};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -397,7 +396,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         sync_host: config.sync_host.as_deref().map(str::to_ascii_lowercase),
         public_url: config.public_url.clone(),
     };
-    let app = router::router(state, config.max_body_bytes);
+    let app = router::router(state, config.limits());
     let core_for_sync = core.clone();
 
     let housekeeping = tokio::spawn(async move {
@@ -450,13 +449,9 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(address = %config.listen, config = ?config, "serving");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving")?;
+    postkamer_server::serve::serve(listener, app, config.header_timeout(), shutdown_signal())
+        .await
+        .context("serving")?;
     housekeeping.abort();
     if let Some(checks) = domain_checks {
         checks.abort();

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use postkamer_app::csrf::{CSRF_COOKIE, CSRF_HEADER};
 use postkamer_app::ssr::{AppState, Caller, ClientInfo, CsrfToken, SESSION_COOKIE, SessionSecret};
 use postkamer_core::CoreError;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -53,6 +53,32 @@ fn is_page(path: &str) -> bool {
             .is_some_and(|last| last.contains('.'))
 }
 
+/// The client's address: the peer's, or behind a trusted reverse proxy (`trust_forwarded_for`)
+/// the address the proxy appended last to `X-Forwarded-For` (every request comes from the
+/// proxy itself there).
+pub fn client_ip(
+    trust_forwarded_for: bool,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<IpAddr> {
+    let forwarded = trust_forwarded_for
+        .then(|| {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|ip| ip.trim().parse().ok())
+        })
+        .flatten();
+    forwarded.or_else(|| {
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
+}
+
 fn new_csrf_token() -> String {
     uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string()
 }
@@ -64,24 +90,11 @@ pub async fn authenticate(
 ) -> Response {
     let headers = request.headers();
     let path = request.uri().path().to_owned();
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    // Behind a reverse proxy every request comes from the proxy; then the client is the
-    // address the proxy appended last to X-Forwarded-For.
-    let forwarded = if state.trust_forwarded_for {
-        headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .next_back()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|ip| ip.trim().parse().ok())
-    } else {
-        None
-    };
-    let ip = forwarded.or(peer);
+    let ip = client_ip(
+        state.trust_forwarded_for,
+        request.headers(),
+        request.extensions(),
+    );
     let client = ClientInfo {
         ip,
         user_agent: headers

@@ -1,7 +1,9 @@
-//! The HTTP surface: pages (SSR), server functions, the JSON API and the health probes, behind
-//! request ids, tracing, a body limit and authentication.
+//! The HTTP surface: pages (SSR), server functions, the JSON API, CardDAV and the health probes,
+//! behind request ids, tracing, security headers, bounded bodies and authentication.
 
 use crate::api;
+use crate::headers::{SecurityHeaders, security_headers};
+use crate::limits::{Limits, bounded_body};
 use crate::middleware::authenticate;
 use axum::Router;
 use axum::body::Body;
@@ -19,7 +21,10 @@ use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
+    let headers = SecurityHeaders {
+        https: state.secure_cookies,
+    };
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -43,13 +48,17 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .leptos_routes_with_context(&state, routes, context, render)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        // Every body read whole and bounded before a handler runs: the server functions read
+        // theirs without axum's extractors, so DefaultBodyLimit alone would not hold them.
+        .layer(axum::middleware::from_fn_with_state(limits, bounded_body))
         // CardDAV authenticates itself (HTTP Basic) and reads its own, larger bodies.
         .route("/.well-known/carddav", any(crate::dav::well_known))
         .route("/dav", any(crate::dav::handler))
         .route("/dav/", any(crate::dav::handler))
         .route("/dav/{*path}", any(crate::dav::handler))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::dav::sync_host))
+        .layer(axum::middleware::from_fn_with_state(headers, security_headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

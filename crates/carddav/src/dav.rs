@@ -113,6 +113,7 @@ fn token_seq(token: &str, book: &str) -> Option<u64> {
 
 const NO_BOOK: &str = "Dit adresboek bestaat niet (meer).";
 const NO_CARD: &str = "Dit contact staat niet (meer) in het adresboek.";
+const UNAVAILABLE: &str = "Het adresboek is nu niet beschikbaar; probeer het later opnieuw.";
 
 /// The CardDAV server for one mount point.
 pub struct Dav<S> {
@@ -168,7 +169,7 @@ impl<S: ContactStore> Dav<S> {
         Ok(cards.pop())
     }
 
-    /// Answers one request of `user`.
+    /// Answers one request of `user`. Store failures are logged and answered with a bare 500.
     pub async fn handle(&self, user: &Principal, request: &Request<'_>) -> Response {
         let Some(resource) = resolve(request.path) else {
             return Response::text(404, "Niet gevonden.");
@@ -180,7 +181,9 @@ impl<S: ContactStore> Dav<S> {
             .dispatch(user, &resource, request)
             .await
             .unwrap_or_else(|e| {
-                Response::text(500, &format!("Het adresboek is nu niet beschikbaar ({e})."))
+                // The cause is for the log, never for the client (it may be database text).
+                tracing::error!(error = %e, method = request.method, "CardDAV request failed");
+                Response::text(500, UNAVAILABLE)
             });
         response.headers.push(("dav", DAV_HEADER.into()));
         response

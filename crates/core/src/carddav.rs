@@ -36,6 +36,10 @@ pub(crate) struct CredentialCache(Mutex<HashMap<[u8; 32], Instant>>);
 
 /// How often a device's "last sync" is written.
 const DEVICE_EVERY: Duration = Duration::from_secs(60);
+/// Entries the cache keeps at most: a client inventing a User-Agent per request cannot make it
+/// grow without bound (at the cap, expired entries go; if none has, the cache starts over, which
+/// costs a password check or a device write, nothing more).
+const CACHE_ENTRIES: usize = 10_000;
 
 impl CredentialCache {
     fn key(email: &str, password: &str, stored_hash: &str) -> [u8; 32] {
@@ -64,14 +68,28 @@ impl CredentialCache {
         if map.get(&key).is_some_and(|at| at.elapsed() < DEVICE_EVERY) {
             return false;
         }
-        map.insert(key, Instant::now());
+        Self::insert(&mut map, key);
         true
     }
 
     fn remember(&self, key: [u8; 32]) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, at| at.elapsed() < PASSWORD_CACHE);
+        Self::insert(&mut map, key);
+    }
+
+    fn insert(map: &mut HashMap<[u8; 32], Instant>, key: [u8; 32]) {
+        if map.len() >= CACHE_ENTRIES {
+            map.retain(|_, at| at.elapsed() < PASSWORD_CACHE);
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+        }
         map.insert(key, Instant::now());
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 }
 
@@ -217,5 +235,21 @@ impl Core {
             .store
             .set_synced(caller.org_id, persons, synced)
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_stays_bounded_whatever_the_user_agents() {
+        let cache = CredentialCache::default();
+        let user = postkamer_domain::UserId(1);
+        for i in 0..(CACHE_ENTRIES * 3) {
+            assert!(cache.device_due(user, &format!("agent {i}"), None));
+        }
+        assert!(cache.len() <= CACHE_ENTRIES);
+        assert!(!cache.device_due(user, &format!("agent {}", CACHE_ENTRIES * 3 - 1), None));
     }
 }

@@ -44,6 +44,11 @@ fn test_domains() -> postkamer_core::DomainsConfig {
 }
 
 pub async fn app() -> TestApp {
+    app_with(|_| {}).await
+}
+
+/// The test application with its state adjusted (https, a sync host …).
+pub async fn app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}/http.db", dir.path().display()))
         .await
@@ -60,7 +65,7 @@ pub async fn app() -> TestApp {
     };
     let core = Core::new(store, config);
     let leptos_options = LeptosOptions::builder().output_name("postkamer").build();
-    let state = AppState {
+    let mut state = AppState {
         core: core.clone(),
         leptos_options,
         secure_cookies: false,
@@ -68,8 +73,15 @@ pub async fn app() -> TestApp {
         sync_host: Some("sync.postkamer.test".into()),
         public_url: None,
     };
+    adjust(&mut state);
     TestApp {
-        router: postkamer_server::router::router(state, LIMIT),
+        router: postkamer_server::router::router(
+            state,
+            postkamer_server::limits::Limits {
+                max_body_bytes: LIMIT,
+                body_timeout: Duration::from_secs(5),
+            },
+        ),
         core,
         _dir: dir,
     }

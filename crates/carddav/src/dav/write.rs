@@ -150,9 +150,9 @@ fn write_error(error: WriteError) -> Response {
         WriteError::QuotaExceeded => Response::xml(507, xml::error_body(DAV, "quota-not-exceeded"))
             .header("x-postkamer-error", "Het adresboek is vol."),
         WriteError::Invalid(message) => Response::text(422, &message),
-        WriteError::Store(message) => Response::text(
-            500,
-            &format!("Het adresboek is nu niet beschikbaar ({message})."),
-        ),
+        WriteError::Store(message) => {
+            tracing::error!(error = %message, "CardDAV write failed");
+            Response::text(500, super::UNAVAILABLE)
+        }
     }
 }

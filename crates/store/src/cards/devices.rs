@@ -5,6 +5,9 @@ use postkamer_domain::{OrgId, UserId};
 
 use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
 
+/// Devices kept per user (the most recent).
+pub const MAX_DEVICES: i64 = 20;
+
 /// An app password as listed (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPassword {
@@ -142,7 +145,8 @@ impl Store {
         Ok(())
     }
 
-    /// Remembers that a device synced now.
+    /// Remembers that a device synced now (its User-Agent cut to 200 characters; the
+    /// [`MAX_DEVICES`] most recent devices of a user are kept).
     pub async fn record_sync_device(
         &self,
         user: UserId,
@@ -159,6 +163,19 @@ impl Store {
             .bind(&agent)
             .bind(app_password)
             .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        // The most recent devices only: a client that sends another User-Agent every time
+        // cannot fill the table.
+        with_pool!(self, pool => sqlx::query(
+                "DELETE FROM sync_devices WHERE user_id = $1 AND user_agent <> $2 AND user_agent NOT IN \
+                 (SELECT user_agent FROM sync_devices WHERE user_id = $1 AND user_agent <> $2 \
+                  ORDER BY last_seen_at DESC, user_agent LIMIT $3)",
+            )
+            .bind(user.0)
+            .bind(&agent)
+            .bind(MAX_DEVICES - 1)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;

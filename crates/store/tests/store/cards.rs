@@ -230,6 +230,24 @@ pub async fn app_passwords_and_devices(store: Store) {
         [("DAVx5/4.4", None)],
         "the device that used the revoked password goes with it; the other stays"
     );
+    // A client inventing a User-Agent per request fills no table: the most recent stay.
+    let long = "x".repeat(5000);
+    for i in 0..(postkamer_store::cards::MAX_DEVICES + 5) {
+        store
+            .record_sync_device(anna.id, &format!("agent-{i:03} {long}"), None)
+            .await
+            .unwrap();
+    }
+    let devices = store.sync_devices(anna.id).await.unwrap();
+    assert_eq!(devices.len() as i64, postkamer_store::cards::MAX_DEVICES);
+    assert!(devices.iter().all(|d| d.user_agent.chars().count() <= 200));
+    assert!(
+        devices.iter().any(|d| d.user_agent.starts_with(&format!(
+            "agent-{:03}",
+            postkamer_store::cards::MAX_DEVICES + 4
+        ))),
+        "the newest is kept"
+    );
 }
 
 /// The persons a selection holds, by id.
