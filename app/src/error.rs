@@ -107,6 +107,12 @@ impl AppError {
                 ("selector_is_signing", Locale::En) => {
                     "This key signs the mail now; a new key is made only for the other selector.".into()
                 }
+                ("message_too_large", Locale::Nl) => {
+                    "Dit bericht is te groot om in Postkamer te bewaren; open het in uw e-mailprogramma.".into()
+                }
+                ("message_too_large", Locale::En) => {
+                    "This message is too large to keep in Postkamer; open it in your mail program.".into()
+                }
                 (_, Locale::Nl) => {
                     "Dit botst met een wijziging van iemand anders. Probeer het opnieuw.".into()
                 }

@@ -47,6 +47,9 @@ pub struct Config {
     /// Full sync pass of every mailbox at least this often, in seconds (the inbox is watched
     /// with IDLE in between).
     pub mail_poll_secs: u64,
+    /// Messages larger than this (bytes, as the IMAP server reports them) are stored as their
+    /// header with a note; the mail itself stays on the server.
+    pub mail_max_message_bytes: u64,
     /// Our SPF host: customers publish `include:<spf_include>` (Beheer → E-mail → Domeinen).
     pub spf_include: String,
     /// DNS servers (`ip:port`, comma-separated) that domain checks ask; empty: the system's
@@ -98,6 +101,7 @@ impl Default for Config {
             secret_key_file: "data/secret.key".into(),
             mail_sync: true,
             mail_poll_secs: 300,
+            mail_max_message_bytes: 50 * 1024 * 1024,
             spf_include: "spf.postkamer.nl".into(),
             dns_servers: String::new(),
             dns_timeout_ms: 3000,
@@ -130,6 +134,7 @@ const KEYS: &[&str] = &[
     "secret_key_file",
     "mail_sync",
     "mail_poll_secs",
+    "mail_max_message_bytes",
     "spf_include",
     "dns_servers",
     "dns_timeout_ms",

@@ -161,6 +161,7 @@ async fn main() -> anyhow::Result<()> {
             },
             secret: config.secret_key()?,
             domains: config.domains()?,
+            mail_max_message_bytes: config.mail_max_message_bytes,
         },
     );
     match cli.command {
@@ -414,6 +415,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         let worker_config = postkamer_mail::worker::WorkerConfig {
             owner: format!("{}-{}", config.listen, uuid::Uuid::new_v4()),
             poll: Duration::from_secs(config.mail_poll_secs.max(10)),
+            max_message_bytes: config.mail_max_message_bytes,
             ..Default::default()
         };
         let unseal_core = core_for_sync.clone();

@@ -37,6 +37,9 @@ pub struct CoreConfig {
     pub secret: SecretKey,
     /// Sending domains: DNS, our SPF host, re-check intervals.
     pub domains: DomainsConfig,
+    /// Messages larger than this are stored as their header, with a note (the mail stays on
+    /// the server).
+    pub mail_max_message_bytes: u64,
 }
 
 impl Default for CoreConfig {
@@ -46,6 +49,7 @@ impl Default for CoreConfig {
             throttle: ThrottlePolicy::default(),
             secret: SecretKey::generate(),
             domains: DomainsConfig::default(),
+            mail_max_message_bytes: postkamer_mail::imap::MAX_MESSAGE_BYTES,
         }
     }
 }

@@ -166,8 +166,7 @@ impl Core {
 
     /// One full sync pass of the caller's mailbox, here and now (the CLI's `mailbox sync --once`).
     pub async fn sync_mailbox_once(&self, mailbox: &MailboxRecord) -> CoreResult<sync::SyncReport> {
-        let account = self.imap_account(mailbox)?;
-        let mut conn = ImapConnection::connect(&account, IMAP_TIMEOUT).await?;
+        let mut conn = self.connect(mailbox).await?;
         let result = sync::sync_mailbox(&self.store, &mut conn, mailbox).await;
         let _ = conn.logout().await;
         match result {
@@ -258,6 +257,7 @@ impl Core {
             attachments: parsed.attachments,
             unknown_addresses,
             owned,
+            too_large: record.truncated,
             thread,
         })
     }
@@ -270,6 +270,10 @@ impl Core {
         id: postkamer_domain::MessageId,
     ) -> CoreResult<(MessageSummary, Vec<u8>)> {
         let record = self.store.message(caller.org_id, caller.id, id).await?;
+        if record.truncated {
+            // Only its header is here; the whole message is on the mail server.
+            return Err(CoreError::Conflict("message_too_large"));
+        }
         let raw = unpack(&record)?;
         let raw = if record.owned {
             raw
@@ -437,7 +441,9 @@ impl Core {
 
     async fn connect(&self, mailbox: &MailboxRecord) -> CoreResult<ImapConnection> {
         let account = self.imap_account(mailbox)?;
-        Ok(ImapConnection::connect(&account, IMAP_TIMEOUT).await?)
+        let mut conn = ImapConnection::connect(&account, IMAP_TIMEOUT).await?;
+        conn.set_max_message_bytes(self.config.mail_max_message_bytes);
+        Ok(conn)
     }
 }
 

@@ -259,6 +259,9 @@ pub struct MessageView {
     pub unknown_addresses: Vec<UnknownAddress>,
     /// The caller owns a copy (may mark it read, important, private, delete it).
     pub owned: bool,
+    /// Larger than the per-message cap: only the header is stored (`size` is the size on the
+    /// server); read the message in the mail program.
+    pub too_large: bool,
     /// Other messages of the same conversation the caller may see, oldest first.
     pub thread: Vec<MessageSummary>,
 }

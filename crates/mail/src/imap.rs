@@ -41,6 +41,7 @@ mod capabilities;
 mod connection;
 mod error;
 mod folders;
+mod guard;
 mod idle;
 mod mailbox;
 mod messages;
@@ -54,9 +55,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use capabilities::Capabilities;
-pub use connection::ImapConnection;
+pub use connection::{ImapConnection, MAX_MESSAGE_BYTES};
 pub use error::{BadInput, ImapError, ImapStep, TlsFailure};
 pub use folders::{ListedMailbox, pick_folders};
+pub use guard::Overrun;
+pub(crate) use messages::HEADER_BYTES;
 /// The role of a folder: Inbox, Sent or Trash (the domain's type, re-exported).
 pub use postkamer_domain::mail::FolderRole;
 
@@ -179,8 +182,12 @@ pub struct Fetched {
     pub flags: Flags,
     /// The message's mod-sequence (CONDSTORE), if known.
     pub modseq: Option<u64>,
-    /// The raw RFC 5322 message, byte for byte as the server has it.
+    /// The raw RFC 5322 message, byte for byte as the server has it; only its header when
+    /// `too_large` is set.
     pub raw: Vec<u8>,
+    /// The message was larger than the per-message cap: `raw` is its header, and this is the
+    /// size the server reported.
+    pub too_large: Option<u64>,
 }
 
 impl fmt::Debug for Fetched {

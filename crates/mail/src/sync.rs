@@ -12,7 +12,7 @@
 
 mod batch;
 
-pub use batch::{BATCH, SyncOptions, incoming};
+pub use batch::{BATCH, SyncOptions, incoming, too_large};
 
 use crate::imap::{Changes, Fetched, FlagUpdate, Folder, FolderState, ImapConnection, ImapError};
 use batch::{batches, fetch_in_order, prepare, progress_of, store_prepared};
@@ -286,7 +286,7 @@ pub async fn sync_folder_with(
     } else {
         conn.sizes(&missing).await?
     };
-    let mut chunks = batches(&missing, &sizes, options).into_iter();
+    let mut chunks = batches(&missing, &sizes, options, conn.max_message_bytes()).into_iter();
     let mut fetched: Option<Vec<Fetched>> = None;
     let mut prepared: Option<Vec<(Located, IncomingMessage)>> = None;
     loop {
@@ -296,7 +296,7 @@ pub async fn sync_folder_with(
         }
         let fetch = async {
             match chunk {
-                Some(uids) => conn.fetch(&uids).await.map(Some),
+                Some(uids) => conn.fetch_sized(&uids).await.map(Some),
                 None => Ok(None),
             }
         };

@@ -31,6 +31,8 @@ pub struct WorkerConfig {
     pub connect_timeout: Duration,
     /// The longest wait after a failure.
     pub max_backoff: Duration,
+    /// Messages larger than this are stored as their header (see `ImapConnection::fetch_sized`).
+    pub max_message_bytes: u64,
 }
 
 impl Default for WorkerConfig {
@@ -42,6 +44,7 @@ impl Default for WorkerConfig {
             claim_every: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(30),
             max_backoff: Duration::from_secs(600),
+            max_message_bytes: crate::imap::MAX_MESSAGE_BYTES,
         }
     }
 }
@@ -226,6 +229,7 @@ async fn session(
     let id = mailbox.settings.id;
     let account = unseal(mailbox)?;
     let mut conn = ImapConnection::connect(&account, config.connect_timeout).await?;
+    conn.set_max_message_bytes(config.max_message_bytes);
     loop {
         let pass_started = now_millis();
         let report = sync_mailbox(store, &mut conn, mailbox).await?;

@@ -5,6 +5,8 @@ mod support;
 
 #[path = "imap/connect.rs"]
 mod connect;
+#[path = "imap/hostile.rs"]
+mod hostile;
 #[path = "imap/idle.rs"]
 mod idle;
 #[path = "imap/messages.rs"]

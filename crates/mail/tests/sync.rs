@@ -48,6 +48,8 @@ on_both_engines![
     killed_syncs_resume_without_loss_or_duplicates,
     addresses_in_any_case_link_to_one_person,
     hostile_mail_is_stored_and_shown_safely,
+    messages_over_the_cap_are_kept_as_their_header,
+    a_hostile_server_ends_the_pass_with_a_clear_error,
 ];
 
 struct Fixture {
@@ -618,6 +620,86 @@ async fn hostile_mail_is_stored_and_shown_safely(store: Store) {
         assert!(!safe.html.contains(bad), "{bad} in {}", safe.html);
     }
     assert!(safe.remote_images_blocked);
+}
+
+async fn messages_over_the_cap_are_kept_as_their_header(store: Store) {
+    let f = fixture(&store, "over-the-cap").await;
+    let mut raw = Raw::login(&f.login).await;
+    let large = support::large_message(3 * 1024 * 1024);
+    raw.append("INBOX", &large, None).await;
+    raw.append("INBOX", &mail(1, "piet@klant.nl", "klein", "gewoon"), None)
+        .await;
+    raw.logout().await;
+    let mut conn = support::connect(&f.login).await;
+    conn.set_max_message_bytes(1024 * 1024);
+    let report = sync::sync_mailbox(&store, &mut conn, &f.mailbox)
+        .await
+        .unwrap();
+    conn.logout().await.unwrap();
+    assert_eq!(report.fetched(), 2);
+    let record = first_hit(&store, &f, FolderRole::Inbox, "groot").await;
+    assert!(record.truncated, "stored as its header");
+    assert_eq!(record.size, large.len() as u64, "the size on the server");
+    let stored = postkamer_mail::compress::unpack(&record.raw_compressed).unwrap();
+    assert!(stored.len() < 64 * 1024, "{} bytes stored", stored.len());
+    assert!(stored.starts_with(b"From: jan@example.nl"));
+    assert!(
+        record.summary.snippet.contains("te groot"),
+        "{}",
+        record.summary.snippet
+    );
+    // Sender and recipients as for any message: it links to its relations.
+    assert!(
+        record
+            .addresses
+            .iter()
+            .any(|a| a.email == "piet@example.nl")
+    );
+    let small = first_hit(&store, &f, FolderRole::Inbox, "klein").await;
+    assert!(!small.truncated);
+    // A second pass fetches nothing again.
+    assert_eq!(pass(&store, &f).await.fetched(), 0);
+}
+
+async fn a_hostile_server_ends_the_pass_with_a_clear_error(store: Store) {
+    use support::hostile::{Body, hostile_server, rss_kb};
+    let f = fixture(&store, "hostile-server").await;
+    let before = rss_kb();
+    let port = hostile_server(100, Body::Literal(1_500_000_000)).await;
+    let account = postkamer_mail::imap::ImapAccount {
+        host: "127.0.0.1".into(),
+        port,
+        tls: postkamer_mail::imap::TlsMode::None,
+        login: "anna".into(),
+        password: "geheim".into(),
+    };
+    let mut conn = ImapConnection::connect(&account, TIMEOUT).await.unwrap();
+    let error = sync::sync_mailbox(&store, &mut conn, &f.mailbox)
+        .await
+        .expect_err("the pass stops");
+    let dutch = error.message_nl();
+    assert!(
+        dutch.starts_with("De mailserver stuurde tijdens het ophalen van berichten"),
+        "{dutch}"
+    );
+    assert!(
+        dutch.contains("meer gegevens voor één bericht dan verwacht"),
+        "{dutch}"
+    );
+    assert!(
+        rss_kb() < before + 64 * 1024,
+        "memory grew: {before} kB → {} kB",
+        rss_kb()
+    );
+    // Nothing half stored; the folder says what went wrong.
+    assert_eq!(total(&store, &f, FolderRole::Inbox).await, 0);
+    let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
+    let inbox = status
+        .folders
+        .iter()
+        .find(|folder| folder.role == FolderRole::Inbox)
+        .unwrap();
+    assert_eq!(inbox.last_error.as_deref(), Some(dutch.as_str()));
 }
 
 /// Waits for `check` to hold, looking every 50 ms, failing after `support::TIMEOUT`.

@@ -173,6 +173,8 @@ fn MessageDetail(
         unknown_addresses,
         thread,
         summary,
+        too_large,
+        size,
         ..
     } = view;
     view! {
@@ -206,9 +208,11 @@ fn MessageDetail(
                         </button>
                     })}
                 })}
-                <a class="button" href=format!("/mail/{id}/raw") download="" rel="external" data-test="download-raw">
-                    {tr("Origineel downloaden", "Download original")}
-                </a>
+                {(!too_large).then(|| view! {
+                    <a class="button" href=format!("/mail/{id}/raw") download="" rel="external" data-test="download-raw">
+                        {tr("Origineel downloaden", "Download original")}
+                    </a>
+                })}
             </div>
             <dl class="message-headers card">
                 <dt>{tr("Van", "From")}</dt><dd data-test="message-from">{from}</dd>
@@ -229,7 +233,21 @@ fn MessageDetail(
                     </dd>
                 })}
             </dl>
-            <MessageBody id html text remote_images_blocked images />
+            {too_large.then(|| view! {
+                <div class="notice" data-test="message-too-large">
+                    <p>{move || match locale.get() {
+                        postkamer_domain::Locale::Nl => format!(
+                            "Dit bericht is te groot om in Postkamer te bewaren ({}). Afzender, ontvangers en onderwerp staan hier, en het bericht is gekoppeld aan de relaties; de inhoud en de bijlagen leest u in uw e-mailprogramma, waar het bericht gewoon blijft staan.",
+                            format_size(size, locale.get())
+                        ),
+                        postkamer_domain::Locale::En => format!(
+                            "This message is too large to keep in Postkamer ({}). Sender, recipients and subject are here, and the message is linked to its relations; read its content and attachments in your mail program, where the message stays.",
+                            format_size(size, locale.get())
+                        ),
+                    }}</p>
+                </div>
+            })}
+            {(!too_large).then(|| view! { <MessageBody id html text remote_images_blocked images /> })}
             {(!attachments.is_empty()).then(|| view! {
                 <section class="card">
                     <h2>{tr("Bijlagen", "Attachments")}</h2>

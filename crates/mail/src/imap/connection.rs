@@ -14,6 +14,7 @@ use async_imap::types::UnsolicitedResponse;
 
 use super::capabilities::Capabilities;
 use super::error::{BadInput, ImapError, ImapStep, TlsFailure, io_error, lib_error, login_error};
+use super::guard::Allowance;
 use super::syntax::outcome_text;
 use super::transport::{self, Timed, Transport};
 use super::{ImapAccount, TlsMode};
@@ -66,7 +67,14 @@ pub struct ImapConnection {
     /// QRESYNC is enabled (RFC 7162): expunges arrive as VANISHED, and
     /// [`ImapConnection::changes_since`] reports them.
     pub(super) qresync: bool,
+    /// What the next command may receive, when it is not [`Allowance::COMMAND`].
+    pub(super) next_allowance: Option<Allowance>,
+    /// Messages larger than this are fetched as their header only.
+    pub(super) max_message: u64,
 }
+
+/// The default per-message cap: larger messages are stored as their header.
+pub const MAX_MESSAGE_BYTES: u64 = 50 * 1024 * 1024;
 
 impl fmt::Debug for ImapConnection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -156,6 +164,8 @@ impl ImapConnection {
             bye: None,
             search_window: SEARCH_WINDOW,
             qresync: false,
+            next_allowance: None,
+            max_message: MAX_MESSAGE_BYTES,
         };
         connection.capabilities = match capabilities {
             Some(capabilities) => Capabilities::from_lib(&capabilities),
@@ -195,6 +205,16 @@ impl ImapConnection {
     #[doc(hidden)]
     pub fn forget_capability(&mut self, name: &str) {
         self.capabilities = self.capabilities.without(name);
+    }
+
+    /// The per-message cap (default [`MAX_MESSAGE_BYTES`]): larger messages are fetched as
+    /// their header only (see [`ImapConnection::fetch_sized`]).
+    pub fn set_max_message_bytes(&mut self, bytes: u64) {
+        self.max_message = bytes.max(1024);
+    }
+
+    pub fn max_message_bytes(&self) -> u64 {
+        self.max_message
     }
 
     /// For tests: the number of messages per SEARCH window in [`ImapConnection::uids`].
@@ -245,6 +265,8 @@ impl ImapConnection {
         command: &str,
     ) -> Result<RequestId, ImapError> {
         self.absorb_unsolicited();
+        let allowance = self.next_allowance.take().unwrap_or(Allowance::COMMAND);
+        self.session.get_mut().expect(allowance);
         self.session
             .run_command(command)
             .await

@@ -13,6 +13,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use super::FolderRole;
+use super::guard::Overrun;
 use super::syntax::{server_text_of_lib_error, truncate};
 
 /// The step during which something failed, for messages like "... while fetching messages".
@@ -184,6 +185,10 @@ pub enum ImapError {
     /// The server sent something that is not IMAP as we know it.
     #[error("unexpected response from the server: {0}")]
     Protocol(String),
+    /// The server sent more than the command could take (a message larger than it announced,
+    /// an endless line, a flood): the connection is dropped.
+    #[error("{overrun} while {during}")]
+    Overrun { during: ImapStep, overrun: Overrun },
     #[error("network error while {during}: {source}")]
     Io {
         during: ImapStep,
@@ -279,6 +284,24 @@ impl ImapError {
             ImapError::Protocol(detail) => {
                 format!("De server gaf een onverwacht antwoord ({detail}).")
             }
+            ImapError::Overrun { during, overrun } => {
+                let what = match overrun {
+                    Overrun::Literal { allowed, .. } => format!(
+                        "meer gegevens voor één bericht dan verwacht (meer dan {})",
+                        megabytes(*allowed)
+                    ),
+                    Overrun::Line { .. } => "een regel zonder einde".to_owned(),
+                    Overrun::Budget { budget } => {
+                        format!("meer dan {} voor één opdracht", megabytes(*budget))
+                    }
+                };
+                format!(
+                    "De mailserver stuurde tijdens {} {what}. De synchronisatie is gestopt om het \
+                     geheugen te sparen; ze wordt later opnieuw geprobeerd. Blijft dit gebeuren, \
+                     vraag dan de beheerder van de mailserver om het na te kijken.",
+                    during.as_nl()
+                )
+            }
             ImapError::Io { during, source } => {
                 format!("Netwerkfout tijdens {}: {source}.", during.as_nl())
             }
@@ -294,9 +317,16 @@ impl ImapError {
             ImapError::Timeout { .. }
                 | ImapError::Closed { .. }
                 | ImapError::Protocol(_)
+                | ImapError::Overrun { .. }
                 | ImapError::Io { .. }
         )
     }
+}
+
+/// "12,5 MB" (decimal megabytes, as mail clients show sizes).
+fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_add(50_000) / 100_000;
+    format!("{},{} MB", tenths / 10, tenths % 10)
 }
 
 pub(super) fn login_error(error: async_imap::error::Error) -> ImapError {
@@ -331,6 +361,12 @@ pub(super) fn lib_error(step: ImapStep, error: async_imap::error::Error) -> Imap
 /// An I/O error during `step`: time-outs, closed connections and unparsable answers get their
 /// own variants.
 pub(super) fn io_error(step: ImapStep, error: io::Error) -> ImapError {
+    if let Some(overrun) = error.get_ref().and_then(|e| e.downcast_ref::<Overrun>()) {
+        return ImapError::Overrun {
+            during: step,
+            overrun: *overrun,
+        };
+    }
     match error.kind() {
         io::ErrorKind::TimedOut => ImapError::Timeout { during: step },
         io::ErrorKind::UnexpectedEof

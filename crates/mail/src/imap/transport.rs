@@ -16,6 +16,7 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls;
 
 use super::error::{ImapError, ImapStep, TlsFailure};
+use super::guard::{Allowance, Guard};
 
 /// A TCP connection, with or without TLS.
 pub(crate) enum Transport {
@@ -102,11 +103,13 @@ impl Timer {
 
 /// A [`Transport`] whose reads and writes fail with [`io::ErrorKind::TimedOut`] when they make no
 /// progress for `limit`. `None` waits forever (used during IDLE).
+/// Every byte read is also checked by a [`Guard`] (what the command in flight may receive).
 pub(crate) struct Timed {
     inner: Transport,
     limit: Option<Duration>,
     read_timer: Timer,
     write_timer: Timer,
+    guard: Guard,
 }
 
 impl Timed {
@@ -116,7 +119,13 @@ impl Timed {
             limit: Some(limit),
             read_timer: Timer::default(),
             write_timer: Timer::default(),
+            guard: Guard::new(Allowance::COMMAND),
         }
+    }
+
+    /// What the next command may receive.
+    pub(crate) fn expect(&mut self, allowance: Allowance) {
+        self.guard.expect(allowance);
     }
 
     pub(crate) fn set_limit(&mut self, limit: Option<Duration>) {
@@ -153,7 +162,17 @@ impl AsyncRead for Timed {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let before = buf.filled().len();
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                this.read_timer.disarm();
+                match this.guard.feed(&buf.filled()[before..]) {
+                    Ok(()) => Poll::Ready(Ok(())),
+                    Err(overrun) => {
+                        Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, overrun)))
+                    }
+                }
+            }
             Poll::Ready(result) => {
                 this.read_timer.disarm();
                 Poll::Ready(result)

@@ -3,7 +3,7 @@
 
 use super::SyncError;
 use crate::compress;
-use crate::imap::{Fetched, ImapConnection, ImapError};
+use crate::imap::{Fetched, HEADER_BYTES, ImapConnection, ImapError};
 use crate::parse;
 use postkamer_store::mail::{
     FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
@@ -33,26 +33,38 @@ impl Default for SyncOptions {
 }
 
 /// Splits `uids` (in fetch order) into batches of at most `options.batch` messages and
-/// `options.batch_bytes` bytes.
-pub(super) fn batches(uids: &[u32], sizes: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
+/// `options.batch_bytes` bytes, each UID with the size the server reported (a message over
+/// the connection's per-message cap `max_message` counts as the header that is fetched of it;
+/// a UID without a size is gone).
+pub(super) fn batches(
+    uids: &[u32],
+    sizes: &[(u32, u32)],
+    options: SyncOptions,
+    max_message: u64,
+) -> Vec<Vec<(u32, u32)>> {
     let size_of = |uid: u32| {
         sizes
             .binary_search_by_key(&uid, |(u, _)| *u)
-            .map_or(0, |i| u64::from(sizes[i].1))
+            .map_or(0, |i| sizes[i].1)
     };
-    let mut out: Vec<Vec<u32>> = Vec::new();
-    let mut current: Vec<u32> = Vec::new();
+    let mut out: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut current: Vec<(u32, u32)> = Vec::new();
     let mut bytes = 0u64;
     for &uid in uids {
         let size = size_of(uid);
+        let counted = if u64::from(size) > max_message {
+            HEADER_BYTES
+        } else {
+            u64::from(size)
+        };
         if !current.is_empty()
-            && (current.len() >= options.batch.max(1) || bytes + size > options.batch_bytes)
+            && (current.len() >= options.batch.max(1) || bytes + counted > options.batch_bytes)
         {
             out.push(std::mem::take(&mut current));
             bytes = 0;
         }
-        current.push(uid);
-        bytes += size;
+        current.push((uid, size));
+        bytes += counted;
     }
     if !current.is_empty() {
         out.push(current);
@@ -76,8 +88,8 @@ pub(super) async fn fetch_in_order(
     }
     let sizes = conn.sizes(uids).await?;
     let mut stored = 0;
-    for chunk in batches(uids, &sizes, options) {
-        let fetched = conn.fetch(&chunk).await?;
+    for chunk in batches(uids, &sizes, options, conn.max_message_bytes()) {
+        let fetched = conn.fetch_sized(&chunk).await?;
         let prepared = prepare(fetched).await?;
         stored += store_prepared(store, mailbox, folder, prepared, progress).await?;
     }
@@ -109,7 +121,11 @@ pub(super) async fn prepare(
                     flagged: fetched.flags.flagged,
                     modseq: fetched.modseq,
                 };
-                (located, incoming(&fetched.raw, now))
+                let message = match fetched.too_large {
+                    None => incoming(&fetched.raw, now),
+                    Some(size) => too_large(&fetched.raw, size, now),
+                };
+                (located, message)
             })
             .collect::<Vec<_>>()
     })
@@ -135,6 +151,27 @@ pub(super) async fn store_prepared(
         .store_batch(mailbox.org, folder.id, &prepared, *progress)
         .await?;
     Ok(prepared.len() as u64)
+}
+
+/// A message over the per-message cap, from its header: stored with what the lists and the
+/// relation need (sender, recipients, subject, date), its reported size, and marked truncated;
+/// the message view explains it in Dutch and the mail itself stays on the server.
+pub fn too_large(header: &[u8], size: u64, now: i64) -> IncomingMessage {
+    let mut message = incoming(header, now);
+    message.truncated = true;
+    message.size = size;
+    message.attachment_count = 0;
+    message.snippet = format!(
+        "Dit bericht is te groot om in Postkamer te bewaren ({}); het staat in uw mailbox op de server.",
+        megabytes(size)
+    );
+    message
+}
+
+/// "62,9 MB".
+fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_add(50_000) / 100_000;
+    format!("{},{} MB", tenths / 10, tenths % 10)
 }
 
 /// A raw message ready for the store.

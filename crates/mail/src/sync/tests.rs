@@ -42,13 +42,24 @@ fn batches_are_bounded_by_count_and_bytes() {
         (8, 40),
         (9, 10),
     ];
+    let uids_of = |batches: Vec<Vec<(u32, u32)>>| -> Vec<Vec<u32>> {
+        batches
+            .into_iter()
+            .map(|b| b.into_iter().map(|(uid, _)| uid).collect())
+            .collect()
+    };
     assert_eq!(
-        batches(&uids, &sizes, options),
+        uids_of(batches(&uids, &sizes, options, 1000)),
         [vec![9, 8, 7], vec![6, 5], vec![4], vec![3]]
     );
-    assert!(batches(&[], &[], options).is_empty());
+    // A message over the cap counts as the header fetched of it (256 kB > 100: alone).
+    assert_eq!(
+        batches(&[2, 1], &[(1, 5), (2, 2_000_000)], options, 1000),
+        [vec![(2, 2_000_000)], vec![(1, 5)]]
+    );
+    assert!(batches(&[], &[], options, 1000).is_empty());
     // Unknown sizes (gone from the server) count as nothing.
-    assert_eq!(batches(&[2, 1], &[], options), [vec![2, 1]]);
+    assert_eq!(uids_of(batches(&[2, 1], &[], options, 1000)), [vec![2, 1]]);
 }
 
 #[test]

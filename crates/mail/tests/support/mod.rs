@@ -11,6 +11,7 @@
 //! Any user name logs in there with the password, and gets a fresh empty mailbox (INBOX, Sent,
 //! Trash): every test uses its own user from [`unique_user`].
 #![allow(dead_code)] // Each test binary uses part of this.
+pub mod hostile;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
