@@ -1,7 +1,8 @@
-//! CSRF protection, browser side. The server sets a random token in an HttpOnly cookie and
-//! renders the same token into `<meta name="csrf-token">`; every server function call carries
-//! it back in the `x-csrf-token` header, which a cross-site page cannot read or forge. The
-//! server refuses state-changing requests whose header does not match the cookie.
+//! CSRF protection, browser side. The server renders a token into `<meta name="csrf-token">`:
+//! for a signed-in session one derived from the session secret (bound to that session), before
+//! login a random one it also keeps in an HttpOnly cookie. Every server function call carries
+//! it back in the `x-csrf-token` header, which a cross-site page cannot read or forge; the
+//! server refuses state-changing requests whose header does not match.
 
 use server_fn::client::Client;
 use server_fn::client::browser::BrowserClient;
@@ -12,6 +13,16 @@ use std::future::Future;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_COOKIE: &str = "pk_csrf";
+
+/// The CSRF cookie's name: over https with the `__Host-` prefix (the browser then accepts it
+/// only when Secure, for this host, on path `/` — no sibling subdomain can plant one).
+pub fn csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pk_csrf"
+    } else {
+        CSRF_COOKIE
+    }
+}
 
 /// The browser client of every server function: `fetch`, plus the CSRF header.
 pub struct CsrfClient;

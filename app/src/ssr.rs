@@ -60,6 +60,16 @@ pub fn provide_csp_nonce() {
 
 pub const SESSION_COOKIE: &str = "pk_session";
 
+/// The session cookie's name: over https with the `__Host-` prefix (see
+/// [`crate::csrf::csrf_cookie_name`]).
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pk_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
@@ -98,10 +108,9 @@ pub fn csrf_token() -> Option<String> {
 
 /// The `Set-Cookie` value for a session cookie (`max_age` 0 clears it).
 pub fn session_cookie(value: &str, max_age_secs: i64, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
 /// Sets the HTTP status of the page being rendered (403 for a refused page, 404 …).

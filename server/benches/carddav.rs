@@ -108,7 +108,10 @@ async fn main() {
         .await
         .unwrap();
     store.migrate().await.unwrap();
-    let core = Core::new(store.clone(), CoreConfig::default());
+    let core = Core::new(
+        store.clone(),
+        CoreConfig::new(postkamer_core::SecretKey::generate().unwrap()),
+    );
     let user = core
         .bootstrap_user(
             "Bench BV",

@@ -28,7 +28,9 @@ pub struct Config {
     pub http_body_timeout_secs: u64,
     /// How long a login session lasts, in days.
     pub session_days: u64,
-    /// Failed logins allowed per account and per client address within the window.
+    /// Failed logins allowed within the window for one account from one client address, for
+    /// one account from all addresses, and from one client address over all accounts.
+    pub login_failures_per_client: u64,
     pub login_failures_per_account: u64,
     pub login_failures_per_ip: u64,
     pub login_window_secs: u64,
@@ -92,7 +94,8 @@ impl Default for Config {
             http_header_timeout_secs: 10,
             http_body_timeout_secs: 30,
             session_days: 14,
-            login_failures_per_account: 5,
+            login_failures_per_client: 5,
+            login_failures_per_account: 100,
             login_failures_per_ip: 30,
             login_window_secs: 15 * 60,
             db_max_connections: 10,
@@ -125,6 +128,7 @@ const KEYS: &[&str] = &[
     "http_header_timeout_secs",
     "http_body_timeout_secs",
     "session_days",
+    "login_failures_per_client",
     "login_failures_per_account",
     "login_failures_per_ip",
     "login_window_secs",
@@ -160,7 +164,8 @@ impl Config {
             Ok(text) => postkamer_core::SecretKey::from_base64(&text)
                 .with_context(|| format!("the key in {}", path.display())),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                let key = postkamer_core::SecretKey::generate();
+                let key =
+                    postkamer_core::SecretKey::generate().context("generating the secret key")?;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("creating {}", dir.display()))?;

@@ -156,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
             session_ttl: Duration::from_secs(config.session_days * 24 * 3600),
             throttle: ThrottlePolicy {
                 window: Duration::from_secs(config.login_window_secs),
+                per_client: config.login_failures_per_client,
                 per_account: config.login_failures_per_account,
                 per_ip: config.login_failures_per_ip,
             },
@@ -216,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
             .await?;
             std::process::exit(code);
         }
-        Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate().to_base64()),
+        Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate()?.to_base64()),
         Command::User {
             command:
                 UserCommand::Create {

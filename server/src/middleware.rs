@@ -9,8 +9,10 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use postkamer_app::csrf::{CSRF_COOKIE, CSRF_HEADER};
-use postkamer_app::ssr::{AppState, Caller, ClientInfo, CsrfToken, SESSION_COOKIE, SessionSecret};
+use postkamer_app::csrf::{CSRF_HEADER, csrf_cookie_name};
+use postkamer_app::ssr::{
+    AppState, Caller, ClientInfo, CsrfToken, SessionSecret, session_cookie_name,
+};
 use postkamer_core::CoreError;
 use std::net::{IpAddr, SocketAddr};
 
@@ -118,24 +120,34 @@ pub async fn authenticate(
             Err(err) => return ApiError::Core(err).into_response(),
         }
     }
-    let session = cookie(headers, SESSION_COOKIE).map(str::to_owned);
+    let session = cookie(headers, session_cookie_name(state.secure_cookies)).map(str::to_owned);
+    let mut by_session = false;
     if caller.is_none()
         && let Some(secret) = &session
     {
         match state.core.session_user(secret).await {
-            Ok(user) => caller = user,
+            Ok(user) => {
+                by_session = user.is_some();
+                caller = user;
+            }
             Err(err) => return ApiError::Core(err).into_response(),
         }
     }
 
-    let existing_csrf = cookie(headers, CSRF_COOKIE).map(str::to_owned);
+    let csrf_cookie = csrf_cookie_name(state.secure_cookies);
+    let existing_csrf = cookie(headers, csrf_cookie).map(str::to_owned);
+    // Signed in: the token belongs to the session. Before login: the cookie's random token.
+    let expected_csrf = match (&session, by_session) {
+        (Some(secret), true) => Some(postkamer_core::session_csrf_token(secret)),
+        _ => existing_csrf.clone(),
+    };
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && !by_token {
         let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        let valid = matches!((sent, &existing_csrf), (Some(s), Some(c)) if constant_time_eq(s, c));
+        let valid = matches!((sent, &expected_csrf), (Some(s), Some(c)) if constant_time_eq(s, c));
         if !valid {
             tracing::warn!(%path, "refused a state-changing request without a valid CSRF token");
             return ApiError::Csrf.into_response();
@@ -152,10 +164,12 @@ pub async fn authenticate(
         return Redirect::to(&format!("/login{next}")).into_response();
     }
 
-    let csrf = existing_csrf.clone().unwrap_or_else(new_csrf_token);
+    let pre_session_csrf = existing_csrf.clone().unwrap_or_else(new_csrf_token);
     let extensions = request.extensions_mut();
     extensions.insert(client);
-    extensions.insert(CsrfToken(csrf.clone()));
+    extensions.insert(CsrfToken(
+        expected_csrf.unwrap_or_else(|| pre_session_csrf.clone()),
+    ));
     if let (Some(user), false) = (&caller, by_token) {
         if let Some(secret) = session {
             extensions.insert(SessionSecret(secret));
@@ -168,7 +182,8 @@ pub async fn authenticate(
     let mut response = next.run(request).await;
     if existing_csrf.is_none() {
         let secure = if state.secure_cookies { "; Secure" } else { "" };
-        let value = format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{secure}");
+        let value =
+            format!("{csrf_cookie}={pre_session_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}");
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

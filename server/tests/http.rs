@@ -362,13 +362,35 @@ async fn state_changing_requests_need_the_csrf_token() {
         .unwrap();
     is_problem(&app.send(request).await, StatusCode::FORBIDDEN, "csrf");
 
-    // With the token the session works for the API too, and logout ends it.
+    // The token is bound to the session: a cookie and header that match each other (what a
+    // planted cookie would give) are not enough once signed in.
     let request = Request::post("/api/v1/persons")
         .header(
             header::COOKIE,
             format!("pk_session={session}; pk_csrf=test-token"),
         )
         .header("x-csrf-token", "test-token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(person("X", &[]).to_string()))
+        .unwrap();
+    is_problem(&app.send(request).await, StatusCode::FORBIDDEN, "csrf");
+    // Another session's token does not fit either.
+    let other = session_from(&app.login("alice@a.nl", "een-lang-wachtwoord").await);
+    let request = Request::post("/api/v1/persons")
+        .header(header::COOKIE, format!("pk_session={session}"))
+        .header("x-csrf-token", postkamer_core::session_csrf_token(&other))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(person("X", &[]).to_string()))
+        .unwrap();
+    is_problem(&app.send(request).await, StatusCode::FORBIDDEN, "csrf");
+
+    // With the session's token the session works for the API too, and logout ends it.
+    let request = Request::post("/api/v1/persons")
+        .header(
+            header::COOKIE,
+            format!("pk_session={session}; pk_csrf=test-token"),
+        )
+        .header("x-csrf-token", postkamer_core::session_csrf_token(&session))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(person("X", &[]).to_string()))
         .unwrap();

@@ -22,6 +22,11 @@ pub async fn me() -> Result<Option<User>, AppError> {
 pub async fn login(email: String, password: String) -> Result<User, AppError> {
     let state = ssr::state()?;
     let client = ssr::client_info();
+    // A session the browser presented is ended, not reused: whoever planted or shared that
+    // cookie does not ride along into the new session.
+    if let Some(previous) = ssr::session_secret() {
+        state.core.logout(&previous).await?;
+    }
     let login = state
         .core
         .login(&email, &password, client.ip, client.user_agent.as_deref())
@@ -53,18 +58,31 @@ pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
     Ok(state.core.set_locale(&caller, locale).await?)
 }
 
-#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+#[server(prefix = "/fn", endpoint = "change_password", input = Json, client = CsrfClient)]
 pub async fn change_password(
     current: String,
     new: String,
     confirm: String,
-) -> Result<(), AppError> {
+) -> Result<PasswordChanged, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     let session = ssr::session_secret();
-    Ok(state
+    let revoked = state
         .core
         .change_password(&caller, &current, &new, &confirm, session.as_deref())
-        .await?)
+        .await?;
+    Ok(PasswordChanged {
+        sessions: revoked.sessions,
+        api_tokens: revoked.api_tokens,
+        app_passwords: revoked.app_passwords,
+    })
+}
+
+/// What a password change ended besides the session that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    pub sessions: u64,
+    pub api_tokens: u64,
+    pub app_passwords: u64,
 }
 
 /// An API token as listed for its owner.

@@ -4,14 +4,20 @@ use crate::tokens::{hash_secret, now_millis, random_secret};
 use crate::{Core, CoreError, CoreResult, password};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{ApiTokenId, EmailAddress, User, ValidationErrors};
-use postkamer_store::{ApiToken, ApiTokens, LoginThrottle, NewSession, Sessions, Users};
+use postkamer_store::{
+    ApiToken, ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions, Users,
+};
 use std::net::IpAddr;
 use std::time::Duration;
 
-/// How many failed logins are allowed within `window`, per account and per client address.
+/// How many failed logins are allowed within `window`: for one account from one client address
+/// (the limit a user who mistypes meets), for one account from all addresses together (high, so
+/// a stranger elsewhere cannot lock the user out, but distributed guessing still stops), and
+/// from one client address over all accounts.
 #[derive(Debug, Clone)]
 pub struct ThrottlePolicy {
     pub window: Duration,
+    pub per_client: u64,
     pub per_account: u64,
     pub per_ip: u64,
 }
@@ -20,7 +26,8 @@ impl Default for ThrottlePolicy {
     fn default() -> Self {
         Self {
             window: Duration::from_secs(15 * 60),
-            per_account: 5,
+            per_client: 5,
+            per_account: 100,
             per_ip: 30,
         }
     }
@@ -81,15 +88,21 @@ impl Core {
         password: &str,
         ip: Option<IpAddr>,
     ) -> CoreResult<User> {
-        let now = now_millis();
         let policy = &self.config.throttle;
         let account_key = account_key(email);
         let ip_key = ip.map(ip_key);
-        let mut keys = vec![(account_key.as_str(), policy.per_account)];
+        let client_key = format!(
+            "{account_key}|{}",
+            ip_key.as_deref().unwrap_or("ip:unknown")
+        );
+        let mut keys = vec![
+            (client_key.as_str(), policy.per_client),
+            (account_key.as_str(), policy.per_account),
+        ];
         if let Some(ip_key) = &ip_key {
             keys.push((ip_key.as_str(), policy.per_ip));
         }
-        self.check_throttle(&keys, now).await?;
+        let attempt = self.claim_attempt(&keys).await?;
 
         let found = match EmailAddress::parse(email) {
             Ok(address) => self.store.user_for_login(&address).await?,
@@ -107,32 +120,35 @@ impl Core {
         };
         let verified = self.verify(hash, password).await?;
         let user = match found {
+            // The attempt's rows stay: they are the failures.
             Some((user, _)) if verified && user.active => user,
-            _ => {
-                for (key, _) in &keys {
-                    self.store.record_login_failure(key, now).await?;
-                }
-                return Err(CoreError::Unauthenticated);
-            }
+            _ => return Err(CoreError::Unauthenticated),
         };
-        self.store.clear_login_failures(&account_key).await?;
+        self.store.release_login_attempt(&attempt).await?;
+        self.store.clear_login_failures(&client_key).await?;
         Ok(user)
     }
 
-    /// Refuses with `Throttled` when any key has reached its limit of failures in the window.
-    async fn check_throttle(&self, keys: &[(&str, u64)], now: i64) -> CoreResult<()> {
+    /// Records an attempt under every key before the password is checked (taken back when it
+    /// was right), refusing with `Throttled` when a key is at its limit: the check and the
+    /// record are one step in the database, so parallel requests get no more checks than the
+    /// limit allows.
+    async fn claim_attempt(&self, keys: &[(&str, u64)]) -> CoreResult<Vec<i64>> {
+        let now = now_millis();
         let window = millis(self.config.throttle.window);
-        for (key, limit) in keys {
-            let (failures, oldest) = self.store.login_failures_since(key, now - window).await?;
-            if failures >= *limit {
-                let retry_at = oldest.unwrap_or(now) + window;
+        match self
+            .store
+            .claim_login_attempt(keys, now - window, now)
+            .await?
+        {
+            AttemptClaim::Granted(ids) => Ok(ids),
+            AttemptClaim::Refused { oldest } => {
                 let retry_after_secs =
-                    u64::try_from((retry_at - now).max(1000) / 1000).unwrap_or(1);
-                tracing::warn!(key, failures, "login throttled");
-                return Err(CoreError::Throttled { retry_after_secs });
+                    u64::try_from((oldest + window - now).max(1000) / 1000).unwrap_or(1);
+                tracing::warn!(key = keys.first().map(|k| k.0), "login throttled");
+                Err(CoreError::Throttled { retry_after_secs })
             }
         }
-        Ok(())
     }
 
     /// Verifies a password while holding one of a few permits: argon2 takes 19 MiB and real
@@ -167,7 +183,8 @@ impl Core {
             .await?)
     }
 
-    /// Changes the caller's password and ends the caller's other sessions.
+    /// Changes the caller's password and ends every other way in: the caller's other sessions,
+    /// API tokens and app passwords (told back, so the user knows what to set up again).
     pub async fn change_password(
         &self,
         caller: &User,
@@ -175,15 +192,16 @@ impl Core {
         new: &str,
         confirm: &str,
         session_token: Option<&str>,
-    ) -> CoreResult<()> {
-        let now = now_millis();
-        let key = account_key(caller.email.as_str());
-        self.check_throttle(&[(key.as_str(), self.config.throttle.per_account)], now)
+    ) -> CoreResult<Revoked> {
+        let key = format!("password-change:{}", caller.id);
+        let attempt = self
+            .claim_attempt(&[(key.as_str(), self.config.throttle.per_client)])
             .await?;
         let hash = self.store.password_hash(caller.org_id, caller.id).await?;
         let mut errors = ValidationErrors::default();
-        if !self.verify(&hash, current).await? {
-            self.store.record_login_failure(&key, now).await?;
+        if self.verify(&hash, current).await? {
+            self.store.release_login_attempt(&attempt).await?;
+        } else {
             errors.push("current", Invalid::WrongPassword);
         }
         check_new_password(&mut errors, "new", new);
@@ -194,14 +212,25 @@ impl Core {
             return Err(errors.into());
         }
         let hash = password::hash_password(new).await?;
-        self.store
-            .set_password_hash(caller.org_id, caller.id, &hash)
-            .await?;
         let keep = session_token.map(hash_secret);
-        self.store
-            .delete_user_sessions(caller.id, keep.as_deref())
+        let revoked = self
+            .store
+            .change_password(
+                caller.org_id,
+                caller.id,
+                &hash,
+                keep.as_deref(),
+                now_millis(),
+            )
             .await?;
-        Ok(())
+        tracing::info!(
+            user = %caller.id,
+            sessions = revoked.sessions,
+            api_tokens = revoked.api_tokens,
+            app_passwords = revoked.app_passwords,
+            "password changed; other credentials revoked"
+        );
+        Ok(revoked)
     }
 
     /// Creates a bearer token for the caller; the secret is returned once and stored hashed.

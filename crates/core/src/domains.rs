@@ -117,7 +117,7 @@ impl Core {
         let der = key
             .private_pkcs8_der()
             .map_err(|e| CoreError::Internal(e.to_string()))?;
-        Ok(self.config.secret.seal(&der))
+        Ok(self.config.secret.seal(&der)?)
     }
 
     /// The public keys a domain must publish (its own rotated keys before the installation's).

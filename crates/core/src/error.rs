@@ -27,6 +27,13 @@ pub enum CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+impl From<crate::secrets::SealError> for CoreError {
+    fn from(err: crate::secrets::SealError) -> Self {
+        tracing::error!(error = %err, "sealing a secret failed");
+        CoreError::Internal(err.to_string())
+    }
+}
+
 impl From<StoreError> for CoreError {
     fn from(err: StoreError) -> Self {
         match err {

@@ -20,7 +20,8 @@ pub use auth::{Login, ThrottlePolicy};
 pub use domains::{CheckReason, DomainsConfig, SigningKey};
 pub use error::{CoreError, CoreResult};
 pub use password::{hash_password, verify_password};
-pub use secrets::{BadSecretKey, SecretKey, Unsealable};
+pub use secrets::{BadSecretKey, Entropy, SealError, SecretKey, SystemEntropy, Unsealable};
+pub use tokens::session_csrf_token;
 pub use users::UserInput;
 
 use postkamer_domain::User;
@@ -42,12 +43,13 @@ pub struct CoreConfig {
     pub mail_max_message_bytes: u64,
 }
 
-impl Default for CoreConfig {
-    fn default() -> Self {
+impl CoreConfig {
+    /// The defaults, sealing with `secret`.
+    pub fn new(secret: SecretKey) -> Self {
         Self {
             session_ttl: Duration::from_secs(14 * 24 * 3600),
             throttle: ThrottlePolicy::default(),
-            secret: SecretKey::generate(),
+            secret,
             domains: DomainsConfig::default(),
             mail_max_message_bytes: postkamer_mail::imap::MAX_MESSAGE_BYTES,
         }

@@ -100,7 +100,8 @@ impl Core {
             password_sealed: valid
                 .password
                 .as_deref()
-                .map(|p| self.config.secret.seal_str(p)),
+                .map(|p| self.config.secret.seal_str(p))
+                .transpose()?,
             since: valid.since,
             enabled: valid.enabled,
         };

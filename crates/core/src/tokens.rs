@@ -17,6 +17,17 @@ pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// The CSRF token of a signed-in session: derived from the session secret (which only the
+/// session's browser holds, in an HttpOnly cookie), so a token is worth nothing in another
+/// session and changes with every login. Domain-separated from [`hash_secret`], the form the
+/// database stores.
+pub fn session_csrf_token(session_secret: &str) -> String {
+    let mut digest = Sha256::new();
+    digest.update(b"postkamer csrf v1\0");
+    digest.update(session_secret.as_bytes());
+    URL_SAFE_NO_PAD.encode(digest.finalize())
+}
+
 pub(crate) fn now_millis() -> i64 {
     postkamer_store::now_millis()
 }

@@ -62,7 +62,7 @@ fn config(dns: &TestDns) -> CoreConfig {
             },
             ..DomainsConfig::default()
         },
-        ..CoreConfig::default()
+        ..CoreConfig::new(postkamer_core::SecretKey::generate().unwrap())
     }
 }
 

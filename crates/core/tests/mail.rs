@@ -119,7 +119,10 @@ async fn find(core: &Core, user: &User, folder: FolderRole, search: &str) -> Vec
 }
 
 fn core(store: Store) -> Core {
-    Core::new(store, CoreConfig::default())
+    Core::new(
+        store,
+        CoreConfig::new(postkamer_core::SecretKey::generate().unwrap()),
+    )
 }
 
 async fn settings_are_sealed_and_connection_errors_precise(store: Store) {
@@ -181,7 +184,10 @@ async fn settings_are_sealed_and_connection_errors_precise(store: Store) {
         3
     );
     // A different secret key cannot open it: a clear message, not a crash.
-    let other = Core::new(core.store().clone(), CoreConfig::default());
+    let other = Core::new(
+        core.store().clone(),
+        CoreConfig::new(postkamer_core::SecretKey::generate().unwrap()),
+    );
     match other.sync_mailbox_once(&record).await {
         Err(CoreError::Mail { nl, .. }) => assert!(nl.contains("ontsleuteld"), "{nl}"),
         other => panic!("{other:?}"),

@@ -22,7 +22,9 @@ pub use accounts::{Org, Orgs, Users};
 pub use companies::{Companies, CompanyQuery};
 pub use error::{StoreError, StoreResult};
 pub use persons::{PersonQuery, Persons};
-pub use sessions::{ApiToken, ApiTokens, LoginThrottle, NewSession, Sessions};
+pub use sessions::{
+    ApiToken, ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions,
+};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

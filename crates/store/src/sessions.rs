@@ -4,7 +4,7 @@
 
 use crate::accounts::{USER_COLUMNS, UserRow};
 use crate::{Store, StoreError, StoreResult, with_pool};
-use postkamer_domain::{ApiTokenId, User, UserId};
+use postkamer_domain::{ApiTokenId, OrgId, User, UserId};
 use sqlx::AssertSqlSafe;
 use std::future::Future;
 
@@ -76,6 +76,83 @@ pub trait ApiTokens: Send + Sync {
     ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
 }
 
+/// What a password change ended, besides the session that asked for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Revoked {
+    pub sessions: u64,
+    pub api_tokens: u64,
+    pub app_passwords: u64,
+}
+
+impl Store {
+    /// Sets a new password hash and, in the same transaction, ends every other way in: the
+    /// user's sessions except `keep` (a token hash), their API tokens and their app passwords
+    /// (with the devices that synced through them).
+    pub async fn change_password(
+        &self,
+        org: OrgId,
+        user: UserId,
+        hash: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Revoked> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE users SET password_hash = $3, updated_at = $4 WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org.0)
+            .bind(user.0)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let sessions = sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            )
+            .bind(user.0)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let api_tokens = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "DELETE FROM sync_devices WHERE user_id = $1 AND app_password_id IS NOT NULL",
+            )
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+            let app_passwords = sqlx::query("DELETE FROM app_passwords WHERE user_id = $1")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(Revoked { sessions, api_tokens, app_passwords })
+        })
+    }
+}
+
+/// The outcome of [`LoginThrottle::claim_login_attempt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptClaim {
+    /// Recorded: the ids of the rows, to release when the attempt succeeds.
+    Granted(Vec<i64>),
+    /// A key is at its limit: the time of its oldest failure in the window.
+    Refused { oldest: i64 },
+}
+
 /// Failed logins, counted per key (`account:<email>`, `ip:<address>`) in the database, so the
 /// limit holds across server instances.
 pub trait LoginThrottle: Send + Sync {
@@ -91,6 +168,18 @@ pub trait LoginThrottle: Send + Sync {
         since: i64,
     ) -> impl Future<Output = StoreResult<(u64, Option<i64>)>> + Send;
     fn clear_login_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Records one attempt under every key — all or none, atomically with the check: when any
+    /// key already holds its `limit` of failures since `since`, nothing is recorded. An attempt
+    /// counts as a failure until [`LoginThrottle::release_login_attempt`] takes it back, so
+    /// parallel attempts can never pass more than the limit to the password check.
+    fn claim_login_attempt(
+        &self,
+        keys: &[(&str, u64)],
+        since: i64,
+        now: i64,
+    ) -> impl Future<Output = StoreResult<AttemptClaim>> + Send;
+    /// Takes back the rows of a granted attempt (the password was right).
+    fn release_login_attempt(&self, ids: &[i64]) -> impl Future<Output = StoreResult<()>> + Send;
     fn prune_login_failures(&self, before: i64) -> impl Future<Output = StoreResult<u64>> + Send;
 }
 
@@ -213,6 +302,81 @@ impl LoginThrottle for Store {
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         let sql = "DELETE FROM login_failures WHERE key = $1";
         with_pool!(self, pool => sqlx::query(sql).bind(key).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn claim_login_attempt(
+        &self,
+        keys: &[(&str, u64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<AttemptClaim> {
+        if keys.is_empty() {
+            return Ok(AttemptClaim::Granted(Vec::new()));
+        }
+        // One statement: the count and the insert see the same snapshot on SQLite (a statement
+        // holds the write lock throughout); PostgreSQL locks the table against concurrent
+        // claims first, for the few microseconds of the statement.
+        let limits = (0..keys.len())
+            .map(|i| format!("SELECT ${} AS k, ${} AS lim", 3 + 2 * i, 4 + 2 * i))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let sql = format!(
+            "INSERT INTO login_failures (key, at) \
+             SELECT l.k, $1 FROM ({limits}) l \
+             WHERE NOT EXISTS (SELECT 1 FROM ({limits}) c WHERE \
+               (SELECT COUNT(*) FROM login_failures f WHERE f.key = c.k AND f.at >= $2) >= c.lim) \
+             RETURNING id"
+        );
+        let ids: Vec<i64> = match &self.db {
+            crate::Db::Sqlite(pool) => {
+                let mut query = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+                    .bind(now)
+                    .bind(since);
+                for (key, limit) in keys {
+                    query = query
+                        .bind(*key)
+                        .bind(i64::try_from(*limit).unwrap_or(i64::MAX));
+                }
+                query.fetch_all(pool).await?
+            }
+            crate::Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                let mut query = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+                    .bind(now)
+                    .bind(since);
+                for (key, limit) in keys {
+                    query = query
+                        .bind(*key)
+                        .bind(i64::try_from(*limit).unwrap_or(i64::MAX));
+                }
+                let ids = query.fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                ids
+            }
+        };
+        if !ids.is_empty() {
+            return Ok(AttemptClaim::Granted(ids));
+        }
+        let mut oldest = now;
+        for (key, limit) in keys {
+            let (failures, first) = self.login_failures_since(key, since).await?;
+            if failures >= *limit {
+                oldest = first.unwrap_or(now);
+                break;
+            }
+        }
+        Ok(AttemptClaim::Refused { oldest })
+    }
+
+    async fn release_login_attempt(&self, ids: &[i64]) -> StoreResult<()> {
+        for id in ids {
+            let sql = "DELETE FROM login_failures WHERE id = $1";
+            with_pool!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|_| ()))?;
+        }
         Ok(())
     }
 

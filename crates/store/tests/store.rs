@@ -67,6 +67,7 @@ on_both_engines! {
         api_tokens_are_listed_used_and_revoked,
         api_token_of_another_user_cannot_be_revoked,
         login_failures_are_counted_cleared_and_pruned,
+        login_attempts_are_claimed_atomically,
     ],
     companies: [
         company_is_created_read_and_updated,

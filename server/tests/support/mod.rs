@@ -57,11 +57,12 @@ pub async fn app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let config = CoreConfig {
         throttle: ThrottlePolicy {
             window: Duration::from_secs(900),
-            per_account: 3,
+            per_client: 3,
+            per_account: 50,
             per_ip: 100,
         },
         domains: test_domains(),
-        ..CoreConfig::default()
+        ..CoreConfig::new(postkamer_core::SecretKey::generate().unwrap())
     };
     let core = Core::new(store, config);
     let leptos_options = LeptosOptions::builder().output_name("postkamer").build();
@@ -155,7 +156,12 @@ impl TestApp {
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, cookies.join("; "));
         if csrf {
-            request = request.header("x-csrf-token", "test-token");
+            // Signed in, the token is the session's; before login, the cookie's.
+            let token = session.map_or_else(
+                || "test-token".to_owned(),
+                postkamer_core::session_csrf_token,
+            );
+            request = request.header("x-csrf-token", token);
         }
         self.send(request.body(Body::from(body.to_string())).unwrap())
             .await

@@ -1,10 +1,13 @@
 //! Gebruikersinstellingen of the signed-in user: password and API tokens.
 
-use crate::api::auth::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
+use crate::api::auth::{
+    ChangePassword, CreateApiToken, PasswordChanged, RevokeApiToken, list_api_tokens,
+};
 use crate::components::{ErrorBox, TextField, format_date, validation_errors};
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use postkamer_domain::Locale;
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
@@ -28,7 +31,7 @@ pub fn PasswordPage() -> impl IntoView {
         <h1>{tr("Wachtwoord wijzigen", "Change password")}</h1>
         <form class="card form narrow" on:submit=submit novalidate data-test="password-form">
             {move || match change.value().get() {
-                Some(Ok(())) => Some(view! { <p class="notice ok" data-test="password-changed">{tr("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions were signed out.")}</p> }.into_any()),
+                Some(Ok(revoked)) => Some(view! { <PasswordChangedNotice revoked /> }.into_any()),
                 Some(Err(error)) if error.validation().is_none() => Some(view! { <ErrorBox error /> }.into_any()),
                 _ => None,
             }}
@@ -39,6 +42,56 @@ pub fn PasswordPage() -> impl IntoView {
                 <button type="submit" class="primary" data-test="save" disabled=move || change.pending().get()>{tr("Wijzigen", "Change")}</button>
             </div>
         </form>
+    }
+}
+
+/// After a password change: what was revoked, so the user knows what to set up again.
+#[component]
+fn PasswordChangedNotice(revoked: PasswordChanged) -> impl IntoView {
+    let locale = use_locale();
+    let count = move |n: u64, nl: (&str, &str), en: (&str, &str)| {
+        let (one, many) = if locale.get() == Locale::En { en } else { nl };
+        format!("{n} {}", if n == 1 { one } else { many })
+    };
+    let ended = move || {
+        [
+            (
+                revoked.sessions,
+                ("andere sessie", "andere sessies"),
+                ("other session", "other sessions"),
+            ),
+            (
+                revoked.api_tokens,
+                ("API-token", "API-tokens"),
+                ("API token", "API tokens"),
+            ),
+            (
+                revoked.app_passwords,
+                ("app-wachtwoord", "app-wachtwoorden"),
+                ("app password", "app passwords"),
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, nl, en)| count(n, nl, en))
+        .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="notice ok" data-test="password-changed">
+            <p>{tr("Uw wachtwoord is gewijzigd.", "Your password has been changed.")}</p>
+            {move || {
+                let ended = ended();
+                (!ended.is_empty()).then(|| view! {
+                    <p data-test="password-revoked">
+                        {tr("Ingetrokken: ", "Revoked: ")}{ended.join(", ")}
+                        {tr(
+                            ". Programma's en telefoons die daarmee werkten, hebben een nieuw token of app-wachtwoord nodig.",
+                            ". Programs and phones that used them need a new token or app password.",
+                        )}
+                    </p>
+                })
+            }}
+        </div>
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::fixtures::{assert_not_found, org, user};
 use postkamer_domain::{ApiTokenId, Role, UserId};
-use postkamer_store::{ApiTokens, LoginThrottle, NewSession, Sessions, Store, Users};
+use postkamer_store::{ApiTokens, AttemptClaim, LoginThrottle, NewSession, Sessions, Store, Users};
 
 fn session(token_hash: &str, user_id: UserId, now: i64, expires_at: i64) -> NewSession<'_> {
     NewSession {
@@ -270,4 +270,54 @@ pub async fn login_failures_are_counted_cleared_and_pruned(store: Store) {
     assert_eq!(store.prune_login_failures(250).await.unwrap(), 0);
     assert_eq!(store.prune_login_failures(10_000).await.unwrap(), 2);
     assert_eq!(store.login_failures_since(a, 0).await.unwrap(), (0, None));
+}
+
+/// Fifty attempts at once against a limit of five: exactly five are granted, however the
+/// requests interleave (check and record are one step), and a release takes a grant back.
+pub async fn login_attempts_are_claimed_atomically(store: Store) {
+    let keys: &[(&str, u64)] = &[
+        ("account:jan@acme.nl|ip:192.0.2.1", 5),
+        ("ip:192.0.2.1", 30),
+    ];
+    let claims = futures::future::join_all((0..50).map(|_| {
+        let store = store.clone();
+        async move { store.claim_login_attempt(keys, 0, 1000).await.unwrap() }
+    }))
+    .await;
+    let granted: Vec<&Vec<i64>> = claims
+        .iter()
+        .filter_map(|claim| match claim {
+            AttemptClaim::Granted(ids) => Some(ids),
+            AttemptClaim::Refused { .. } => None,
+        })
+        .collect();
+    assert_eq!(granted.len(), 5, "{claims:?}");
+    assert!(granted.iter().all(|ids| ids.len() == 2), "a row per key");
+    assert!(
+        claims.iter().all(|c| matches!(
+            c,
+            AttemptClaim::Granted(_) | AttemptClaim::Refused { oldest: 1000 }
+        )),
+        "{claims:?}"
+    );
+    // Refused claims record nothing, under no key.
+    assert_eq!(
+        store.login_failures_since("ip:192.0.2.1", 0).await.unwrap(),
+        (5, Some(1000))
+    );
+    // A granted attempt that succeeded is taken back: room for one more.
+    store.release_login_attempt(granted[0]).await.unwrap();
+    assert!(matches!(
+        store.claim_login_attempt(keys, 0, 1001).await.unwrap(),
+        AttemptClaim::Granted(_)
+    ));
+    assert!(matches!(
+        store.claim_login_attempt(keys, 0, 1002).await.unwrap(),
+        AttemptClaim::Refused { oldest: 1000 }
+    ));
+    // Outside the window the old failures no longer count.
+    assert!(matches!(
+        store.claim_login_attempt(keys, 1002, 2000).await.unwrap(),
+        AttemptClaim::Granted(_)
+    ));
 }
