@@ -52,6 +52,11 @@ pub struct Config {
     /// Messages larger than this (bytes, as the IMAP server reports them) are stored as their
     /// header with a note; the mail itself stays on the server.
     pub mail_max_message_bytes: u64,
+    /// Networks (CIDR, comma-separated) mailbox connections may not reach — "Verbinding
+    /// testen" and the sync alike. Empty: none refused. Multi-tenant installations list their
+    /// internal networks (e.g. `127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+    /// 169.254.0.0/16, ::1/128, fc00::/7, fe80::/10`).
+    pub mail_hosts_deny: String,
     /// Our SPF host: customers publish `include:<spf_include>` (Beheer → E-mail → Domeinen).
     pub spf_include: String,
     /// DNS servers (`ip:port`, comma-separated) that domain checks ask; empty: the system's
@@ -105,6 +110,7 @@ impl Default for Config {
             mail_sync: true,
             mail_poll_secs: 300,
             mail_max_message_bytes: 50 * 1024 * 1024,
+            mail_hosts_deny: String::new(),
             spf_include: "spf.postkamer.nl".into(),
             dns_servers: String::new(),
             dns_timeout_ms: 3000,
@@ -139,6 +145,7 @@ const KEYS: &[&str] = &[
     "mail_sync",
     "mail_poll_secs",
     "mail_max_message_bytes",
+    "mail_hosts_deny",
     "spf_include",
     "dns_servers",
     "dns_timeout_ms",
@@ -278,6 +285,25 @@ impl Config {
 }
 
 /// `ip:port` (or a bare ip, port 53), comma-separated: `dns_servers` and `domain check --dns`.
+/// `mail_hosts_deny`: CIDR networks (a bare address is its own network), comma-separated.
+pub fn host_deny(list: &str) -> anyhow::Result<postkamer_mail::imap::HostDeny> {
+    let networks = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "mail_hosts_deny: '{s}' is not a network (write e.g. 10.0.0.0/8 or fc00::/7)"
+                    )
+                })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(postkamer_mail::imap::HostDeny::new(networks))
+}
+
 pub fn dns_servers(list: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
     use anyhow::Context;
     list.split(',')

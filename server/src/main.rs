@@ -163,6 +163,7 @@ async fn main() -> anyhow::Result<()> {
             secret: config.secret_key()?,
             domains: config.domains()?,
             mail_max_message_bytes: config.mail_max_message_bytes,
+            mail_hosts_deny: config::host_deny(&config.mail_hosts_deny)?,
         },
     );
     match cli.command {

@@ -41,6 +41,8 @@ pub struct CoreConfig {
     /// Messages larger than this are stored as their header, with a note (the mail stays on
     /// the server).
     pub mail_max_message_bytes: u64,
+    /// Networks mailbox connections may not reach (`mail_hosts_deny`).
+    pub mail_hosts_deny: postkamer_mail::imap::HostDeny,
 }
 
 impl CoreConfig {
@@ -52,6 +54,7 @@ impl CoreConfig {
             secret,
             domains: DomainsConfig::default(),
             mail_max_message_bytes: postkamer_mail::imap::MAX_MESSAGE_BYTES,
+            mail_hosts_deny: Default::default(),
         }
     }
 }

@@ -72,6 +72,7 @@ impl Core {
             tls: imap_tls(mailbox.settings.tls),
             login: mailbox.settings.login.clone(),
             password,
+            deny: self.config.mail_hosts_deny.clone(),
         })
     }
 
@@ -92,6 +93,7 @@ impl Core {
     ) -> CoreResult<MailboxSettings> {
         let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
         let valid = input.validate(existing.is_some())?;
+        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
         let update = MailboxUpdate {
             host: valid.host,
             port: valid.port,
@@ -122,6 +124,7 @@ impl Core {
     ) -> CoreResult<ConnectionReport> {
         let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
         let valid = input.validate(existing.is_some())?;
+        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
         let password = match valid.password {
             Some(p) => p,
             None => match &existing {
@@ -141,6 +144,7 @@ impl Core {
             tls: imap_tls(valid.tls),
             login: valid.login,
             password,
+            deny: self.config.mail_hosts_deny.clone(),
         };
         let folders = postkamer_mail::imap::test_connection(&account, IMAP_TIMEOUT).await?;
         Ok(ConnectionReport {
@@ -446,6 +450,24 @@ impl Core {
         conn.set_max_message_bytes(self.config.mail_max_message_bytes);
         Ok(conn)
     }
+}
+
+/// The stored password goes to the host it was typed for only: with another host in the form,
+/// it must be typed again (else anyone who can edit the form could send it anywhere).
+fn stored_password_stays_home(
+    existing: Option<&MailboxRecord>,
+    host: &str,
+    typed: bool,
+) -> CoreResult<()> {
+    let moved = existing.is_some_and(|m| !m.settings.host.eq_ignore_ascii_case(host));
+    if moved && !typed {
+        return Err(ValidationErrors::single(
+            "password",
+            postkamer_domain::Invalid::PasswordForNewHost,
+        )
+        .into());
+    }
+    Ok(())
 }
 
 fn unpack(record: &MessageRecord) -> CoreResult<Vec<u8>> {

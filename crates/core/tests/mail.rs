@@ -42,6 +42,7 @@ macro_rules! on_both_engines {
 
 on_both_engines![
     settings_are_sealed_and_connection_errors_precise,
+    the_stored_password_goes_to_its_own_host_only,
     read_important_and_delete_are_written_to_the_server,
     colleagues_see_linked_mail_unless_private,
     linking_an_address_pulls_in_earlier_mail,
@@ -190,6 +191,87 @@ async fn settings_are_sealed_and_connection_errors_precise(store: Store) {
     );
     match other.sync_mailbox_once(&record).await {
         Err(CoreError::Mail { nl, .. }) => assert!(nl.contains("ontsleuteld"), "{nl}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn the_stored_password_goes_to_its_own_host_only(store: Store) {
+    let core = core(store.clone());
+    let (anna, login) = with_mailbox(&core, "anna@demo.nl", "own-host").await;
+    // Another host with the password field left empty: refused before any connection, for
+    // the test and for saving alike.
+    let mut moved = form(&login);
+    moved.host = "localhost".into();
+    moved.password.clear();
+    for outcome in [
+        core.test_mailbox(&anna, &moved).await.map(|_| ()),
+        core.save_mailbox(&anna, &moved).await.map(|_| ()),
+    ] {
+        match outcome {
+            Err(CoreError::Validation(v)) => {
+                assert_eq!(v.0[0].field, "password");
+                assert_eq!(v.0[0].error, Invalid::PasswordForNewHost);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Typed again, it may go there.
+    moved.password = support::server().password;
+    assert_eq!(
+        core.test_mailbox(&anna, &moved)
+            .await
+            .unwrap()
+            .folders
+            .len(),
+        3
+    );
+
+    // Whatever answers on a host and port a user typed, its words are not shown.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let banner = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        for _ in 0..2 {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nServer: intern-geheim-7.3\r\n\r\n")
+                .await
+                .unwrap();
+            socket.shutdown().await.unwrap();
+        }
+    });
+    let mut elsewhere = form(&login);
+    elsewhere.port = port.to_string();
+    for _ in 0..2 {
+        match core.test_mailbox(&anna, &elsewhere).await {
+            Err(CoreError::Mail { nl, en }) => {
+                assert!(
+                    !nl.contains("intern-geheim") && !nl.contains("HTTP"),
+                    "{nl}"
+                );
+                assert!(
+                    !en.contains("intern-geheim") && !en.contains("HTTP"),
+                    "{en}"
+                );
+                assert!(nl.contains("IMAP") || nl.contains("verbrak"), "{nl}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    banner.await.unwrap();
+
+    // An operator's deny list refuses the network, whatever the form says.
+    let guarded = Core::new(
+        store,
+        CoreConfig {
+            mail_hosts_deny: postkamer_mail::imap::HostDeny::new(vec![
+                "127.0.0.0/8".parse().unwrap(),
+            ]),
+            ..CoreConfig::new(postkamer_core::SecretKey::generate().unwrap())
+        },
+    );
+    match guarded.test_mailbox(&anna, &form(&login)).await {
+        Err(CoreError::Mail { nl, .. }) => assert!(nl.contains("niet toegestaan"), "{nl}"),
         other => panic!("{other:?}"),
     }
 }

@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Invalid {
     Required,
-    TooLong { max: usize },
-    TooMany { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
     ControlCharacters,
     Email,
     DuplicateEmail,
@@ -23,7 +27,9 @@ pub enum Invalid {
     Url,
     Domain,
     UnknownCompany,
-    PasswordTooShort { min: usize },
+    PasswordTooShort {
+        min: usize,
+    },
     PasswordMismatch,
     EmailTaken,
     WrongPassword,
@@ -34,6 +40,8 @@ pub enum Invalid {
     DomainTaken,
     NameTaken,
     OwnAddress,
+    /// The mail server changed: the stored password is not sent to a new host.
+    PasswordForNewHost,
 }
 
 impl Invalid {
@@ -66,6 +74,7 @@ impl Invalid {
                 PlaintextNotLocal => "Zonder versleuteling kan alleen een server op deze computer (127.0.0.1); kies TLS of STARTTLS.".into(),
                 DomainTaken => "Dit domein is al toegevoegd (in deze of een andere organisatie).".into(),
                 NameTaken => "U gebruikt deze naam al; kies een andere.".into(),
+                PasswordForNewHost => "De server is gewijzigd: typ het wachtwoord opnieuw. Het opgeslagen wachtwoord wordt alleen naar de oude server gestuurd.".into(),
                 OwnAddress => "Dit is een adres van uw eigen organisatie (van een collega of op een eigen domein) en kan niet bij een contactpersoon staan.".into(),
             },
             Locale::En => match self {
@@ -94,6 +103,7 @@ impl Invalid {
                 PlaintextNotLocal => "Without encryption only a server on this computer (127.0.0.1) is allowed; choose TLS or STARTTLS.".into(),
                 DomainTaken => "This domain has already been added (in this or another organisation).".into(),
                 NameTaken => "You already use this name; choose another.".into(),
+                PasswordForNewHost => "The server has changed: type the password again. The stored password is only sent to the old server.".into(),
                 OwnAddress => "This is an address of your own organisation (a colleague's, or at one of your own domains) and cannot belong to a contact person.".into(),
             },
         }

@@ -217,6 +217,7 @@ fn account(login: &str) -> Res<ImapAccount> {
         tls: TlsMode::None,
         login: login.to_owned(),
         password,
+        deny: Default::default(),
     })
 }
 

@@ -59,6 +59,7 @@ pub use connection::{ImapConnection, MAX_MESSAGE_BYTES};
 pub use error::{BadInput, ImapError, ImapStep, TlsFailure};
 pub use folders::{ListedMailbox, pick_folders};
 pub use guard::Overrun;
+pub use ipnet::IpNet;
 pub(crate) use messages::HEADER_BYTES;
 /// The role of a folder: Inbox, Sent or Trash (the domain's type, re-exported).
 pub use postkamer_domain::mail::FolderRole;
@@ -129,6 +130,32 @@ pub struct ImapAccount {
     /// The user name for LOGIN (often the e-mail address).
     pub login: String,
     pub password: String,
+    /// Networks the operator does not let mailbox connections reach (`mail_hosts_deny`).
+    pub deny: HostDeny,
+}
+
+/// Networks no mailbox connection may reach, checked against every address the host name
+/// resolves to, right before connecting (so a name cannot resolve to an allowed address for a
+/// check and a denied one for the connection). Empty by default; a multi-tenant installation
+/// lists its internal networks here so users cannot point "Verbinding testen" at them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostDeny(std::sync::Arc<[ipnet::IpNet]>);
+
+impl HostDeny {
+    pub fn new(networks: Vec<ipnet::IpNet>) -> Self {
+        Self(networks.into())
+    }
+
+    /// True when `ip` (an IPv4-mapped IPv6 address as its IPv4 form) is in a denied network.
+    pub fn refuses(&self, ip: std::net::IpAddr) -> bool {
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        self.0.iter().any(|net| net.contains(&ip))
+    }
 }
 
 impl fmt::Debug for ImapAccount {

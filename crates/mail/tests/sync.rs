@@ -672,6 +672,7 @@ async fn a_hostile_server_ends_the_pass_with_a_clear_error(store: Store) {
         tls: postkamer_mail::imap::TlsMode::None,
         login: "anna".into(),
         password: "geheim".into(),
+        deny: Default::default(),
     };
     let mut conn = ImapConnection::connect(&account, TIMEOUT).await.unwrap();
     let error = sync::sync_mailbox(&store, &mut conn, &f.mailbox)

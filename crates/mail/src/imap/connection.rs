@@ -110,6 +110,12 @@ impl ImapConnection {
         }
 
         let mut addrs = transport::resolve(host, account.port, timeout).await?;
+        if addrs.iter().any(|addr| account.deny.refuses(addr.ip())) {
+            tracing::warn!(%host, "mail host refused by mail_hosts_deny");
+            return Err(ImapError::HostDenied {
+                host: host.to_owned(),
+            });
+        }
         if account.tls == TlsMode::None {
             addrs.retain(|addr| addr.ip().is_loopback());
             if addrs.is_empty() {

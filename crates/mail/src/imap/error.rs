@@ -168,6 +168,9 @@ pub enum ImapError {
         "refusing an unencrypted connection to {host}: without TLS only a server on this computer (loopback) is allowed"
     )]
     PlaintextRefused { host: String },
+    /// The host resolves into a network the operator refuses (`mail_hosts_deny`).
+    #[error("connections to {host} are not allowed on this installation")]
+    HostDenied { host: String },
     /// The server refused LOGIN: wrong user name or password, or (its text tells) an
     /// app password is needed, or the account is locked.
     #[error("login refused: check user name and password (server: {server})")]
@@ -177,13 +180,15 @@ pub enum ImapError {
     /// The server answered NO or BAD to a command.
     #[error("the server refused {during}: {server}")]
     Rejected { during: ImapStep, server: String },
-    /// The connection ended (the server's BYE text, if any, in `server`).
-    #[error("the server closed the connection while {during}{}", bye_suffix_en(.server))]
+    /// The connection ended (the server's BYE text, if any, in `server`: for the log, never
+    /// in the message — whatever answers on a host and port a user typed is not theirs to read).
+    #[error("the server closed the connection while {during}")]
     Closed { during: ImapStep, server: String },
     #[error("{}", .0.as_en())]
     InvalidInput(BadInput),
-    /// The server sent something that is not IMAP as we know it.
-    #[error("unexpected response from the server: {0}")]
+    /// The server sent something that is not IMAP as we know it (the start of it in the field,
+    /// for the log; the message does not echo it).
+    #[error("the server's answer is not IMAP: is this an IMAP server, and the right port?")]
     Protocol(String),
     /// The server sent more than the command could take (a message larger than it announced,
     /// an endless line, a flood): the connection is dropped.
@@ -195,14 +200,6 @@ pub enum ImapError {
         #[source]
         source: io::Error,
     },
-}
-
-fn bye_suffix_en(server: &str) -> String {
-    if server.is_empty() {
-        String::new()
-    } else {
-        format!(" ({server})")
-    }
 }
 
 impl ImapError {
@@ -250,6 +247,10 @@ impl ImapError {
                     "De beveiligde verbinding met {host} is mislukt ({detail}). {PORT_HINT}"
                 ),
             },
+            ImapError::HostDenied { host } => format!(
+                "Verbinden met {host} is op deze installatie niet toegestaan (dat netwerk is \
+                 afgeschermd door de beheerder). Gebruik de mailserver van uw provider."
+            ),
             ImapError::PlaintextRefused { host } => format!(
                 "Onbeveiligde verbinding met {host} geweigerd: zonder TLS kan alleen met een \
                  server op deze computer worden verbonden. Kies TLS of STARTTLS."
@@ -269,21 +270,16 @@ impl ImapError {
             ImapError::Rejected { during, server } => {
                 format!("De server weigerde {}: {server}", during.as_nl())
             }
-            ImapError::Closed { during, server } => {
-                let mut message = format!(
+            ImapError::Closed { during, .. } => {
+                format!(
                     "De server verbrak de verbinding tijdens {}.",
                     during.as_nl()
-                );
-                if !server.is_empty() {
-                    message.push_str(" De server meldt: ");
-                    message.push_str(server);
-                }
-                message
+                )
             }
             ImapError::InvalidInput(what) => what.as_nl().to_owned(),
-            ImapError::Protocol(detail) => {
-                format!("De server gaf een onverwacht antwoord ({detail}).")
-            }
+            ImapError::Protocol(_) => "De server antwoordt niet zoals een IMAP-server. Klopt de \
+                 servernaam, en de poort (TLS meestal 993, STARTTLS 143)?"
+                .to_owned(),
             ImapError::Overrun { during, overrun } => {
                 let what = match overrun {
                     Overrun::Literal { allowed, .. } => format!(

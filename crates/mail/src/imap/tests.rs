@@ -24,6 +24,7 @@ fn account_debug_hides_the_password() {
         tls: TlsMode::Tls,
         login: "jan@example.nl".to_owned(),
         password: "geheim-wachtwoord".to_owned(),
+        deny: Default::default(),
     };
     let shown = format!("{account:?}");
     assert!(shown.contains("jan@example.nl"), "{shown}");
@@ -166,6 +167,7 @@ fn futures_are_send() {
         tls: TlsMode::None,
         login: "u".to_owned(),
         password: "p".to_owned(),
+        deny: Default::default(),
     };
     is_send(&ImapConnection::connect(&account, Duration::from_secs(1)));
     is_send(&test_connection(&account, Duration::from_secs(1)));

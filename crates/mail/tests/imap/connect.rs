@@ -75,6 +75,7 @@ async fn unknown_host_is_a_dns_error() {
         tls: TlsMode::Tls,
         login: "jan".to_owned(),
         password: "x".to_owned(),
+        deny: Default::default(),
     };
     let error = ImapConnection::connect(&account, TIMEOUT)
         .await
@@ -170,6 +171,7 @@ async fn plaintext_to_another_host_is_refused_before_connecting() {
             tls: TlsMode::None,
             login: "jan".to_owned(),
             password: "x".to_owned(),
+            deny: Default::default(),
         };
         let started = Instant::now();
         let error = ImapConnection::connect(&account, TIMEOUT)

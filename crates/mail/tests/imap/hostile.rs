@@ -17,6 +17,7 @@ async fn fetch_from(reported: u64, body: Body) -> ImapError {
         tls: TlsMode::None,
         login: "anna".into(),
         password: "geheim".into(),
+        deny: Default::default(),
     };
     let mut conn = ImapConnection::connect(&account, Duration::from_secs(10))
         .await

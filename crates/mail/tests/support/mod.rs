@@ -76,6 +76,7 @@ pub fn account(user: &str) -> ImapAccount {
         tls: TlsMode::None,
         login: user.to_owned(),
         password: server.password,
+        deny: Default::default(),
     }
 }
 
