@@ -168,13 +168,16 @@ impl Config {
         }
         let path = Path::new(&self.secret_key_file);
         match std::fs::read_to_string(path) {
-            Ok(text) => postkamer_core::SecretKey::from_base64(&text)
-                .with_context(|| format!("the key in {}", path.display())),
+            Ok(text) => {
+                refuse_shared_key_file(path)?;
+                postkamer_core::SecretKey::from_base64(&text)
+                    .with_context(|| format!("the key in {}", path.display()))
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 let key =
                     postkamer_core::SecretKey::generate().context("generating the secret key")?;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
+                    crate::database::create_private_dir(dir)
                         .with_context(|| format!("creating {}", dir.display()))?;
                 }
                 let mut options = std::fs::OpenOptions::new();
@@ -285,6 +288,26 @@ impl Config {
 }
 
 /// `ip:port` (or a bare ip, port 53), comma-separated: `dns_servers` and `domain check --dns`.
+/// A secret key file others can read (or write) is refused: the key opens every mailbox
+/// password of the installation.
+fn refuse_shared_key_file(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "Het sleutelbestand {} is ook voor anderen toegankelijk (rechten {mode:o}); het \
+                 opent alle opgeslagen wachtwoorden. Maak het alleen voor de eigenaar leesbaar: \
+                 chmod 600 {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `mail_hosts_deny`: CIDR networks (a bare address is its own network), comma-separated.
 pub fn host_deny(list: &str) -> anyhow::Result<postkamer_mail::imap::HostDeny> {
     let networks = list

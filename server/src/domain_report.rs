@@ -1,26 +1,71 @@
 //! `postkamer domain check`: a domain's SPF, DKIM and DMARC findings as text for a terminal
 //! (or JSON), like MX Toolbox for one domain.
 
+use anyhow::Context as _;
 use postkamer_domain::Locale;
 use postkamer_domain::sending::{DomainReport, PublishRecord, Severity, Status};
 use std::fmt::Write as _;
 
 /// `postkamer domain check`: checks `domain` (against `dns` instead of the configured resolver
 /// when given), prints the findings (or JSON) and returns the exit code.
+///
+/// The DKIM keys to compare with come from the key files of the configuration when both are
+/// set (no database needed), else from the installation's database when it exists (it is not
+/// created for a check).
 pub async fn check(
-    core: &postkamer_core::Core,
     config: &crate::config::Config,
     domain: &str,
     dns: Option<&str>,
     json: bool,
     english: bool,
 ) -> anyhow::Result<i32> {
-    core.ensure_dkim_keys(&config.dkim_keys()?).await?;
+    use postkamer_domain::sending::Selector;
     let mut check = config.domains()?.check;
     if let Some(dns) = dns {
         check.dns.servers = crate::config::dns_servers(dns)?;
     }
-    let (report, publish) = match core.inspect_domain(domain, &check).await {
+    if let Err(invalid) = postkamer_domainauth::normalise_domain(domain) {
+        let errors = postkamer_domain::ValidationErrors::single("domain", invalid);
+        let message = errors.message_for("domain", Locale::Nl).unwrap_or_default();
+        eprintln!("{domain}: {message}");
+        return Ok(2);
+    }
+    let configured = config.dkim_keys()?;
+    let public = |selector: Selector| {
+        configured
+            .iter()
+            .find(|(s, _)| *s == selector)
+            .map(|(_, key)| key.public_key_b64().to_owned())
+    };
+    let found = if let (Some(key001), Some(key002)) =
+        (public(Selector::Key001), public(Selector::Key002))
+    {
+        let keys = postkamer_domainauth::ExpectedKeys { key001, key002 };
+        postkamer_core::domains::inspect_domain_with_keys(domain, &check, &keys).await
+    } else if let Some(store) =
+        crate::database::open(config, crate::database::IfMissing::Skip).await?
+    {
+        store.migrate().await.context("migrating")?;
+        let core = postkamer_core::Core::new(
+            store,
+            postkamer_core::CoreConfig {
+                domains: config.domains()?,
+                ..postkamer_core::CoreConfig::new(config.secret_key()?)
+            },
+        );
+        core.ensure_dkim_keys(&configured).await?;
+        core.inspect_domain(domain, &check).await
+    } else {
+        eprintln!(
+            "{domain}: geen DKIM-sleutels om mee te vergelijken. Deze installatie heeft nog geen \
+             database ({}) en dkim_key001_file / dkim_key002_file zijn niet ingesteld. Stel die \
+             twee sleutelbestanden in, wijs database_url naar de database van de server, of \
+             start de server eenmaal (die maakt de sleutels).",
+            crate::config::redact_url(&config.database_url)
+        );
+        return Ok(2);
+    };
+    let (report, publish) = match found {
         Ok(found) => found,
         Err(postkamer_core::CoreError::Validation(errors)) => {
             let message = errors.message_for("domain", Locale::Nl).unwrap_or_default();

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod database;
 pub mod dav;
 pub mod demo;
 pub mod domain_report;

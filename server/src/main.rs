@@ -6,8 +6,9 @@ use postkamer_app::ssr::AppState;
 use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
 use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
+use postkamer_server::database::IfMissing;
 use postkamer_server::{demo, router};
-use postkamer_store::{Store, Users};
+use postkamer_store::Users;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -142,14 +143,54 @@ enum RoleArg {
     Gebruiker,
 }
 
+/// Errors end the command with their chain of causes on one line each — never a stack trace,
+/// whatever `RUST_BACKTRACE` says (they are the operator's to read, not a developer's).
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("postkamer: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  oorzaak: {cause}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref()).context("reading the configuration")?;
     init_tracing(config.log_format);
-    let store = Store::connect_with(&config.database_url, config.db_max_connections)
-        .await
-        .with_context(|| format!("connecting to {}", config::redact_url(&config.database_url)))?;
+    // Checking a domain's DNS needs no database.
+    if let Command::Domain {
+        command:
+            DomainCommand::Check {
+                domain,
+                dns,
+                json,
+                english,
+            },
+    } = &cli.command
+    {
+        let code = postkamer_server::domain_report::check(
+            &config,
+            domain,
+            dns.as_deref(),
+            *json,
+            *english,
+        )
+        .await?;
+        std::process::exit(code);
+    }
+    if let Command::SecretKey = cli.command {
+        println!("{}", postkamer_core::SecretKey::generate()?.to_base64());
+        return Ok(());
+    }
+    let store = postkamer_server::database::open(&config, IfMissing::Create)
+        .await?
+        .context("no database")?;
     let core = Core::new(
         store.clone(),
         CoreConfig {
@@ -197,28 +238,8 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await.context("migrating")?;
             mailbox_command(&core, command).await?;
         }
-        Command::Domain {
-            command:
-                DomainCommand::Check {
-                    domain,
-                    dns,
-                    json,
-                    english,
-                },
-        } => {
-            store.migrate().await.context("migrating")?;
-            let code = postkamer_server::domain_report::check(
-                &core,
-                &config,
-                &domain,
-                dns.as_deref(),
-                json,
-                english,
-            )
-            .await?;
-            std::process::exit(code);
-        }
-        Command::SecretKey => println!("{}", postkamer_core::SecretKey::generate()?.to_base64()),
+        // Answered above, before the database is opened.
+        Command::Domain { .. } | Command::SecretKey => {}
         Command::User {
             command:
                 UserCommand::Create {

@@ -183,7 +183,23 @@ impl Core {
         let publish = records_to_publish(&domain, &check.spf_include, &keys, Some(&report));
         Ok((report, publish))
     }
+}
 
+/// Checks a domain against given DKIM keys (the installation's key files), with no database:
+/// `postkamer domain check` on a machine that only has the configuration.
+pub async fn inspect_domain_with_keys(
+    input: &str,
+    check: &CheckConfig,
+    keys: &ExpectedKeys,
+) -> CoreResult<(DomainReport, Vec<PublishRecord>)> {
+    let domain = normalise_domain(input)
+        .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
+    let report = check_domain(check, &domain, keys, postkamer_store::now_millis()).await;
+    let publish = records_to_publish(&domain, &check.spf_include, keys, Some(&report));
+    Ok((report, publish))
+}
+
+impl Core {
     pub async fn list_domains(&self, caller: &User) -> CoreResult<Vec<DomainSummary>> {
         require_superadmin(caller)?;
         let domains = self.store.domains(caller.org_id).await?;

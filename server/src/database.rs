@@ -1,0 +1,110 @@
+//! Opening the database from the configuration, with the operator's errors: which file or
+//! server could not be opened and how to point `database_url` elsewhere. A new SQLite file is
+//! created readable by its owner only (mode 600, in a directory of mode 700 when that is new
+//! too); SQLite gives its `-wal` and `-shm` files the same mode.
+
+use crate::config::{Config, redact_url};
+use anyhow::Context as _;
+use postkamer_store::Store;
+use std::path::{Path, PathBuf};
+
+/// Whether a database that does not exist yet is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfMissing {
+    Create,
+    /// `None` instead (commands that can work without one).
+    Skip,
+}
+
+const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url = \
+     \"sqlite://data/postkamer.db\" of \"postgres://gebruiker@host/postkamer\") of met de \
+     omgevingsvariabele POSTKAMER_DATABASE_URL.";
+
+/// Opens the configured database.
+pub async fn open(config: &Config, missing: IfMissing) -> anyhow::Result<Option<Store>> {
+    let url = config.database_url.as_str();
+    if let Some(path) = sqlite_file(url) {
+        if !path.exists() {
+            if missing == IfMissing::Skip {
+                return Ok(None);
+            }
+            create_private_file(&path).with_context(|| {
+                format!(
+                    "De database {} kan niet worden aangemaakt. {HOW_TO_SET}",
+                    path.display()
+                )
+            })?;
+        }
+        let store = Store::connect_with(url, config.db_max_connections)
+            .await
+            .with_context(|| {
+                format!(
+                    "De database {} kan niet worden geopend. {HOW_TO_SET}",
+                    path.display()
+                )
+            })?;
+        return Ok(Some(store));
+    }
+    let store = Store::connect_with(url, config.db_max_connections)
+        .await
+        .with_context(|| {
+            format!(
+                "De database {} kan niet worden geopend. {HOW_TO_SET}",
+                redact_url(url)
+            )
+        })?;
+    Ok(Some(store))
+}
+
+/// The file of a `sqlite://` or `sqlite:` URL (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
+}
+
+/// Creates `path` empty with mode 600, and its missing directories with mode 700.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Creates `dir` and its missing parents with mode 700 (existing ones are left as they are).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_file("sqlite://data/postkamer.db"),
+            Some(PathBuf::from("data/postkamer.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/pk.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/pk.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://a@b/c"), None);
+    }
+}
