@@ -15,6 +15,8 @@ mod routes;
 pub mod ssr;
 pub mod url;
 
+pub use pages::layout::menu_item;
+
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};

@@ -53,14 +53,7 @@ fn Frame(user: User) -> impl IntoView {
         }
     });
     let location = use_location();
-    let active = move |prefix: &'static str| {
-        let path = location.pathname.get();
-        if prefix == "/" {
-            path == "/"
-        } else {
-            path.starts_with(prefix)
-        }
-    };
+    let active = move |href: &'static str| menu_item(&location.pathname.get()) == Some(href);
     let nav = move |href: &'static str, test: &'static str, nl: &'static str, en: &'static str| {
         view! {
             <a href=href data-test=test class:active=move || active(href) aria-current=move || active(href).then_some("page")>
@@ -102,5 +95,42 @@ fn Frame(user: User) -> impl IntoView {
         <main class="content">
             <Outlet />
         </main>
+    }
+}
+
+/// The top-menu item (its `href`) a page belongs to: Postvak IN for the inbox and messages,
+/// else the section the path lies in (by whole segments: `/relatiesx` is no relation page).
+pub fn menu_item(path: &str) -> Option<&'static str> {
+    const SECTIONS: [&str; 4] = ["/relaties", "/dossiers", "/taken", "/beheer"];
+    let path = path.trim_end_matches('/');
+    let within = |section: &str| {
+        path.strip_prefix(section)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if path.is_empty() || within("/postvak") {
+        return Some("/");
+    }
+    SECTIONS.into_iter().find(|section| within(section))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::menu_item;
+
+    #[test]
+    fn every_page_marks_its_own_menu_item() {
+        for (path, item) in [
+            ("/", Some("/")),
+            ("/postvak/12", Some("/")),
+            ("/relaties", Some("/relaties")),
+            ("/relaties/bedrijven/3/bewerken", Some("/relaties")),
+            ("/beheer/e-mail/sjablonen", Some("/beheer")),
+            ("/beheer/", Some("/beheer")),
+            ("/taken", Some("/taken")),
+            ("/relatiesx", None),
+            ("/login", None),
+        ] {
+            assert_eq!(menu_item(path), item, "{path}");
+        }
     }
 }
