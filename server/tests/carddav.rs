@@ -663,3 +663,75 @@ async fn a_saved_selection_is_a_read_only_book_that_follows_the_crm() {
     let guessed = dav(&app, "PROPFIND", &own_path, &piet_auth, Some("1"), listing).await;
     assert_eq!(guessed.status, StatusCode::NOT_FOUND);
 }
+
+/// A second resource with a UID the book already has is refused with `no-uid-conflict` naming
+/// the existing card; nothing is taken over, so deleting the refused resource removes nothing.
+#[tokio::test]
+async fn a_duplicate_uid_is_refused_and_nothing_is_deleted() {
+    let app = app().await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    app.core.set_sync_enabled(&anna, true).await.unwrap();
+    let auth = basic("anna@demo.nl", PASSWORD);
+    let book = format!("/dav/addressbooks/{}/default/", anna.id);
+    let card = |fn_: &str| {
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:dubbel-1\r\nN:Dubbel;{fn_};;;\r\nFN:{fn_} Dubbel\r\n\
+             EMAIL:dubbel@klant.nl\r\nEND:VCARD\r\n"
+        )
+    };
+    let first = dav(
+        &app,
+        "PUT",
+        &format!("{book}eerste.vcf"),
+        &auth,
+        None,
+        &card("Eerste"),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+
+    let second = dav(
+        &app,
+        "PUT",
+        &format!("{book}tweede.vcf"),
+        &auth,
+        None,
+        &card("Tweede"),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text);
+    assert!(
+        second.text.contains(&format!(
+            "<card:no-uid-conflict><d:href>{book}eerste.vcf</d:href></card:no-uid-conflict>"
+        )),
+        "{}",
+        second.text
+    );
+    // The first card is unchanged, the second does not exist; deleting it deletes nothing.
+    let kept = dav(&app, "GET", &format!("{book}eerste.vcf"), &auth, None, "").await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert!(kept.text.contains("Eerste"), "{}", kept.text);
+    let gone = dav(&app, "GET", &format!("{book}tweede.vcf"), &auth, None, "").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let delete = dav(
+        &app,
+        "DELETE",
+        &format!("{book}tweede.vcf"),
+        &auth,
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(delete.status, StatusCode::NOT_FOUND, "{}", delete.text);
+    let still = dav(&app, "GET", &format!("{book}eerste.vcf"), &auth, None, "").await;
+    assert_eq!(still.status, StatusCode::OK, "the first contact survives");
+    assert_eq!(
+        app.core
+            .store()
+            .synced_cards(anna.org_id, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -98,6 +98,10 @@ pub enum WriteError {
     /// The card is valid vCard but not acceptable (e.g. its UID belongs to another card).
     #[error("{0}")]
     Conflict(String),
+    /// The card's UID is already the UID of another card of the book (`existing`, its name):
+    /// RFC 6352's `no-uid-conflict`, which names that card so the client can use it.
+    #[error("the UID is that of card {existing}")]
+    UidConflict { existing: String },
     /// The card would take the book over its quota.
     #[error("the address book is full")]
     QuotaExceeded,

@@ -302,6 +302,25 @@ impl Store {
         Ok(row.map(|(id, uid, synced)| (PersonId(id), uid, synced)))
     }
 
+    /// The person of the organisation with this uid: its id, the name of its card (the
+    /// phone's, else the uid) and whether it is in the book (marked for sync).
+    pub async fn person_card_by_uid(
+        &self,
+        org: OrgId,
+        uid: &str,
+    ) -> StoreResult<Option<(PersonId, String, bool)>> {
+        let row: Option<(i64, Option<String>, bool)> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT id, card_name, synchroniseren FROM persons WHERE org_id = $1 AND uid = $2",
+            )
+            .bind(org.0)
+            .bind(uid)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id, name, synced)| {
+            (PersonId(id), name.unwrap_or_else(|| uid.to_owned()), synced)
+        }))
+    }
+
     /// The person with this uid in any organisation (uids are unique in the installation).
     pub async fn person_org_by_uid(&self, uid: &str) -> StoreResult<Option<(OrgId, PersonId)>> {
         let row: Option<(i64, i64)> = with_pool!(self, pool => sqlx::query_as(

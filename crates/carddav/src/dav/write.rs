@@ -65,6 +65,19 @@ impl<S: ContactStore> Dav<S> {
                     response.header("etag", written.etag)
                 })
             }
+            Err(WriteError::UidConflict { existing }) => Ok(Response::xml(
+                409,
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" \
+                     xmlns:card=\"urn:ietf:params:xml:ns:carddav\"><card:no-uid-conflict>\
+                     <d:href>{}</d:href></card:no-uid-conflict></d:error>\n",
+                    xml::escape(&self.card_href(&user.id, book, &existing))
+                ),
+            )
+            .header(
+                "x-postkamer-error",
+                "Dit contact staat al in het adresboek (zelfde UID); wijzig het bestaande contact.",
+            )),
             Err(e) => Ok(write_error(e)),
         }
     }
@@ -146,6 +159,10 @@ fn write_error(error: WriteError) -> Response {
         WriteError::Conflict(message) => {
             Response::xml(409, xml::error_body(CARDDAV, "no-uid-conflict"))
                 .header("x-postkamer-error", message)
+        }
+        WriteError::UidConflict { existing } => {
+            Response::xml(409, xml::error_body(CARDDAV, "no-uid-conflict"))
+                .header("x-postkamer-error", format!("UID van {existing}"))
         }
         WriteError::QuotaExceeded => Response::xml(507, xml::error_body(DAV, "quota-not-exceeded"))
             .header("x-postkamer-error", "Het adresboek is vol."),

@@ -248,15 +248,14 @@ impl ContactStore for MemoryStore {
             (Condition::IfMatch(_), None) => return Err(WriteError::PreconditionFailed),
             _ => {}
         }
-        if state
+        if let Some((existing, _)) = state
             .cards
             .iter()
-            .any(|(n, c)| n != name && c.data.uid == card.data.uid)
+            .find(|(n, c)| *n != name && c.data.uid == card.data.uid)
         {
-            return Err(WriteError::Conflict(format!(
-                "UID {} is already another card",
-                card.data.uid
-            )));
+            return Err(WriteError::UidConflict {
+                existing: existing.clone(),
+            });
         }
         let freed = existing.map_or(0, size);
         if state.used() - freed + card.original.len() as u64 > QUOTA_BYTES {

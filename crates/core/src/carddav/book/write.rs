@@ -183,7 +183,19 @@ impl AddressBook {
                 }
                 (Some(id), person_uid == uid)
             }
-            (None, Some((owner, id))) if owner == org => (Some(id), true),
+            (None, Some((owner, id))) if owner == org => {
+                // In the book under another name: the same contact twice. Refused, naming the
+                // existing card (RFC 6352 no-uid-conflict); taking it over would let a delete
+                // of this new resource remove the first contact.
+                if let Some((_, existing, true)) = store
+                    .person_card_by_uid(org, &uid)
+                    .await
+                    .map_err(|e| WriteError::Store(e.to_string()))?
+                {
+                    return Err(WriteError::UidConflict { existing });
+                }
+                (Some(id), true)
+            }
             (None, Some(_)) => {
                 return Err(WriteError::Conflict(format!("UID {uid} is al in gebruik")));
             }
