@@ -3,7 +3,7 @@
 //! `aria-current="page"` — the one `menu_item` names. A new route is walked by this test the
 //! moment it is added to the router.
 
-#![expect(
+#![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on the first unexpected error"
 )]
