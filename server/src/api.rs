@@ -3,7 +3,7 @@
 
 mod docs;
 mod domains;
-pub(crate) mod mail;
+pub mod mail;
 mod relations;
 
 use crate::error::{ApiError, Problem};

@@ -51,7 +51,7 @@ async fn every_page_highlights_its_own_menu_item() {
         let path = pattern
             .split('/')
             .map(|segment| {
-                if segment.starts_with(':') {
+                if segment.starts_with([':', '{']) {
                     "1"
                 } else {
                     segment

@@ -28,10 +28,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The browser's downloads (session cookie): `/mail/{id}/raw` and `/mail/{id}/bijlagen/{index}`.
+/// The download routes outside the JSON API (for the browser: session cookie). Listed here so
+/// the privacy suite walks the same routes the router serves.
+pub const DOWNLOAD_ROUTES: [&str; 2] = ["/mail/{id}/raw", "/mail/{id}/bijlagen/{index}"];
+
 pub fn downloads() -> Router<AppState> {
+    let [raw, attachment_route] = DOWNLOAD_ROUTES;
     Router::new()
-        .route("/mail/{id}/raw", get(raw_message))
-        .route("/mail/{id}/bijlagen/{index}", get(attachment))
+        .route(raw, get(raw_message))
+        .route(attachment_route, get(attachment))
 }
 
 /// Query parameters of a folder list.
