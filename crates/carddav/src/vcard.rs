@@ -421,4 +421,47 @@ UID:4F1B2C3D-AAAA-BBBB-CCCC-1234567890AB\r\nEND:VCARD\r\n";
         let big = vec![b'a'; MAX_CARD_BYTES + 1];
         assert!(matches!(parse(&big), Err(VCardError::TooLarge { .. })));
     }
+
+    /// What a client stored comes back as stored — FN and N exactly (a tussenvoegsel like
+    /// "van 't" included), groups, parameters, X-properties, a multi-line NOTE with non-ASCII —
+    /// and only a field changed in the CRM is rewritten.
+    #[test]
+    fn a_round_trip_keeps_every_property_as_the_client_wrote_it() {
+        let sent = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:hek-1\r\n\
+N;LANGUAGE=nl:van 't Hek;Jan;;Dhr.;\r\nFN:Jan van 't Hek\r\nitem1.EMAIL;type=INTERNET;type=pref:jan@hek.nl\r\n\
+item1.X-ABLabel:werk\r\nX-CUSTOM;X-PARAM=een:waarde\r\nNOTE:Regel één\\nregel twéé\r\nEND:VCARD\r\n";
+        let card = parse(sent.as_bytes()).unwrap();
+        let back = render(&card.data, Some(&card.original), Version::V3);
+        for line in [
+            "UID:hek-1",
+            "N;LANGUAGE=nl:van 't Hek;Jan;;Dhr.;",
+            "FN:Jan van 't Hek",
+            "item1.X-ABLabel:werk",
+            "X-CUSTOM;X-PARAM=een:waarde",
+        ] {
+            assert!(back.contains(line), "{line} in {back}");
+        }
+        // The value exactly; 3.0 writing may add CHARSET=UTF-8 for non-ASCII text.
+        assert!(
+            back.lines()
+                .any(|l| l.starts_with("NOTE") && l.ends_with(":Regel één\\nregel twéé")),
+            "{back}"
+        );
+        assert!(back.contains("jan@hek.nl"), "{back}");
+        assert_eq!(
+            parse(back.as_bytes()).unwrap().data,
+            card.data,
+            "the same values read back"
+        );
+
+        // The user renames him in the CRM: N and FN follow, the rest stays.
+        let mut renamed = card.data.clone();
+        renamed.last_name = "Hekman".into();
+        renamed.tussenvoegsel.clear();
+        let back = render(&renamed, Some(&card.original), Version::V3);
+        assert!(!back.contains("van 't Hek"), "{back}");
+        assert!(back.contains("FN:Jan Hekman"), "{back}");
+        assert!(back.contains("X-CUSTOM;X-PARAM=een:waarde"), "{back}");
+        assert!(back.contains("item1.X-ABLabel:werk"), "{back}");
+    }
 }

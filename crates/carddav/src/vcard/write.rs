@@ -135,12 +135,26 @@ pub fn etag(data: &CardData, original: Option<&str>) -> String {
 
 fn merge(card: &mut VCard, data: &CardData) {
     let old = std::mem::take(&mut card.entries);
-    let address_at = {
+    let (address_at, client) = {
         let probe = VCard {
             entries: old.clone(),
         };
-        modelled_address(&probe)
+        (modelled_address(&probe), super::read(&probe).ok())
     };
+    // The name as the client wrote it (FN exactly, N with its parameters and group) while the
+    // CRM has the same name: rewritten only when the name was changed in the CRM.
+    let same_name = client.as_ref().is_some_and(|c| {
+        (&c.first_name, &c.tussenvoegsel, &c.last_name)
+            == (&data.first_name, &data.tussenvoegsel, &data.last_name)
+    });
+    let same_uid = client.as_ref().is_some_and(|c| c.uid == data.uid);
+    let kept = |property: &VCardProperty, keep: bool| {
+        keep.then(|| old.iter().find(|e| e.name == *property).cloned())
+            .flatten()
+    };
+    let kept_uid = kept(&VCardProperty::Uid, same_uid);
+    let kept_n = kept(&VCardProperty::N, same_name);
+    let kept_fn = kept(&VCardProperty::Fn, same_name);
     let mut out: Vec<VCardEntry> = Vec::with_capacity(old.len() + 8);
     let mut emails_left: Vec<&EmailInput> = data.emails.iter().collect();
     let mut phones_left: Vec<&PhoneInput> = data.phones.iter().collect();
@@ -181,24 +195,28 @@ fn merge(card: &mut VCard, data: &CardData) {
     }
     // The properties every card has, in front.
     let mut head = vec![
-        VCardEntry::new(VCardProperty::Uid).with_value(text(&data.uid)),
-        VCardEntry::new(VCardProperty::N).with_values(
-            [
-                [data.tussenvoegsel.as_str(), data.last_name.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                data.first_name.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]
-            .iter()
-            .map(|s| text(s))
-            .collect(),
-        ),
-        VCardEntry::new(VCardProperty::Fn).with_value(text(&data.display_name())),
+        kept_uid.unwrap_or_else(|| VCardEntry::new(VCardProperty::Uid).with_value(text(&data.uid))),
+        kept_n.unwrap_or_else(|| {
+            VCardEntry::new(VCardProperty::N).with_values(
+                [
+                    [data.tussenvoegsel.as_str(), data.last_name.as_str()]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    data.first_name.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+                .iter()
+                .map(|s| text(s))
+                .collect(),
+            )
+        }),
+        kept_fn.unwrap_or_else(|| {
+            VCardEntry::new(VCardProperty::Fn).with_value(text(&data.display_name()))
+        }),
     ];
     // ORG, TITLE and NOTE: the CRM's value in the client's entry (keeping e.g. ORG's units
     // when the company is the same), removed when the CRM has none.
