@@ -148,14 +148,71 @@ async fn vdirsyncer_syncs_both_ways() {
         .clone();
     let edited = text.replacen(
         "END:VCARD",
-        "TITLE:Inkoper\r\nNOTE:Via vdirsyncer bijgewerkt\r\nEND:VCARD",
+        "TITLE:Inkoper\r\nNOTE:Via vdirsyncer bijgewerkt\\nTweede regel: één\\, twéé\r\nEND:VCARD",
         1,
     );
     std::fs::write(&file, edited).unwrap();
     run(&["sync"]).await.unwrap();
     let in_crm = store.person(anna.org_id, jansen.id).await.unwrap();
     assert_eq!(in_crm.job_title.as_deref(), Some("Inkoper"));
-    assert_eq!(in_crm.notes.as_deref(), Some("Via vdirsyncer bijgewerkt"));
+    assert_eq!(
+        in_crm.notes.as_deref(),
+        Some("Via vdirsyncer bijgewerkt\nTweede regel: één, twéé"),
+        "a multi-line, non-ASCII NOTE arrives as typed"
+    );
+    // And comes back to the client as it was (another sync changes nothing in the file).
+    run(&["sync"]).await.unwrap();
+    let again = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        again.contains("Via vdirsyncer bijgewerkt\\nTweede regel: één\\, twéé"),
+        "{again}"
+    );
+
+    // Another client changes the card (PUT with If-Match on the ETag it has): the change
+    // reaches this client on its next sync.
+    let href = format!(
+        "/dav/addressbooks/{}/default/{}",
+        anna.id,
+        file.file_name().unwrap().to_str().unwrap()
+    );
+    let auth = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            "anna@demo.nl:een-lang-wachtwoord"
+        )
+    );
+    let current = app
+        .send(
+            axum::http::Request::get(href.as_str())
+                .header(axum::http::header::AUTHORIZATION, &auth)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(current.status.as_u16(), 200, "{}", current.text);
+    let etag = current.headers[axum::http::header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let other = current.text.replace("TITLE:Inkoper", "TITLE:Hoofdinkoper");
+    let put = app
+        .send(
+            axum::http::Request::put(href.as_str())
+                .header(axum::http::header::AUTHORIZATION, &auth)
+                .header(axum::http::header::IF_MATCH, &etag)
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/vcard; charset=utf-8",
+                )
+                .body(axum::body::Body::from(other))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(put.status.as_u16(), 204, "{}", put.text);
+    run(&["sync"]).await.unwrap();
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(after.contains("TITLE:Hoofdinkoper"), "{after}");
 
     // An edit in the CRM reaches the client.
     let mut changed = person("Jansen", "jan@nieuw-adres.nl", true);
@@ -175,4 +232,27 @@ async fn vdirsyncer_syncs_both_ways() {
     assert!(text.contains("jan@nieuw-adres.nl"), "{text}");
     assert!(text.contains("TITLE:Directeur"), "{text}");
     assert!(!text.contains("jan@klant.nl"), "{text}");
+
+    // Unmarked in the CRM: the card leaves the book and the client deletes its file.
+    let bakker = synced
+        .iter()
+        .find(|(_, t)| t.contains("Bakker"))
+        .unwrap()
+        .0
+        .clone();
+    let bakker_id = store
+        .synced_cards(anna.org_id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.last_name == "Bakker")
+        .unwrap()
+        .person;
+    app.core
+        .set_persons_synced(&anna, &[bakker_id], false)
+        .await
+        .unwrap();
+    run(&["sync"]).await.unwrap();
+    assert!(!bakker.exists(), "the client removed the card");
+    assert_eq!(cards(&book).len(), 1);
 }
