@@ -40,6 +40,7 @@
 mod capabilities;
 mod connection;
 mod error;
+mod fetch;
 mod folders;
 mod guard;
 mod idle;
@@ -57,10 +58,10 @@ use serde::{Deserialize, Serialize};
 pub use capabilities::Capabilities;
 pub use connection::{ImapConnection, MAX_MESSAGE_BYTES};
 pub use error::{BadInput, ImapError, ImapStep, TlsFailure};
+pub(crate) use fetch::HEADER_BYTES;
 pub use folders::{ListedMailbox, pick_folders};
 pub use guard::Overrun;
 pub use ipnet::IpNet;
-pub(crate) use messages::HEADER_BYTES;
 /// The role of a folder: Inbox, Sent or Trash (the domain's type, re-exported).
 pub use postkamer_domain::mail::FolderRole;
 
