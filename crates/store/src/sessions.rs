@@ -314,9 +314,9 @@ impl LoginThrottle for Store {
         if keys.is_empty() {
             return Ok(AttemptClaim::Granted(Vec::new()));
         }
-        // One statement: the count and the insert see the same snapshot on SQLite (a statement
-        // holds the write lock throughout); PostgreSQL locks the table against concurrent
-        // claims first, for the few microseconds of the statement.
+        // One statement: on SQLite it holds the write lock throughout, so the count and the
+        // insert see the same state; PostgreSQL first locks the table against concurrent
+        // claims, for the few microseconds of the transaction.
         let limits = (0..keys.len())
             .map(|i| format!("SELECT ${} AS k, ${} AS lim", 3 + 2 * i, 4 + 2 * i))
             .collect::<Vec<_>>()
@@ -328,36 +328,24 @@ impl LoginThrottle for Store {
                (SELECT COUNT(*) FROM login_failures f WHERE f.key = c.k AND f.at >= $2) >= c.lim) \
              RETURNING id"
         );
-        let ids: Vec<i64> = match &self.db {
-            crate::Db::Sqlite(pool) => {
-                let mut query = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                    .bind(now)
-                    .bind(since);
-                for (key, limit) in keys {
-                    query = query
-                        .bind(*key)
-                        .bind(i64::try_from(*limit).unwrap_or(i64::MAX));
-                }
-                query.fetch_all(pool).await?
-            }
-            crate::Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
+        let postgres = self.engine() == crate::Engine::Postgres;
+        let ids: Vec<i64> = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if postgres {
                 sqlx::query("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE")
                     .execute(&mut *tx)
                     .await?;
-                let mut query = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                    .bind(now)
-                    .bind(since);
-                for (key, limit) in keys {
-                    query = query
-                        .bind(*key)
-                        .bind(i64::try_from(*limit).unwrap_or(i64::MAX));
-                }
-                let ids = query.fetch_all(&mut *tx).await?;
-                tx.commit().await?;
-                ids
             }
-        };
+            let mut query = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+                .bind(now)
+                .bind(since);
+            for (key, limit) in keys {
+                query = query.bind(*key).bind(i64::try_from(*limit).unwrap_or(i64::MAX));
+            }
+            let ids = query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            ids
+        });
         if !ids.is_empty() {
             return Ok(AttemptClaim::Granted(ids));
         }
@@ -373,10 +361,21 @@ impl LoginThrottle for Store {
     }
 
     async fn release_login_attempt(&self, ids: &[i64]) -> StoreResult<()> {
-        for id in ids {
-            let sql = "DELETE FROM login_failures WHERE id = $1";
-            with_pool!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|_| ()))?;
+        if ids.is_empty() {
+            return Ok(());
         }
+        let list = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("DELETE FROM login_failures WHERE id IN ({list})");
+        with_pool!(self, pool => {
+            let mut query = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.execute(pool).await.map(|_| ())
+        })?;
         Ok(())
     }
 
