@@ -8,52 +8,34 @@ use anyhow::Context as _;
 use postkamer_store::Store;
 use std::path::{Path, PathBuf};
 
-/// Whether a database that does not exist yet is created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMissing {
-    Create,
-    /// `None` instead (commands that can work without one).
-    Skip,
-}
-
 const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url = \
      \"sqlite://data/postkamer.db\" of \"postgres://gebruiker@host/postkamer\") of met de \
      omgevingsvariabele POSTKAMER_DATABASE_URL.";
 
-/// Opens the configured database.
-pub async fn open(config: &Config, missing: IfMissing) -> anyhow::Result<Option<Store>> {
+/// Opens the configured database, creating a SQLite file that does not exist yet.
+pub async fn open(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url.as_str();
-    if let Some(path) = sqlite_file(url) {
-        if !path.exists() {
-            if missing == IfMissing::Skip {
-                return Ok(None);
-            }
-            create_private_file(&path).with_context(|| {
-                format!(
-                    "De database {} kan niet worden aangemaakt. {HOW_TO_SET}",
-                    path.display()
-                )
-            })?;
-        }
-        let store = Store::connect_with(url, config.db_max_connections)
-            .await
-            .with_context(|| {
-                format!(
-                    "De database {} kan niet worden geopend. {HOW_TO_SET}",
-                    path.display()
-                )
-            })?;
-        return Ok(Some(store));
-    }
-    let store = Store::connect_with(url, config.db_max_connections)
-        .await
-        .with_context(|| {
+    if let Some(path) = sqlite_file(url).filter(|path| !path.exists()) {
+        create_private_file(&path).with_context(|| {
             format!(
-                "De database {} kan niet worden geopend. {HOW_TO_SET}",
-                redact_url(url)
+                "De database {} kan niet worden aangemaakt. {HOW_TO_SET}",
+                path.display()
             )
         })?;
-    Ok(Some(store))
+    }
+    let name = sqlite_file(url).map_or_else(|| redact_url(url), |path| path.display().to_string());
+    Store::connect_with(url, config.db_max_connections)
+        .await
+        .with_context(|| format!("De database {name} kan niet worden geopend. {HOW_TO_SET}"))
+}
+
+/// Opens the configured database only when it exists (a SQLite file is never created here):
+/// for commands that can do without one.
+pub async fn open_existing(config: &Config) -> anyhow::Result<Option<Store>> {
+    if sqlite_file(&config.database_url).is_some_and(|path| !path.exists()) {
+        return Ok(None);
+    }
+    open(config).await.map(Some)
 }
 
 /// The file of a `sqlite://` or `sqlite:` URL (not `:memory:`).

@@ -42,9 +42,7 @@ pub async fn check(
     {
         let keys = postkamer_domainauth::ExpectedKeys { key001, key002 };
         postkamer_core::domains::inspect_domain_with_keys(domain, &check, &keys).await
-    } else if let Some(store) =
-        crate::database::open(config, crate::database::IfMissing::Skip).await?
-    {
+    } else if let Some(store) = crate::database::open_existing(config).await? {
         store.migrate().await.context("migrating")?;
         let core = postkamer_core::Core::new(
             store,

@@ -6,7 +6,6 @@ use postkamer_app::ssr::AppState;
 use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
 use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
-use postkamer_server::database::IfMissing;
 use postkamer_server::{demo, router};
 use postkamer_store::Users;
 use std::path::PathBuf;
@@ -188,9 +187,7 @@ async fn run() -> anyhow::Result<()> {
         println!("{}", postkamer_core::SecretKey::generate()?.to_base64());
         return Ok(());
     }
-    let store = postkamer_server::database::open(&config, IfMissing::Create)
-        .await?
-        .context("no database")?;
+    let store = postkamer_server::database::open(&config).await?;
     let core = Core::new(
         store.clone(),
         CoreConfig {
