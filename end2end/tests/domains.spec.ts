@@ -38,6 +38,7 @@ const RECORDS = [
   { row: 'key001', name: `key001._domainkey.${DOMAIN}` },
   { row: 'key002', name: `key002._domainkey.${DOMAIN}` },
   { row: 'dmarc', name: `_dmarc.${DOMAIN}` },
+  { row: 'ownership', name: `_postkamer.${DOMAIN}` },
 ] as const;
 
 // ---------------------------------------------------------------- DNS UPDATE with knsupdate
@@ -147,6 +148,19 @@ test('a SuperAdmin adds a domain, publishes its records and DKIM becomes active'
   expect(published[1].value).toMatch(/^v=DKIM1;.*p=[A-Za-z0-9+/=]{300,}$/);
   expect(published[2].value).toMatch(/^v=DKIM1;.*p=[A-Za-z0-9+/=]{300,}$/);
   expect(published[3].value).toMatch(/^v=DMARC1;/);
+  expect(published[4].value).toMatch(/^postkamer-verification=[0-9a-f]{32}$/);
+
+  // Everything but the organisation's verification token: the keys are the installation's,
+  // so the domain stays pending until the token is there too.
+  await publishTxt(published.slice(0, 4));
+  await byTest(page, 'check-now').click();
+  await expect(byTest(page, 'record-key001')).toHaveAttribute('data-status', 'ok', {
+    timeout: 30_000,
+  });
+  await expect(byTest(page, 'record-ownership')).toHaveAttribute('data-status', 'error');
+  await expect(byTest(page, 'record-ownership')).toContainText('verificatiecode');
+  await expect(byTest(page, 'domain-state')).toHaveText('In afwachting');
+  await expect(byTest(page, 'check-now')).toBeEnabled();
 
   await publishTxt(published);
   for (const { name, value } of published) {
@@ -155,14 +169,14 @@ test('a SuperAdmin adds a domain, publishes its records and DKIM becomes active'
 
   // "Nu controleren": green rows, DKIM active, the check in the history.
   await byTest(page, 'check-now').click();
-  for (const row of ['spf', 'key001', 'key002']) {
+  for (const row of ['spf', 'key001', 'key002', 'ownership']) {
     await expect(byTest(page, `record-${row}`)).toHaveAttribute('data-status', 'ok', {
       timeout: 30_000,
     });
   }
   await expect(byTest(page, 'domain-state')).toHaveText('DKIM actief');
   await expect(byTest(page, 'check-now')).toBeEnabled();
-  await expect(byTest(page, 'history-row')).toHaveCount(2);
+  await expect(byTest(page, 'history-row')).toHaveCount(3);
   await expect(byTest(page, 'history-row').first()).toContainText('handmatig');
   await expect(byTest(page, 'history-row').last()).toContainText('toegevoegd');
 

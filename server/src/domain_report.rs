@@ -113,7 +113,7 @@ pub fn render(report: &DomainReport, publish: &[PublishRecord], locale: Locale) 
         let _ = writeln!(
             out,
             "\n{} ({}) — {}",
-            record.kind.label(),
+            record.kind.label(locale),
             record.host,
             record.status.label(locale)
         );

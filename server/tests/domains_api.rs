@@ -1,5 +1,6 @@
 //! Sending domains in the JSON API, in process, against the throw-away Knot of scripts/test.sh:
-//! add (checked at once, red), the records to publish, publish them, check → DKIM active; the
+//! add (checked at once, red), the records to publish (the organisation's verification token
+//! among them), publish them, check → DKIM active; the
 //! rights (SuperAdmin only, own organisation only) and bad input as problem documents.
 
 #[path = "../../crates/domainauth/tests/support/dns.rs"]
@@ -34,8 +35,10 @@ async fn a_superadmin_adds_publishes_and_activates_a_domain_through_the_api() {
     assert_eq!(added.body["summary"]["state"], "pending");
     let id = added.body["summary"]["id"].as_i64().unwrap();
     let rows = added.body["records"].as_array().unwrap();
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 5);
     assert_eq!(rows[1]["check"]["status"], "error");
+    assert_eq!(rows[4]["publish"]["kind"], "ownership");
+    assert_eq!(rows[4]["check"]["findings"][0]["code"], "ownership_missing");
     assert_eq!(rows[1]["check"]["findings"][0]["code"], "dkim_missing");
 
     let records = app
@@ -50,6 +53,15 @@ async fn a_superadmin_adds_publishes_and_activates_a_domain_through_the_api() {
     let records = records.body.as_array().unwrap().clone();
     assert_eq!(records[1]["host"], format!("key001._domainkey.{domain}"));
     assert_eq!(records[1]["relative_host"], "key001._domainkey");
+    assert_eq!(records[4]["relative_host"], "_postkamer");
+    assert!(
+        records[4]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("postkamer-verification="),
+        "{}",
+        records[4]
+    );
     for record in &records {
         dns.set(
             record["host"].as_str().unwrap(),
@@ -180,12 +192,24 @@ async fn domains_are_for_superadmins_of_their_own_organisation_and_bad_input_is_
     is_problem(&invalid, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(invalid.body["errors"][0]["field"], "domain");
     assert_eq!(invalid.body["errors"][0]["code"], "domain");
-    let taken = app
+    // Another organisation may claim the domain too (its own token decides); the same
+    // organisation twice is refused.
+    let claim = app
         .api(
             Method::POST,
             "/api/v1/domains",
             Some(&stranger_token),
             Some(json!({ "domain": domain })),
+        )
+        .await;
+    assert_eq!(claim.status, StatusCode::CREATED, "{}", claim.text);
+    assert_ne!(claim.body["summary"]["id"], id);
+    let taken = app
+        .api(
+            Method::POST,
+            "/api/v1/domains",
+            Some(&admin_token),
+            Some(json!({ "domain": domain.to_uppercase() })),
         )
         .await;
     is_problem(&taken, StatusCode::UNPROCESSABLE_ENTITY, "validation");

@@ -17,6 +17,10 @@ use crate::ssr;
 /// `NOTICE_DOMAIN_BROKEN`).
 pub const NOTICE_DOMAIN_BROKEN: &str = "domain_broken";
 
+/// Notice kind: a held domain's verification token is gone (the core's
+/// `NOTICE_DOMAIN_UNVERIFIED`).
+pub const NOTICE_DOMAIN_UNVERIFIED: &str = "domain_unverified";
+
 /// An open notice for the SuperAdmins, as the browser sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainNotice {
@@ -38,6 +42,12 @@ impl DomainNotice {
             (NOTICE_DOMAIN_BROKEN, Locale::En) => {
                 format!("DKIM of {name} no longer works — check the DNS records.")
             }
+            (NOTICE_DOMAIN_UNVERIFIED, Locale::Nl) => format!(
+                "De verificatiecode van {name} staat niet meer in de DNS: e-mail van dit domein wordt niet meer ondertekend. Zet de code terug op _postkamer."
+            ),
+            (NOTICE_DOMAIN_UNVERIFIED, Locale::En) => format!(
+                "The verification token of {name} is no longer in DNS: mail from this domain is no longer signed. Put the token back at _postkamer."
+            ),
             (_, Locale::Nl) => format!("{name}: er is iets dat uw aandacht vraagt."),
             (_, Locale::En) => format!("{name}: something needs your attention."),
         }
@@ -125,10 +135,14 @@ pub async fn generate_domain_key(
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     #[test]
-    fn notice_kind_is_the_cores() {
+    fn notice_kinds_are_the_cores() {
         assert_eq!(
             super::NOTICE_DOMAIN_BROKEN,
             postkamer_core::domains::NOTICE_DOMAIN_BROKEN
+        );
+        assert_eq!(
+            super::NOTICE_DOMAIN_UNVERIFIED,
+            postkamer_core::domains::NOTICE_DOMAIN_UNVERIFIED
         );
     }
 }

@@ -1,8 +1,13 @@
 //! Sending domains (Beheer → E-mail → Domeinen): add a domain, show the exact records to publish,
-//! check them against live DNS, activate DKIM once both selectors verify, keep checking
-//! (hourly while pending or broken, daily while active), tell the SuperAdmins when an active
-//! domain breaks, rotate keys. The sending pipeline asks [`Core::is_dkim_active`] and
-//! [`Core::signing_key`].
+//! check them against live DNS, activate DKIM once both selectors and the organisation's
+//! verification token verify, keep checking (hourly while pending or broken, daily while
+//! active), tell the SuperAdmins when an active domain breaks or loses its token, rotate keys.
+//!
+//! The DKIM keys are the installation's, so the records prove a domain sends through this
+//! installation, not for which organisation: several organisations may claim a domain, the one
+//! whose token is published holds it, and a domain is active in one organisation at a time.
+//! The sending pipeline asks [`Core::is_dkim_active`] and [`Core::signing_key`] for the sending
+//! organisation.
 
 use std::time::Duration;
 
@@ -10,9 +15,10 @@ use postkamer_domain::sending::{
     DomainReport, DomainState, DomainSummary, DomainView, HistoryEntry, PublishRecord, RecordView,
     Selector,
 };
-use postkamer_domain::{Invalid, SendingDomainId, User, ValidationErrors};
+use postkamer_domain::{Invalid, OrgId, SendingDomainId, User, ValidationErrors};
 use postkamer_domainauth::{
-    CheckConfig, DkimKeyPair, ExpectedKeys, check_domain, normalise_domain, records_to_publish,
+    CheckConfig, DkimKeyPair, Expected, ExpectedKeys, check_domain, normalise_domain,
+    records_to_publish,
 };
 use postkamer_store::StoreError;
 use postkamer_store::domains::{CheckOutcome, DomainRecord, StoredKey};
@@ -21,6 +27,10 @@ use crate::{Core, CoreError, CoreResult, require_superadmin};
 
 /// Notice kind: an active domain's signing key no longer verifies.
 pub const NOTICE_DOMAIN_BROKEN: &str = "domain_broken";
+
+/// Notice kind: an active (or broken) domain's verification token is gone, so it no longer
+/// holds the domain and its mail is not signed.
+pub const NOTICE_DOMAIN_UNVERIFIED: &str = "domain_unverified";
 
 /// How domains are checked and how often.
 #[derive(Debug, Clone)]
@@ -152,8 +162,18 @@ impl Core {
         ))
     }
 
-    /// Checks any domain without storing anything (the CLI's `postkamer domain check`): against
-    /// the domain's own keys when it is one of ours, else the installation's.
+    /// The organisation's verification token (made at first use): the value of its
+    /// `_postkamer.<domain>` records.
+    async fn domain_token(&self, org: OrgId) -> CoreResult<String> {
+        use crate::secrets::{Entropy as _, SystemEntropy};
+        let mut bytes = [0u8; 16];
+        SystemEntropy.fill(&mut bytes)?;
+        Ok(self.store.domain_token(org, &hex::encode(bytes)).await?)
+    }
+
+    /// Checks any domain without storing anything (the CLI's `postkamer domain check`): when an
+    /// organisation holds it, against that organisation's keys and token; else against the
+    /// installation's keys, without a token row.
     pub async fn inspect_domain(
         &self,
         input: &str,
@@ -161,8 +181,11 @@ impl Core {
     ) -> CoreResult<(DomainReport, Vec<PublishRecord>)> {
         let domain = normalise_domain(input)
             .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
-        let keys = match self.store.domain_by_name(&domain).await? {
-            Some(record) => self.expected_keys(record.id).await?.0,
+        let (keys, token) = match self.store.domain_holder(&domain).await? {
+            Some(record) => (
+                self.expected_keys(record.id).await?.0,
+                Some(self.domain_token(record.org).await?),
+            ),
             None => {
                 self.ensure_dkim_keys(&[]).await?;
                 let stored = self.store.dkim_keys(None).await?;
@@ -173,20 +196,26 @@ impl Core {
                         .map(|k| k.public_key.clone())
                         .ok_or_else(|| CoreError::Internal(format!("no DKIM key for {selector}")))
                 };
-                ExpectedKeys {
+                let keys = ExpectedKeys {
                     key001: get(Selector::Key001)?,
                     key002: get(Selector::Key002)?,
-                }
+                };
+                (keys, None)
             }
         };
-        let report = check_domain(check, &domain, &keys, postkamer_store::now_millis()).await;
-        let publish = records_to_publish(&domain, &check.spf_include, &keys, Some(&report));
+        let expected = Expected {
+            keys: &keys,
+            token: token.as_deref(),
+        };
+        let report = check_domain(check, &domain, expected, postkamer_store::now_millis()).await;
+        let publish = records_to_publish(&domain, &check.spf_include, expected, Some(&report));
         Ok((report, publish))
     }
 }
 
 /// Checks a domain against given DKIM keys (the installation's key files), with no database:
-/// `postkamer domain check` on a machine that only has the configuration.
+/// `postkamer domain check` on a machine that only has the configuration (no organisation, so
+/// no verification token to expect).
 pub async fn inspect_domain_with_keys(
     input: &str,
     check: &CheckConfig,
@@ -194,8 +223,9 @@ pub async fn inspect_domain_with_keys(
 ) -> CoreResult<(DomainReport, Vec<PublishRecord>)> {
     let domain = normalise_domain(input)
         .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
-    let report = check_domain(check, &domain, keys, postkamer_store::now_millis()).await;
-    let publish = records_to_publish(&domain, &check.spf_include, keys, Some(&report));
+    let expected = Expected { keys, token: None };
+    let report = check_domain(check, &domain, expected, postkamer_store::now_millis()).await;
+    let publish = records_to_publish(&domain, &check.spf_include, expected, Some(&report));
     Ok((report, publish))
 }
 
@@ -206,7 +236,8 @@ impl Core {
         Ok(domains.iter().map(summary).collect())
     }
 
-    /// Adds a domain and checks it at once.
+    /// Adds a domain and checks it at once. Another organisation may have claimed it too: the
+    /// verification token decides.
     pub async fn add_domain(&self, caller: &User, input: &str) -> CoreResult<DomainView> {
         require_superadmin(caller)?;
         let domain = normalise_domain(input)
@@ -228,12 +259,17 @@ impl Core {
         require_superadmin(caller)?;
         let record = self.store.domain(caller.org_id, id).await?;
         let (keys, own_keys) = self.expected_keys(id).await?;
+        let token = self.domain_token(record.org).await?;
         let history = self.store.domain_checks(id, 20).await?;
         let latest = history.first().map(|c| &c.report);
+        let expected = Expected {
+            keys: &keys,
+            token: Some(&token),
+        };
         let records = records_to_publish(
             &record.domain,
             &self.config.domains.check.spf_include,
-            &keys,
+            expected,
             latest,
         )
         .into_iter()
@@ -322,29 +358,30 @@ impl Core {
         self.domain_view(caller, id).await
     }
 
-    /// Is mail from `domain` to be DKIM-signed?
-    pub async fn is_dkim_active(&self, domain: &str) -> CoreResult<bool> {
+    /// Is mail of organisation `org` from `domain` to be DKIM-signed: does `org` hold the
+    /// domain, active?
+    pub async fn is_dkim_active(&self, org: OrgId, domain: &str) -> CoreResult<bool> {
+        Ok(self.active_holder(org, domain).await?.is_some())
+    }
+
+    async fn active_holder(&self, org: OrgId, domain: &str) -> CoreResult<Option<DomainRecord>> {
         let Ok(domain) = normalise_domain(domain) else {
-            return Ok(false);
+            return Ok(None);
         };
         Ok(self
             .store
-            .domain_by_name(&domain)
+            .domain_holder(&domain)
             .await?
-            .is_some_and(|d| d.state == DomainState::Active))
+            .filter(|d| d.org == org && d.state == DomainState::Active))
     }
 
-    /// The key to sign mail from `domain` with, when its DKIM is active.
-    pub async fn signing_key(&self, domain: &str) -> CoreResult<Option<SigningKey>> {
-        let Ok(name) = normalise_domain(domain) else {
+    /// The key to sign mail of organisation `org` from `domain` with, when `org` holds the
+    /// domain with DKIM active.
+    pub async fn signing_key(&self, org: OrgId, domain: &str) -> CoreResult<Option<SigningKey>> {
+        let Some(record) = self.active_holder(org, domain).await? else {
             return Ok(None);
         };
-        let Some(record) = self.store.domain_by_name(&name).await? else {
-            return Ok(None);
-        };
-        if record.state != DomainState::Active {
-            return Ok(None);
-        }
+        let name = record.domain.clone();
         let keys = self.store.dkim_keys(Some(record.id)).await?;
         let Some(stored) = keys
             .iter()
@@ -400,52 +437,85 @@ impl Core {
     }
 
     /// Checks one domain, keeps the report, moves the state: pending → active when both keys
-    /// verify; active → broken (with a notice) when the signing key no longer does; broken →
-    /// active when it verifies again. A check that could not reach DNS changes nothing.
+    /// and the organisation's token verify and no other organisation holds the domain; active →
+    /// broken (with a notice) when the signing key no longer verifies; broken → active when it
+    /// does again; active or broken → pending (with a notice) when the token is gone. A check
+    /// that could not reach DNS changes nothing.
     async fn run_check(
         &self,
         record: &DomainRecord,
         reason: CheckReason,
     ) -> CoreResult<DomainReport> {
         let (keys, _) = self.expected_keys(record.id).await?;
+        let token = self.domain_token(record.org).await?;
         let now = postkamer_store::now_millis();
-        let report = check_domain(&self.config.domains.check, &record.domain, &keys, now).await;
-        let config = &self.config.domains;
-        let (state, activated_at) = if !report.complete() {
-            (record.state, record.activated_at)
-        } else {
-            let signing = report.dkim_verified(record.signing_selector);
-            let both = Selector::ALL.into_iter().all(|s| report.dkim_verified(s));
-            match record.state {
-                DomainState::Pending if both => (DomainState::Active, Some(now)),
-                DomainState::Active if !signing => (DomainState::Broken, record.activated_at),
-                DomainState::Broken if signing => (DomainState::Active, record.activated_at),
-                state => (state, record.activated_at),
+        let expected = Expected {
+            keys: &keys,
+            token: Some(&token),
+        };
+        let mut report =
+            check_domain(&self.config.domains.check, &record.domain, expected, now).await;
+        let (state, activated_at) = next_state(record, &report, now);
+        let recorded = self
+            .store
+            .record_check(
+                record.id,
+                self.outcome(&report, reason, state, activated_at),
+            )
+            .await;
+        let state = match recorded {
+            Err(StoreError::AlreadyExists("domain_holder")) => {
+                // Verified here too, but another organisation holds the domain.
+                report.held_elsewhere();
+                let state = DomainState::Pending;
+                self.store
+                    .record_check(record.id, self.outcome(&report, reason, state, None))
+                    .await?;
+                state
+            }
+            other => {
+                other?;
+                state
             }
         };
+        self.notify(record, state).await?;
+        Ok(report)
+    }
+
+    /// What a check leaves, due again after the interval for its state.
+    fn outcome<'r>(
+        &self,
+        report: &'r DomainReport,
+        reason: CheckReason,
+        state: DomainState,
+        activated_at: Option<i64>,
+    ) -> CheckOutcome<'r> {
+        let config = &self.config.domains;
         let every = match (report.complete(), state) {
             (false, _) => config.retry_every,
             (true, DomainState::Active) => config.active_every,
             (true, _) => config.pending_every,
         };
-        self.store
-            .record_check(
-                record.id,
-                CheckOutcome {
-                    report: &report,
-                    reason: reason.as_str(),
-                    state,
-                    activated_at,
-                    next_check_at: now + millis(every),
-                },
-            )
-            .await?;
+        CheckOutcome {
+            report,
+            reason: reason.as_str(),
+            state,
+            activated_at,
+            next_check_at: report.checked_at + millis(every),
+        }
+    }
+
+    /// Opens and resolves the SuperAdmins' notices for a change of state.
+    async fn notify(&self, record: &DomainRecord, state: DomainState) -> CoreResult<()> {
+        let open = |kind| self.store.open_notice(record.org, Some(record.id), kind);
         match (record.state, state) {
             (DomainState::Active, DomainState::Broken) => {
                 tracing::warn!(domain = %record.domain, "DKIM of an active domain broke");
-                self.store
-                    .open_notice(record.org, Some(record.id), NOTICE_DOMAIN_BROKEN)
-                    .await?;
+                open(NOTICE_DOMAIN_BROKEN).await?;
+            }
+            (DomainState::Active | DomainState::Broken, DomainState::Pending) => {
+                tracing::warn!(domain = %record.domain, "the verification token of a domain is gone");
+                open(NOTICE_DOMAIN_UNVERIFIED).await?;
             }
             (DomainState::Broken, DomainState::Active) => {
                 self.store
@@ -454,10 +524,35 @@ impl Core {
             }
             (DomainState::Pending, DomainState::Active) => {
                 tracing::info!(domain = %record.domain, "DKIM active");
+                for kind in [NOTICE_DOMAIN_BROKEN, NOTICE_DOMAIN_UNVERIFIED] {
+                    self.store.resolve_notices(record.id, kind).await?;
+                }
             }
             _ => {}
         }
-        Ok(report)
+        Ok(())
+    }
+}
+
+/// Where a domain goes after a check (before asking whether another organisation holds it).
+fn next_state(
+    record: &DomainRecord,
+    report: &DomainReport,
+    now: i64,
+) -> (DomainState, Option<i64>) {
+    if !report.complete() {
+        return (record.state, record.activated_at);
+    }
+    let owned = report.ownership_verified();
+    let signing = report.dkim_verified(record.signing_selector);
+    let both = Selector::ALL.into_iter().all(|s| report.dkim_verified(s));
+    match record.state {
+        DomainState::Pending if both && owned => (DomainState::Active, Some(now)),
+        DomainState::Pending => (DomainState::Pending, None),
+        DomainState::Active | DomainState::Broken if !owned => (DomainState::Pending, None),
+        DomainState::Active if !signing => (DomainState::Broken, record.activated_at),
+        DomainState::Broken if signing => (DomainState::Active, record.activated_at),
+        state => (state, record.activated_at),
     }
 }
 

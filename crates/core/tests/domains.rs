@@ -47,6 +47,7 @@ on_both_engines![
     signing_switches_to_a_new_key002_once_it_verifies,
     only_superadmins_of_the_organisation_see_domains,
     an_unreachable_dns_server_changes_nothing,
+    a_domain_is_active_in_one_organisation_at_a_time,
 ];
 
 fn config(dns: &TestDns) -> CoreConfig {
@@ -101,6 +102,19 @@ fn value(view: &DomainView, kind: RecordKind) -> String {
 
 /// Publishes every value the page shows, as a customer would.
 async fn publish_all(dns: &TestDns, view: &DomainView) {
+    publish_authentication(dns, view).await;
+    publish_token(dns, view).await;
+}
+
+/// Publishes the organisation's verification token the page shows.
+async fn publish_token(dns: &TestDns, view: &DomainView) {
+    let host = RecordKind::Ownership.host(&view.summary.domain);
+    dns.set(&host, &[txt(&value(view, RecordKind::Ownership))])
+        .await;
+}
+
+/// Publishes SPF, both DKIM keys and DMARC (everything but the token).
+async fn publish_authentication(dns: &TestDns, view: &DomainView) {
     let domain = &view.summary.domain;
     dns.set(
         domain,
@@ -140,8 +154,13 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
         value(&view, RecordKind::Spf),
         format!("v=spf1 include:{} -all", dns.spf_include())
     );
-    assert!(!core.is_dkim_active(&domain).await.unwrap());
-    assert!(core.signing_key(&domain).await.unwrap().is_none());
+    assert!(!core.is_dkim_active(admin.org_id, &domain).await.unwrap());
+    assert!(
+        core.signing_key(admin.org_id, &domain)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Only key001 published: still pending.
     dns.set(
@@ -156,7 +175,21 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
     assert_eq!(status(&view, RecordKind::Key001), Status::Ok);
     assert_eq!(view.summary.state, DomainState::Pending);
 
-    publish_all(&dns, &view).await;
+    // Every record but the organisation's token: the installation's keys prove nothing about
+    // which organisation the domain is for, so it stays pending.
+    publish_authentication(&dns, &view).await;
+    let view = core
+        .check_domain_now(&admin, view.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(status(&view, RecordKind::Key002), Status::Ok);
+    assert_eq!(status(&view, RecordKind::Ownership), Status::Error);
+    assert_eq!(view.summary.state, DomainState::Pending);
+    assert!(!core.is_dkim_active(admin.org_id, &domain).await.unwrap());
+    let token = value(&view, RecordKind::Ownership);
+    assert!(token.starts_with("postkamer-verification="), "{token}");
+
+    publish_token(&dns, &view).await;
     let view = core
         .check_domain_now(&admin, view.summary.id)
         .await
@@ -171,10 +204,25 @@ async fn a_domain_turns_dkim_active_once_both_keys_verify(store: Store) {
     assert_eq!(view.summary.state, DomainState::Active);
     assert_eq!(view.summary.status, Some(Status::Ok));
     assert!(view.summary.activated_at.is_some());
-    assert_eq!(view.history.len(), 3);
-    assert!(core.is_dkim_active(&domain).await.unwrap());
-    assert!(core.is_dkim_active(&domain.to_uppercase()).await.unwrap());
-    let key = core.signing_key(&domain).await.unwrap().unwrap();
+    assert_eq!(view.history.len(), 4);
+    assert_eq!(
+        view.records
+            .iter()
+            .map(|r| r.publish.kind)
+            .collect::<Vec<_>>(),
+        RecordKind::ALL
+    );
+    assert!(core.is_dkim_active(admin.org_id, &domain).await.unwrap());
+    assert!(
+        core.is_dkim_active(admin.org_id, &domain.to_uppercase())
+            .await
+            .unwrap()
+    );
+    let key = core
+        .signing_key(admin.org_id, &domain)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(key.selector, Selector::Key001);
     assert_eq!(
         format!("v=DKIM1;h=sha256;k=rsa;p={}", key.key.public_key_b64()),
@@ -221,7 +269,7 @@ async fn an_active_domain_that_breaks_is_noticed_and_recovers(store: Store) {
     let view = core.domain_view(&admin, view.summary.id).await.unwrap();
     assert_eq!(view.summary.state, DomainState::Broken);
     assert_eq!(view.history[0].reason, "scheduled");
-    assert!(!core.is_dkim_active(&domain).await.unwrap());
+    assert!(!core.is_dkim_active(admin.org_id, &domain).await.unwrap());
     let notices = core.admin_notices(&admin).await.unwrap();
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].domain_name.as_deref(), Some(domain.as_str()));
@@ -299,7 +347,11 @@ async fn signing_switches_to_a_new_key002_once_it_verifies(store: Store) {
         .await
         .unwrap();
     assert_eq!(view.summary.signing_selector, Selector::Key002);
-    let key = core.signing_key(&domain).await.unwrap().unwrap();
+    let key = core
+        .signing_key(admin.org_id, &domain)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(key.selector, Selector::Key002);
     assert_eq!(
         format!("v=DKIM1;h=sha256;k=rsa;p={}", key.key.public_key_b64()),
@@ -343,9 +395,19 @@ async fn only_superadmins_of_the_organisation_see_domains(store: Store) {
         Err(CoreError::NotFound)
     ));
     assert!(core.list_domains(&stranger).await.unwrap().is_empty());
-    // The other organisation cannot claim the same domain (the keys are the installation's).
-    let err = core.add_domain(&stranger, &domain).await.unwrap_err();
-    assert!(matches!(err, CoreError::Validation(_)), "{err:?}");
+    // The other organisation may claim the same domain (its token decides), and sees only its
+    // own claim.
+    let theirs = core.add_domain(&stranger, &domain).await.unwrap();
+    assert_ne!(theirs.summary.id, id);
+    assert_ne!(
+        value(&theirs, RecordKind::Ownership),
+        value(&view, RecordKind::Ownership),
+        "a token per organisation"
+    );
+    assert!(matches!(
+        core.domain_view(&admin, theirs.summary.id).await,
+        Err(CoreError::NotFound)
+    ));
     for bad in ["", "geen domein", "localhost", "-x.nl"] {
         let err = core.add_domain(&admin, bad).await.unwrap_err();
         assert!(matches!(err, CoreError::Validation(_)), "{bad:?}: {err:?}");
@@ -393,4 +455,118 @@ async fn an_unreachable_dns_server_changes_nothing(store: Store) {
     assert_eq!(view.history[0].status, Status::Unknown);
     assert_eq!(status(&view, RecordKind::Key001), Status::Unknown);
     assert!(offline.admin_notices(&admin).await.unwrap().is_empty());
+}
+
+fn ownership_codes(view: &DomainView) -> Vec<String> {
+    view.records
+        .iter()
+        .find(|r| r.publish.kind == RecordKind::Ownership)
+        .and_then(|r| r.check.as_ref())
+        .map(|c| c.findings.iter().map(|f| f.code()).collect())
+        .unwrap_or_default()
+}
+
+async fn a_domain_is_active_in_one_organisation_at_a_time(store: Store) {
+    let dns = TestDns::from_env();
+    let core = Core::new(store.clone(), config(&dns));
+    let owner = user(&core, "Demo BV", "beheer@demo.test", Role::SuperAdmin).await;
+    let other = user(&core, "Ander BV", "beheer@ander.test", Role::SuperAdmin).await;
+    let domain = dns.domain("core-one-org");
+    let ours = core.add_domain(&owner, &domain).await.unwrap();
+    // Another organisation claims it as well, before or after: it publishes the same keys.
+    let theirs = core.add_domain(&other, &domain).await.unwrap();
+    let host = RecordKind::Ownership.host(&domain);
+    let our_token = value(&ours, RecordKind::Ownership);
+    let their_token = value(&theirs, RecordKind::Ownership);
+
+    // The domain's owner publishes everything with our token: we hold it.
+    publish_all(&dns, &ours).await;
+    let ours = core
+        .check_domain_now(&owner, ours.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(ours.summary.state, DomainState::Active);
+    let theirs = core
+        .check_domain_now(&other, theirs.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(theirs.summary.state, DomainState::Pending);
+    assert_eq!(ownership_codes(&theirs), vec!["ownership_other"]);
+    assert!(
+        core.signing_key(owner.org_id, &domain)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        core.signing_key(other.org_id, &domain)
+            .await
+            .unwrap()
+            .is_none(),
+        "the installation's keys never sign for an organisation that has not proven the domain"
+    );
+    assert!(!core.is_dkim_active(other.org_id, &domain).await.unwrap());
+
+    // Both tokens published (a move between organisations): the first holder keeps it.
+    dns.set(&host, &[txt(&our_token), txt(&their_token)]).await;
+    let theirs = core
+        .check_domain_now(&other, theirs.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(theirs.summary.state, DomainState::Pending);
+    assert_eq!(ownership_codes(&theirs), vec!["domain_held_elsewhere"]);
+    assert_eq!(theirs.summary.status, Some(Status::Error));
+    let ours = core
+        .check_domain_now(&owner, ours.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(ours.summary.state, DomainState::Active);
+
+    // Our token is taken away: the scheduled check lets go of the domain, with a notice.
+    dns.set(&host, &[txt(&their_token)]).await;
+    store.make_domain_due(ours.summary.id).await.unwrap();
+    assert_eq!(core.check_due_domains("test").await.unwrap(), 1);
+    let ours = core.domain_view(&owner, ours.summary.id).await.unwrap();
+    assert_eq!(ours.summary.state, DomainState::Pending);
+    assert_eq!(ours.summary.activated_at, None);
+    assert!(
+        core.signing_key(owner.org_id, &domain)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let notices = core.admin_notices(&owner).await.unwrap();
+    assert_eq!(
+        notices.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(),
+        vec![postkamer_core::domains::NOTICE_DOMAIN_UNVERIFIED]
+    );
+    assert!(core.admin_notices(&other).await.unwrap().is_empty());
+
+    // Now the other organisation's claim verifies and it holds the domain.
+    let theirs = core
+        .check_domain_now(&other, theirs.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(theirs.summary.state, DomainState::Active);
+    assert!(ownership_codes(&theirs).is_empty());
+    assert!(
+        core.signing_key(other.org_id, &domain)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(!core.is_dkim_active(owner.org_id, &domain).await.unwrap());
+
+    // Ours comes back next to theirs: still theirs, ours stays pending and says why.
+    dns.set(&host, &[txt(&our_token), txt(&their_token)]).await;
+    let ours = core
+        .check_domain_now(&owner, ours.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(ours.summary.state, DomainState::Pending);
+    assert_eq!(ownership_codes(&ours), vec!["domain_held_elsewhere"]);
+    assert!(
+        core.admin_notices(&owner).await.unwrap().len() == 1,
+        "the open notice stays until the domain is ours again"
+    );
 }

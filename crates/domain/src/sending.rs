@@ -1,5 +1,5 @@
-//! Sending domains: the DNS records a customer publishes (SPF, DKIM `key001`/`key002`, DMARC), what a
-//! check against live DNS found, and how each finding is explained — in Dutch and English, with the
+//! Sending domains: the DNS records a customer publishes (SPF, DKIM `key001`/`key002`, DMARC, and
+//! the organisation's verification token), what a check against live DNS found, and how each finding is explained — in Dutch and English, with the
 //! fix. The engine (`postkamer-domainauth`) produces these values; the store keeps them as history;
 //! the UI, the CLI and the JSON API show them.
 
@@ -62,10 +62,23 @@ pub enum RecordKind {
     Key001,
     Key002,
     Dmarc,
+    /// TXT `_postkamer.<domain>` with the organisation's verification token: the DKIM keys are
+    /// the installation's, so only this record proves which organisation the domain is for.
+    Ownership,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    /// The rows of a domain page, in order.
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Spf,
+        RecordKind::Key001,
+        RecordKind::Key002,
+        RecordKind::Dmarc,
+        RecordKind::Ownership,
+    ];
+
+    /// The rows when no organisation asks (the CLI without a database): no token to expect.
+    pub const AUTHENTICATION: [RecordKind; 4] = [
         RecordKind::Spf,
         RecordKind::Key001,
         RecordKind::Key002,
@@ -94,6 +107,7 @@ impl RecordKind {
             RecordKind::Key001 => "key001._domainkey",
             RecordKind::Key002 => "key002._domainkey",
             RecordKind::Dmarc => "_dmarc",
+            RecordKind::Ownership => "_postkamer",
         }
     }
 
@@ -105,12 +119,14 @@ impl RecordKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            RecordKind::Spf => "SPF",
-            RecordKind::Key001 => "DKIM key001",
-            RecordKind::Key002 => "DKIM key002",
-            RecordKind::Dmarc => "DMARC",
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (RecordKind::Spf, _) => "SPF",
+            (RecordKind::Key001, _) => "DKIM key001",
+            (RecordKind::Key002, _) => "DKIM key002",
+            (RecordKind::Dmarc, _) => "DMARC",
+            (RecordKind::Ownership, Locale::Nl) => "Verificatiecode",
+            (RecordKind::Ownership, Locale::En) => "Verification token",
         }
     }
 }
@@ -358,7 +374,30 @@ pub enum Finding {
     DmarcSpfNotAligned {
         envelope_domain: String,
     },
+
+    // ----- ownership -----
+    /// No verification token at `_postkamer.<domain>`.
+    OwnershipMissing {
+        proposal: String,
+    },
+    /// Tokens are published there, but not this organisation's (another organisation's, or an
+    /// old one).
+    OwnershipOther {
+        found: usize,
+        proposal: String,
+    },
+    /// The token is published and the records verify, but another organisation of this
+    /// installation holds the domain: a domain is active in one organisation at a time.
+    DomainHeldElsewhere,
 }
+
+/// The value of the ownership record for an organisation's token.
+pub fn ownership_value(token: &str) -> String {
+    format!("{OWNERSHIP_PREFIX}{token}")
+}
+
+/// What every ownership record starts with.
+pub const OWNERSHIP_PREFIX: &str = "postkamer-verification=";
 
 /// A finding in words: what is wrong (or right) and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -391,6 +430,9 @@ impl Finding {
             | DmarcPct { .. }
             | DmarcSubdomainNone
             | DmarcSpfNotAligned { .. } => Severity::Warning,
+            OwnershipMissing { .. } | OwnershipOther { .. } | DomainHeldElsewhere => {
+                Severity::Error
+            }
             DnsUnavailable { .. }
             | DomainMissing
             | SpfMissing { .. }

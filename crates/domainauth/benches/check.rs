@@ -10,8 +10,10 @@ mod dns;
 
 use std::time::{Duration, Instant};
 
-use dns::{Rr, TestDns, txt};
-use postkamer_domainauth::{CheckConfig, DkimKeyPair, DnsConfig, ExpectedKeys, check_domain, dkim};
+use dns::{Rr, TOKEN, TestDns, txt};
+use postkamer_domainauth::{
+    CheckConfig, DkimKeyPair, DnsConfig, Expected, ExpectedKeys, check_domain, dkim,
+};
 
 const ROUNDS: usize = 200;
 
@@ -54,6 +56,10 @@ async fn main() {
         key001: k1.public_key_b64().to_owned(),
         key002: k2.public_key_b64().to_owned(),
     };
+    let expected = Expected {
+        keys: &keys,
+        token: Some(TOKEN),
+    };
     let config = CheckConfig {
         dns: DnsConfig {
             servers: vec![dns.server],
@@ -79,12 +85,12 @@ async fn main() {
         ("check, correct domain", &good),
         ("check, SPF with 11 lookups in 3 levels", &deep),
     ] {
-        let first = check_domain(&config, domain, &keys, 0).await;
+        let first = check_domain(&config, domain, expected, 0).await;
         assert!(first.complete());
         let mut times = Vec::with_capacity(ROUNDS);
         for _ in 0..ROUNDS {
             let start = Instant::now();
-            let report = check_domain(&config, domain, &keys, 0).await;
+            let report = check_domain(&config, domain, expected, 0).await;
             times.push(start.elapsed());
             assert!(report.complete());
         }

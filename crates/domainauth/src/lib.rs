@@ -1,5 +1,5 @@
 //! Postkamer's domain authentication engine: checks a sending domain's SPF, DKIM (`key001`,
-//! `key002`) and DMARC records against live DNS and explains every problem with its fix; holds
+//! `key002`), DMARC and ownership (`_postkamer`) records against live DNS and explains every problem with its fix; holds
 //! the DKIM key pairs. No HTTP or UI types: the resolver, the timeouts and the clock are
 //! parameters, so tests point it at their own DNS server.
 
@@ -7,11 +7,13 @@ pub mod dkim;
 pub mod dmarc;
 pub mod dns;
 mod keys;
+pub mod ownership;
 pub mod spf;
 mod txt;
 
 use postkamer_domain::sending::{
     DomainReport, Finding, PublishRecord, RecordCheck, RecordKind, Selector, Status,
+    ownership_value,
 };
 use postkamer_domain::{Invalid, valid_domain};
 
@@ -33,6 +35,23 @@ pub struct CheckConfig {
 pub struct ExpectedKeys {
     pub key001: String,
     pub key002: String,
+}
+
+/// What a domain must publish: the DKIM keys, and the verification token of the organisation
+/// that asks (`None` when none does: the CLI without a database checks the rest only).
+#[derive(Debug, Clone, Copy)]
+pub struct Expected<'a> {
+    pub keys: &'a ExpectedKeys,
+    pub token: Option<&'a str>,
+}
+
+impl Expected<'_> {
+    fn kinds(&self) -> &'static [RecordKind] {
+        match self.token {
+            Some(_) => &RecordKind::ALL,
+            None => &RecordKind::AUTHENTICATION,
+        }
+    }
 }
 
 impl ExpectedKeys {
@@ -64,19 +83,27 @@ pub fn normalise_domain(input: &str) -> Result<String, Invalid> {
 pub async fn check_domain(
     config: &CheckConfig,
     domain: &str,
-    keys: &ExpectedKeys,
+    expected: Expected<'_>,
     now: i64,
 ) -> DomainReport {
     let dns = match dns::Dns::new(&config.dns) {
         Ok(dns) => dns,
-        Err(e) => return unavailable(domain, now, e.0),
+        Err(e) => return unavailable(domain, expected, now, e.0),
     };
-    let (mx, spf, key001, key002, dmarc) = tokio::join!(
+    let keys = expected.keys;
+    let ownership = async {
+        match expected.token {
+            Some(token) => Some(ownership::check(&dns, domain, token).await),
+            None => None,
+        }
+    };
+    let (mx, spf, key001, key002, dmarc, ownership) = tokio::join!(
         dns.mx(domain),
         spf::check(&dns, domain, &config.spf_include),
         dkim::check(&dns, domain, Selector::Key001, &keys.key001),
         dkim::check(&dns, domain, Selector::Key002, &keys.key002),
         dmarc::check(&dns, domain, config.envelope_domain.as_deref()),
+        ownership,
     );
     let (findings, mx) = match mx {
         Ok(dns::Answer::Found(hosts)) => (Vec::new(), hosts),
@@ -89,20 +116,24 @@ pub async fn check_domain(
         checked_at: now,
         findings,
         mx,
-        records: vec![spf, key001, key002, dmarc],
+        records: [spf, key001, key002, dmarc]
+            .into_iter()
+            .chain(ownership)
+            .collect(),
     }
 }
 
-fn unavailable(domain: &str, now: i64, detail: String) -> DomainReport {
+fn unavailable(domain: &str, expected: Expected<'_>, now: i64, detail: String) -> DomainReport {
     let finding = Finding::DnsUnavailable { detail };
     DomainReport {
         domain: domain.to_owned(),
         checked_at: now,
         findings: vec![finding.clone()],
         mx: Vec::new(),
-        records: RecordKind::ALL
-            .into_iter()
-            .map(|kind| RecordCheck {
+        records: expected
+            .kinds()
+            .iter()
+            .map(|&kind| RecordCheck {
                 kind,
                 host: kind.host(domain),
                 found: Vec::new(),
@@ -120,7 +151,7 @@ fn unavailable(domain: &str, now: i64, detail: String) -> DomainReport {
 pub fn records_to_publish(
     domain: &str,
     spf_include: &str,
-    keys: &ExpectedKeys,
+    expected: Expected<'_>,
     report: Option<&DomainReport>,
 ) -> Vec<PublishRecord> {
     let proposal = |kind: RecordKind| {
@@ -134,9 +165,10 @@ pub fn records_to_publish(
                     .then(|| check.found[0].clone())
             })
     };
-    RecordKind::ALL
-        .into_iter()
-        .map(|kind| {
+    expected
+        .kinds()
+        .iter()
+        .map(|&kind| {
             let value = match kind {
                 RecordKind::Spf => proposal(kind).unwrap_or_else(|| spf::new_record(spf_include)),
                 RecordKind::Dmarc => proposal(kind).unwrap_or_else(|| {
@@ -144,8 +176,9 @@ pub fn records_to_publish(
                 }),
                 RecordKind::Key001 | RecordKind::Key002 => {
                     let selector = kind.selector().unwrap_or(Selector::Key001);
-                    dns_record(keys.get(selector))
+                    dns_record(expected.keys.get(selector))
                 }
+                RecordKind::Ownership => ownership_value(expected.token.unwrap_or_default()),
             };
             PublishRecord {
                 kind,

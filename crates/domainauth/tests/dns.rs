@@ -12,9 +12,9 @@ use postkamer_domain::sending::{
     DkimDamage, DomainReport, Finding, RecordCheck, RecordKind, Selector, Status,
 };
 use postkamer_domainauth::{
-    CheckConfig, DkimKeyPair, DnsConfig, ExpectedKeys, check_domain, records_to_publish,
+    CheckConfig, DkimKeyPair, DnsConfig, Expected, ExpectedKeys, check_domain, records_to_publish,
 };
-use support::dns::{Rr, TestDns, txt};
+use support::dns::{Rr, TOKEN, TestDns, txt};
 
 fn keys() -> &'static (DkimKeyPair, DkimKeyPair) {
     static KEYS: OnceLock<(DkimKeyPair, DkimKeyPair)> = OnceLock::new();
@@ -26,11 +26,19 @@ fn keys() -> &'static (DkimKeyPair, DkimKeyPair) {
     })
 }
 
-fn expected() -> ExpectedKeys {
-    let (k1, k2) = keys();
-    ExpectedKeys {
-        key001: k1.public_key_b64().to_owned(),
-        key002: k2.public_key_b64().to_owned(),
+/// The keys and the organisation token a good domain publishes.
+fn expected() -> Expected<'static> {
+    static EXPECTED: OnceLock<ExpectedKeys> = OnceLock::new();
+    let keys = EXPECTED.get_or_init(|| {
+        let (k1, k2) = keys();
+        ExpectedKeys {
+            key001: k1.public_key_b64().to_owned(),
+            key002: k2.public_key_b64().to_owned(),
+        }
+    });
+    Expected {
+        keys,
+        token: Some(TOKEN),
     }
 }
 
@@ -46,7 +54,7 @@ fn config(dns: &TestDns) -> CheckConfig {
 }
 
 async fn check(dns: &TestDns, domain: &str) -> DomainReport {
-    check_domain(&config(dns), domain, &expected(), 1_800_000_000).await
+    check_domain(&config(dns), domain, expected(), 1_800_000_000).await
 }
 
 fn row(report: &DomainReport, kind: RecordKind) -> &RecordCheck {
@@ -145,7 +153,7 @@ async fn two_spf_records_are_merged_and_the_merge_passes() {
         &format!("v=spf1 ip4:192.0.2.10 mx ip4:198.51.100.0/24 include:{include} -all")
     );
     // The value to publish is the merge.
-    let publish = records_to_publish(&domain, &include, &expected(), Some(&report));
+    let publish = records_to_publish(&domain, &include, expected(), Some(&report));
     assert_eq!(&publish[0].value, merged);
 
     dns.set(&domain, &[Rr::Mx(format!("mx.{domain}")), txt(merged)])
@@ -708,6 +716,75 @@ async fn a_domain_that_does_not_exist() {
 }
 
 #[tokio::test]
+async fn the_organisations_token_proves_the_domain_among_other_records() {
+    let dns = TestDns::from_env();
+    let domain = good_domain(&dns, "token").await;
+    let host = RecordKind::Ownership.host(&domain);
+    assert_eq!(host, format!("_postkamer.{domain}"));
+    let ours = format!("postkamer-verification={TOKEN}");
+
+    // Every DKIM, SPF and DMARC record right, but no token: the domain is not proven ours.
+    dns.set(&host, &[]).await;
+    let report = check(&dns, &domain).await;
+    assert!(report.dkim_verified(Selector::Key001) && report.dkim_verified(Selector::Key002));
+    assert!(!report.ownership_verified());
+    let row_ = row(&report, RecordKind::Ownership);
+    assert_eq!(
+        row_.findings,
+        vec![Finding::OwnershipMissing {
+            proposal: ours.clone()
+        }]
+    );
+    let publish = records_to_publish(&domain, &dns.spf_include(), expected(), Some(&report));
+    let token_row = publish
+        .iter()
+        .find(|p| p.kind == RecordKind::Ownership)
+        .unwrap();
+    assert_eq!(
+        (token_row.relative_host.as_str(), token_row.value.as_str()),
+        ("_postkamer", ours.as_str())
+    );
+
+    // Another organisation's token only: named as such.
+    dns.set(
+        &host,
+        &[txt(
+            "postkamer-verification=ffffffffffffffffffffffffffffffff",
+        )],
+    )
+    .await;
+    let report = check(&dns, &domain).await;
+    assert_eq!(
+        codes(row(&report, RecordKind::Ownership)),
+        vec!["ownership_other"]
+    );
+    assert_eq!(report.status(), Status::Error);
+
+    // Ours next to theirs (a move between organisations) and a provider's note: verified.
+    dns.set(
+        &host,
+        &[
+            txt("postkamer-verification=ffffffffffffffffffffffffffffffff"),
+            txt(&ours),
+            txt("some-provider-note"),
+        ],
+    )
+    .await;
+    let report = check(&dns, &domain).await;
+    assert!(report.ownership_verified(), "{report:#?}");
+    assert_eq!(row(&report, RecordKind::Ownership).found.len(), 3);
+
+    // Without an organisation (the CLI without a database) there is no token row.
+    let keys = expected().keys;
+    let none = Expected { keys, token: None };
+    let report = check_domain(&config(&dns), &domain, none, 0).await;
+    assert!(report.record(RecordKind::Ownership).is_none());
+    assert_eq!(report.status(), Status::Ok);
+    let publish = records_to_publish(&domain, &dns.spf_include(), none, Some(&report));
+    assert_eq!(publish.len(), 4);
+}
+
+#[tokio::test]
 async fn an_unreachable_dns_server_means_could_not_check_not_wrong() {
     let dns = TestDns::from_env();
     let domain = good_domain(&dns, "unreachable").await;
@@ -719,7 +796,7 @@ async fn an_unreachable_dns_server_means_could_not_check_not_wrong() {
     let mut config = config(&dns);
     config.dns.servers = vec![closed];
     config.dns.timeout = Duration::from_millis(300);
-    let report = check_domain(&config, &domain, &expected(), 0).await;
+    let report = check_domain(&config, &domain, expected(), 0).await;
     assert_eq!(report.status(), Status::Unknown);
     assert!(!report.complete());
     for record in &report.records {

@@ -92,7 +92,8 @@ pub struct CheckOutcome<'a> {
 
 impl Store {
     /// Adds a sending domain, due for its first check at once. `AlreadyExists("domain")` when
-    /// any organisation of the installation has it.
+    /// the organisation has it already; other organisations may claim it too (the verification
+    /// token decides which one holds it).
     pub async fn add_domain(&self, org: OrgId, domain: &str) -> StoreResult<DomainRecord> {
         let now = now_millis();
         let row: Result<DomainRow, sqlx::Error> = with_pool!(self, pool => sqlx::query_as(
@@ -151,15 +152,38 @@ impl Store {
         row.into_record()
     }
 
-    /// A domain by its name, whatever its organisation (for the sending pipeline).
-    pub async fn domain_by_name(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
+    /// The record of the organisation that holds `domain` (active or broken there), whatever
+    /// the organisation: for the sending pipeline and the CLI. At most one exists.
+    pub async fn domain_holder(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
         let row: Option<DomainRow> = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE domain = $1")),
+                sqlx::AssertSqlSafe(format!(
+                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains \
+                     WHERE domain = $1 AND state <> 'pending'"
+                )),
             )
             .bind(domain)
             .fetch_optional(pool)
             .await)?;
         row.map(DomainRow::into_record).transpose()
+    }
+
+    /// The organisation's verification token for its sending domains: `candidate` becomes it
+    /// when it has none yet (the first caller wins when several race); the token otherwise.
+    pub async fn domain_token(&self, org: OrgId, candidate: &str) -> StoreResult<String> {
+        let token: Option<String> = with_pool!(self, pool => async {
+            sqlx::query(
+                "UPDATE organisations SET domain_token = $1 WHERE id = $2 AND domain_token IS NULL",
+            )
+            .bind(candidate)
+            .bind(org.0)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT domain_token FROM organisations WHERE id = $1")
+                .bind(org.0)
+                .fetch_one(pool)
+                .await
+        }.await)?;
+        token.ok_or_else(|| StoreError::Corrupt("organisation without a domain token".into()))
     }
 
     pub async fn delete_domain(&self, org: OrgId, id: SendingDomainId) -> StoreResult<()> {
@@ -175,7 +199,8 @@ impl Store {
     }
 
     /// Keeps a check in the history and moves the domain to its new state, in one transaction;
-    /// releases the scheduler's lease.
+    /// releases the scheduler's lease. `AlreadyExists("domain_holder")` (and nothing written)
+    /// when the new state is active or broken while another organisation holds the domain.
     pub async fn record_check(
         &self,
         id: SendingDomainId,
@@ -217,7 +242,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await
-        }.await)?;
+        }.await)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::AlreadyExists(_) => StoreError::AlreadyExists("domain_holder"),
+            other => other,
+        })?;
         Ok(())
     }
 

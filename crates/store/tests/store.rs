@@ -96,7 +96,8 @@ on_both_engines! {
         selections_and_the_person_log,
     ],
     domains: [
-        domains_belong_to_one_organisation_and_keep_their_history,
+        domains_are_claimed_per_organisation_and_held_by_one,
+        each_organisation_keeps_one_verification_token,
         due_domains_are_leased_to_one_instance,
         dkim_keys_and_notices,
     ],
@@ -148,6 +149,40 @@ mod upgrade {
             MAIL_COPIES,
             LEGACY_SHARED_MESSAGES,
             shared_rows_of_old_are_split_into_copies,
+        )
+        .await;
+    }
+}
+
+/// The migration that lets several organisations claim a domain (`domain_ownership`; on SQLite a
+/// rebuild of the table), on both engines: nothing that hangs off a domain is lost.
+mod domain_upgrade {
+    use crate::domains::{
+        LEGACY_HELD_DOMAIN, held_domains_keep_everything_and_are_checked_at_once,
+    };
+    use crate::harness::run_upgrade;
+    use postkamer_store::Engine;
+
+    const DOMAIN_OWNERSHIP: i64 = 20261206000002;
+
+    #[tokio::test]
+    async fn sqlite_held_domains_keep_everything_and_are_checked_at_once() {
+        run_upgrade(
+            Engine::Sqlite,
+            DOMAIN_OWNERSHIP,
+            LEGACY_HELD_DOMAIN,
+            held_domains_keep_everything_and_are_checked_at_once,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn postgres_held_domains_keep_everything_and_are_checked_at_once() {
+        run_upgrade(
+            Engine::Postgres,
+            DOMAIN_OWNERSHIP,
+            LEGACY_HELD_DOMAIN,
+            held_domains_keep_everything_and_are_checked_at_once,
         )
         .await;
     }

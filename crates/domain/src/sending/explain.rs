@@ -237,6 +237,21 @@ impl Finding {
                 Some("Zorg dat DKIM actief is; dat is voor DMARC voldoende.".into()),
                 None,
             ),
+            OwnershipMissing { proposal } => (
+                "De verificatiecode van uw organisatie ontbreekt. De DKIM-sleutels zijn voor alle klanten van deze Postkamer-installatie gelijk; pas met deze code is zeker dat het domein van u is. Zonder code wordt DKIM niet actief.".into(),
+                Some("Maak een TXT-record aan op _postkamer met deze waarde:".into()),
+                Some(proposal.clone()),
+            ),
+            OwnershipOther { found, proposal } => (
+                format!("Op _postkamer {} een andere verificatiecode dan die van uw organisatie (van een andere organisatie, of een oude). Daarmee is niet aangetoond dat het domein van u is.", if *found == 1 { "staat".to_owned() } else { format!("staan {found} records met") }),
+                Some("Voeg een TXT-record toe op _postkamer met de code van uw organisatie (of vervang de oude):".into()),
+                Some(proposal.clone()),
+            ),
+            DomainHeldElsewhere => (
+                "Dit domein is actief in een andere organisatie van deze Postkamer-installatie. Een domein is in één organisatie tegelijk actief.".into(),
+                Some("Laat de andere organisatie het domein verwijderen, of haal haar verificatiecode weg uit de DNS (alleen die van u laten staan); bij de volgende controle wordt het domein dan hier actief.".into()),
+                None,
+            ),
         };
         Explanation { text, fix, value }
     }
@@ -302,6 +317,9 @@ impl Finding {
             DmarcPct { pct } => (format!("The policy applies to only {pct}% of the mail."), Some("Raise pct to 100 (or leave it out).".into()), None),
             DmarcSubdomainNone => ("Subdomains have sp=none, so forgers can use a subdomain.".into(), Some("Leave sp= out or use quarantine/reject.".into()), None),
             DmarcSpfNotAligned { envelope_domain } => (format!("SPF applies to the envelope domain {envelope_domain}, which does not align with your domain; DMARC passes through DKIM only."), Some("Make sure DKIM is active.".into()), None),
+            OwnershipMissing { proposal } => ("Your organisation's verification token is missing. The DKIM keys are the same for every customer of this Postkamer installation; only this token proves the domain is yours. Without it DKIM does not become active.".into(), Some("Create a TXT record at _postkamer with this value:".into()), Some(proposal.clone())),
+            OwnershipOther { found, proposal } => (format!("_postkamer holds {found} verification token(s), none of them your organisation's (another organisation's, or an old one). That does not prove the domain is yours."), Some("Add a TXT record at _postkamer with your organisation's token (or replace the old one):".into()), Some(proposal.clone())),
+            DomainHeldElsewhere => ("This domain is active in another organisation of this Postkamer installation. A domain is active in one organisation at a time.".into(), Some("Have the other organisation delete the domain, or remove its verification token from DNS (keep only yours); the next check then activates the domain here.".into()), None),
         };
         Explanation { text, fix, value }
     }

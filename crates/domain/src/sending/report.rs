@@ -71,6 +71,24 @@ impl DomainReport {
             .is_some_and(|r| matches!(r.status, Status::Ok | Status::Warning))
     }
 
+    /// Is the organisation's verification token published (and the domain not held elsewhere)?
+    pub fn ownership_verified(&self) -> bool {
+        self.record(RecordKind::Ownership)
+            .is_some_and(|r| r.status == Status::Ok)
+    }
+
+    /// Marks the ownership row: the domain is held by another organisation.
+    pub fn held_elsewhere(&mut self) {
+        if let Some(row) = self
+            .records
+            .iter_mut()
+            .find(|r| r.kind == RecordKind::Ownership)
+        {
+            row.findings.push(Finding::DomainHeldElsewhere);
+            row.status = RecordCheck::status_of(&row.findings);
+        }
+    }
+
     /// The overall status: the worst of the rows and the domain findings.
     pub fn status(&self) -> Status {
         if !self.complete() {
@@ -111,9 +129,11 @@ pub struct PublishRecord {
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DomainState {
-    /// Added; not both DKIM keys verified yet. Re-checked hourly.
+    /// Added; not both DKIM keys and the verification token verified yet (or the token is gone,
+    /// or another organisation holds the domain). Re-checked hourly.
     Pending,
-    /// Both keys verified once: mail from this domain is signed. Re-checked daily.
+    /// Both keys and the token verified: mail from this domain is signed. At most one
+    /// organisation holds a domain active (or broken). Re-checked daily.
     Active,
     /// Was active, but the signing key's record no longer verifies. Mail is not signed.
     Broken,

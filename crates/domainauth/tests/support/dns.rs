@@ -15,6 +15,9 @@ use hickory_resolver::proto::rr::{Name, RData, Record, RecordSet, RecordType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// The verification token `publish_good_domain` publishes at `_postkamer.<domain>`.
+pub const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
 /// One record to publish.
 #[derive(Debug, Clone)]
 pub enum Rr {
@@ -134,6 +137,9 @@ impl TestDns {
             .await;
         let dmarc = format!("v=DMARC1; p=reject; rua=mailto:dmarc@{domain}");
         self.set(&format!("_dmarc.{domain}"), &[txt(&dmarc)]).await;
+        let token = format!("postkamer-verification={TOKEN}");
+        self.set(&format!("_postkamer.{domain}"), &[txt(&token)])
+            .await;
     }
 
     /// Three SPF records under `domain` that include each other and cost 10 lookups together:

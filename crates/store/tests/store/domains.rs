@@ -1,4 +1,5 @@
-//! Sending domains: one organisation per domain, the check history with the domain's state in
+//! Sending domains: claimed per organisation, held (active or broken) by one at a time, the
+//! organisations' verification tokens, the check history with the domain's state in
 //! one transaction, leased re-checks (one winner among concurrent instances), DKIM keys
 //! (installation keys first-wins, per-domain keys replace), notices opened once.
 
@@ -17,7 +18,7 @@ fn report(domain: &str, at: i64, findings: Vec<Finding>) -> DomainReport {
     }
 }
 
-pub async fn domains_belong_to_one_organisation_and_keep_their_history(store: Store) {
+pub async fn domains_are_claimed_per_organisation_and_held_by_one(store: Store) {
     let org = org(&store, "Org").await;
     let other = self::org(&store, "Ander").await;
     let domain = store.add_domain(org, "voorbeeld.nl").await.unwrap();
@@ -28,9 +29,12 @@ pub async fn domains_belong_to_one_organisation_and_keep_their_history(store: St
         "due at once"
     );
     assert!(matches!(
-        store.add_domain(other, "voorbeeld.nl").await,
+        store.add_domain(org, "voorbeeld.nl").await,
         Err(StoreError::AlreadyExists("domain"))
     ));
+    // Another organisation may claim the same domain; it sees only its own claim.
+    let claim = store.add_domain(other, "voorbeeld.nl").await.unwrap();
+    assert_ne!(claim.id, domain.id);
     assert!(matches!(
         store.domain(other, domain.id).await,
         Err(StoreError::NotFound)
@@ -39,7 +43,17 @@ pub async fn domains_belong_to_one_organisation_and_keep_their_history(store: St
         store.delete_domain(other, domain.id).await,
         Err(StoreError::NotFound)
     ));
-    assert!(store.domains(other).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .domains(other)
+            .await
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
+        vec![claim.id]
+    );
+    assert!(store.domain_holder("voorbeeld.nl").await.unwrap().is_none());
 
     let first = report("voorbeeld.nl", 1_000, vec![Finding::NoMx]);
     store
@@ -109,12 +123,37 @@ pub async fn domains_belong_to_one_organisation_and_keep_their_history(store: St
     assert_eq!(store.domain_checks(domain.id, 1).await.unwrap().len(), 1);
     assert_eq!(
         store
-            .domain_by_name("voorbeeld.nl")
+            .domain_holder("voorbeeld.nl")
             .await
             .unwrap()
             .unwrap()
             .id,
         domain.id
+    );
+    // The other claim cannot become active (or broken) while this one holds the domain; the
+    // refused check leaves nothing behind.
+    for state in [DomainState::Active, DomainState::Broken] {
+        let refused = store
+            .record_check(
+                claim.id,
+                CheckOutcome {
+                    report: &second,
+                    reason: "manual",
+                    state,
+                    activated_at: Some(2_000),
+                    next_check_at: 9_000,
+                },
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::AlreadyExists("domain_holder"))),
+            "{refused:?}"
+        );
+    }
+    assert!(store.domain_checks(claim.id, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.domain(other, claim.id).await.unwrap().state,
+        DomainState::Pending
     );
 
     store
@@ -137,13 +176,56 @@ pub async fn domains_belong_to_one_organisation_and_keep_their_history(store: St
         store.domain_checks(domain.id, 10).await.unwrap().is_empty(),
         "history goes with it"
     );
-    assert!(
+    assert!(store.domain_holder("voorbeeld.nl").await.unwrap().is_none());
+    // Once released, the other claim may hold it.
+    store
+        .record_check(
+            claim.id,
+            CheckOutcome {
+                report: &second,
+                reason: "manual",
+                state: DomainState::Active,
+                activated_at: Some(2_000),
+                next_check_at: 9_000,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
         store
-            .domain_by_name("voorbeeld.nl")
+            .domain_holder("voorbeeld.nl")
             .await
             .unwrap()
-            .is_none()
+            .map(|d| d.org),
+        Some(other)
     );
+}
+
+pub async fn each_organisation_keeps_one_verification_token(store: Store) {
+    let org = org(&store, "Org").await;
+    let other = self::org(&store, "Ander").await;
+    let token = store.domain_token(org, "aaaa").await.unwrap();
+    assert_eq!(token, "aaaa");
+    assert_eq!(
+        store.domain_token(org, "bbbb").await.unwrap(),
+        "aaaa",
+        "the first token stays"
+    );
+    assert_eq!(store.domain_token(other, "cccc").await.unwrap(), "cccc");
+    // Concurrent first uses agree on one token.
+    let third = self::org(&store, "Derde").await;
+    let tokens = futures::future::join_all((0..8).map(|i| {
+        let store = store.clone();
+        async move { store.domain_token(third, &format!("t{i}")).await.unwrap() }
+    }))
+    .await;
+    assert!(tokens.iter().all(|t| t == &tokens[0]), "{tokens:?}");
+    assert!(matches!(
+        store
+            .domain_token(postkamer_domain::OrgId(987_654), "x")
+            .await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 pub async fn due_domains_are_leased_to_one_instance(store: Store) {
@@ -290,4 +372,70 @@ pub async fn dkim_keys_and_notices(store: Store) {
         1,
         "a new break is a new notice"
     );
+}
+
+/// An active domain with its history, its own key and a notice, from before claims per
+/// organisation.
+pub const LEGACY_HELD_DOMAIN: &str = "
+INSERT INTO organisations (id, name, created_at) VALUES (2001, 'Org', 0), (2002, 'Ander', 0);
+INSERT INTO sending_domains (id, org_id, domain, state, signing_selector, last_status,
+        last_checked_at, activated_at, next_check_at, created_at) VALUES
+    (2001, 2001, 'oud.nl', 'active', 'key002', 'ok', 10, 5, 86400000, 1),
+    (2002, 2001, 'wacht.nl', 'pending', 'key001', NULL, NULL, NULL, 3600000, 1);
+INSERT INTO domain_checks (domain_id, checked_at, status, reason, report) VALUES
+    (2001, 10, 'ok', 'manual', '{\"domain\":\"oud.nl\",\"checked_at\":10,\"findings\":[],\"mx\":[],\"records\":[]}');
+INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) VALUES
+    (2001, 'key002', '', 'MIIB', 1);
+INSERT INTO admin_notices (org_id, domain_id, kind, created_at) VALUES (2001, 2001, 'domain_broken', 1);
+";
+
+/// After the upgrade every row that hangs off the domain is still there, the held domain is due
+/// for a check at once (it was never proven with a token), and another organisation may claim it
+/// but not hold it.
+pub async fn held_domains_keep_everything_and_are_checked_at_once(store: Store) {
+    use postkamer_domain::{OrgId, SendingDomainId};
+    let (org, other) = (OrgId(2001), OrgId(2002));
+    let held = store.domain(org, SendingDomainId(2001)).await.unwrap();
+    assert_eq!(held.state, DomainState::Active);
+    assert_eq!(held.signing_selector, Selector::Key002);
+    assert_eq!(held.activated_at, Some(5));
+    assert_eq!(held.next_check_at, 0, "checked at once");
+    let waiting = store.domain(org, SendingDomainId(2002)).await.unwrap();
+    assert_eq!(
+        waiting.next_check_at, 3_600_000,
+        "a pending domain keeps its schedule"
+    );
+    assert_eq!(store.domain_checks(held.id, 10).await.unwrap().len(), 1);
+    let keys = store.dkim_keys(Some(held.id)).await.unwrap();
+    assert!(
+        keys.iter()
+            .any(|k| k.domain == Some(held.id) && k.public_key == "MIIB")
+    );
+    assert_eq!(store.open_notices(org).await.unwrap().len(), 1);
+    assert_eq!(
+        store.domain_holder("oud.nl").await.unwrap().map(|d| d.id),
+        Some(held.id)
+    );
+
+    let claim = store.add_domain(other, "oud.nl").await.unwrap();
+    let refused = store
+        .record_check(
+            claim.id,
+            CheckOutcome {
+                report: &report("oud.nl", 20, vec![]),
+                reason: "manual",
+                state: DomainState::Active,
+                activated_at: Some(20),
+                next_check_at: 30,
+            },
+        )
+        .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::AlreadyExists("domain_holder"))
+    ));
+    // Foreign keys still hold after the rebuild: deleting the domain takes its rows along.
+    store.delete_domain(org, held.id).await.unwrap();
+    assert!(store.domain_checks(held.id, 10).await.unwrap().is_empty());
+    assert!(store.open_notices(org).await.unwrap().is_empty());
 }

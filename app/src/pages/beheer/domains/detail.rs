@@ -135,8 +135,8 @@ fn DomainDetail(view: DomainView) -> impl IntoView {
             </span>
         </div>
         <p class="muted intro">{tr(
-            "Dit is een eenmalige instelling per domein. Maak bij uw DNS-provider (bijvoorbeeld TransIP of Cloudflare) de TXT-records hieronder aan, met precies deze waarden, elk op één regel. Bij sommige DNS-providers wordt het domein automatisch aan de hostnaam toegevoegd: vul dan alleen de korte naam in. DNS-wijzigingen kunnen enkele minuten (soms langer) duren; klik daarna op ‘Nu controleren’.",
-            "This is a one-time set-up per domain. At your DNS provider (for example TransIP or Cloudflare), create the TXT records below with exactly these values, each on one line. Some DNS providers add the domain to the host name themselves: then enter only the short name. DNS changes can take a few minutes (sometimes longer); then click ‘Check now’.",
+            "Dit is een eenmalige instelling per domein. Maak bij uw DNS-provider (bijvoorbeeld TransIP of Cloudflare) de TXT-records hieronder aan, met precies deze waarden, elk op één regel. De verificatiecode is die van uw organisatie: DKIM wordt pas actief als ook die gevonden is. Bij sommige DNS-providers wordt het domein automatisch aan de hostnaam toegevoegd: vul dan alleen de korte naam in. DNS-wijzigingen kunnen enkele minuten (soms langer) duren; klik daarna op ‘Nu controleren’.",
+            "This is a one-time set-up per domain. At your DNS provider (for example TransIP or Cloudflare), create the TXT records below with exactly these values, each on one line. The verification token is your organisation's: DKIM becomes active only once it is found too. Some DNS providers add the domain to the host name themselves: then enter only the short name. DNS changes can take a few minutes (sometimes longer); then click ‘Check now’.",
         )}</p>
         <div class="card check-bar">
             <div class="check-summary">

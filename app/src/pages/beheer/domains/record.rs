@@ -8,13 +8,15 @@ use leptos::prelude::*;
 use postkamer_domain::Locale;
 use postkamer_domain::sending::{Finding, RecordKind, RecordView, Severity, Status};
 
-/// The `data-test` suffix of a row: `record-spf`, `record-key001`, `record-key002`, `record-dmarc`.
+/// The `data-test` suffix of a row: `record-spf`, `record-key001`, `record-key002`,
+/// `record-dmarc`, `record-ownership`.
 fn slug(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Spf => "spf",
         RecordKind::Key001 => "key001",
         RecordKind::Key002 => "key002",
         RecordKind::Dmarc => "dmarc",
+        RecordKind::Ownership => "ownership",
     }
 }
 
@@ -32,6 +34,11 @@ fn relative_host_hint(kind: RecordKind, locale: Locale) -> &'static str {
             locale,
             "@ is het domein zelf; sommige DNS-providers willen dit veld dan leeg.",
             "@ is the domain itself; some DNS providers want the field empty instead.",
+        ),
+        RecordKind::Ownership => t(
+            locale,
+            "Deze code is van uw organisatie: zo weet Postkamer dat het domein van u is (de DKIM-sleutels zijn voor iedereen gelijk). Sommige DNS-providers voegen het domein zelf toe; vul dan alleen deze korte naam in.",
+            "This token is your organisation's: it tells Postkamer the domain is yours (the DKIM keys are the same for everyone). Some DNS providers add the domain themselves; then enter only this short name.",
         ),
         _ => t(
             locale,
@@ -57,7 +64,7 @@ pub(super) fn RecordCard(record: RecordView) -> impl IntoView {
     view! {
         <section class=format!("card record {data_status}") data-test=format!("record-{}", slug(kind)) data-status=data_status>
             <header class="record-head">
-                <h2>{kind.label()}</h2>
+                <h2>{move || kind.label(locale.get())}</h2>
                 <StatusBadge status />
             </header>
             <dl class="record-fields">
