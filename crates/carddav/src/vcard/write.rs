@@ -8,7 +8,7 @@ use calcard::vcard::{
 use postkamer_domain::relation::{Address, EmailInput, PhoneInput, PhoneKind};
 use sha2::{Digest, Sha256};
 
-use super::{CardData, Version, modelled_address, parse_one, phone_kind, text_of};
+use super::{CardData, Version, modelled_address, parse_one, phone_kind, sent, text_of};
 
 fn text(value: &str) -> VCardValue {
     VCardValue::Text(value.to_owned())
@@ -53,18 +53,29 @@ fn without_pref(params: &[VCardParameter]) -> Vec<VCardParameter> {
         .collect()
 }
 
-/// The vCard for a contact person: the CRM's values in the card the client sent last (if any).
+/// The vCard for a contact person: the CRM's values in the card the client sent last (if any),
+/// every property the CRM left as it was in the client's own spelling.
 pub fn render(data: &CardData, original: Option<&str>, version: Version) -> String {
-    let mut card = original
-        .and_then(|text| parse_one(text).ok())
-        .unwrap_or_else(|| VCard {
+    let sent = original.and_then(|text| parse_one(text).ok().map(|card| (text, card)));
+    let lines = sent
+        .as_ref()
+        .and_then(|(text, card)| sent::lines(text, card, version));
+    let mut card = sent.map_or_else(
+        || VCard {
             entries: Vec::new(),
-        });
+        },
+        |(_, card)| card,
+    );
     merge(&mut card, data);
-    let mut out = String::new();
-    // Writing into a String cannot fail.
-    let _ = card.write_to(&mut out, version.calcard());
-    out
+    match lines {
+        Some(lines) => sent::write(&card, version, &lines),
+        None => {
+            let mut out = String::new();
+            // Writing into a String cannot fail.
+            let _ = card.write_to(&mut out, version.calcard());
+            out
+        }
+    }
 }
 
 /// A strong ETag: changes exactly when the vCard changes. The vCard is a function of the CRM's
@@ -148,11 +159,19 @@ fn merge(card: &mut VCard, data: &CardData) {
             == (&data.first_name, &data.tussenvoegsel, &data.last_name)
     });
     let same_uid = client.as_ref().is_some_and(|c| c.uid == data.uid);
+    let client_has = |test: &dyn Fn(&CardData) -> bool| client.as_ref().is_some_and(test);
     let kept = |property: &VCardProperty, keep: bool| {
         keep.then(|| old.iter().find(|e| e.name == *property).cloned())
             .flatten()
     };
-    let kept_uid = kept(&VCardProperty::Uid, same_uid);
+    // The UID entry the card was read by (the first that is not empty).
+    let kept_uid = same_uid
+        .then(|| {
+            old.iter()
+                .find(|e| e.name == VCardProperty::Uid && text_of(e, 0) == data.uid)
+                .cloned()
+        })
+        .flatten();
     let kept_n = kept(&VCardProperty::N, same_name);
     let kept_fn = kept(&VCardProperty::Fn, same_name);
     let mut out: Vec<VCardEntry> = Vec::with_capacity(old.len() + 8);
@@ -161,13 +180,17 @@ fn merge(card: &mut VCard, data: &CardData) {
     let mut seen = std::collections::HashSet::new();
     for (i, entry) in old.into_iter().enumerate() {
         match &entry.name {
-            VCardProperty::Version | VCardProperty::Prodid | VCardProperty::Rev => {}
+            // The version is the one asked for; a revision stamp would be stale once the CRM
+            // has changed the card (clients go by the ETag).
+            VCardProperty::Version | VCardProperty::Rev => {}
             VCardProperty::Uid | VCardProperty::N | VCardProperty::Fn => {}
             VCardProperty::Org | VCardProperty::Title | VCardProperty::Note => {
                 if seen.insert(entry.name.clone()) {
                     out.push(entry);
                 }
             }
+            // An address, number or the modelled ADR the CRM has as the client's card reads
+            // it stays the client's entry as it is; otherwise the CRM's value goes into it.
             VCardProperty::Email => {
                 let value = text_of(&entry, 0);
                 if let Some(at) = emails_left
@@ -175,18 +198,30 @@ fn merge(card: &mut VCard, data: &CardData) {
                     .position(|e| e.address.eq_ignore_ascii_case(&value))
                 {
                     let email = emails_left.remove(at);
-                    out.push(email_entry(Some(entry), email));
+                    out.push(if client_has(&|c: &CardData| c.emails.contains(email)) {
+                        entry
+                    } else {
+                        email_entry(Some(entry), email)
+                    });
                 }
             }
             VCardProperty::Tel => {
                 let value = digits(&text_of(&entry, 0));
                 if let Some(at) = phones_left.iter().position(|p| digits(&p.number) == value) {
                     let phone = phones_left.remove(at);
-                    out.push(phone_entry(Some(entry), phone));
+                    let same = text_of(&entry, 0).trim_start_matches("tel:") == phone.number
+                        && phone_kind(&entry) == phone.kind;
+                    out.push(if same {
+                        entry
+                    } else {
+                        phone_entry(Some(entry), phone)
+                    });
                 }
             }
             VCardProperty::Adr if Some(i) == address_at => {
-                if !data.address.is_empty() {
+                if client_has(&|c: &CardData| c.address == data.address) {
+                    out.push(entry);
+                } else if !data.address.is_empty() {
                     out.push(address_entry(Some(entry), &data.address));
                 }
             }
