@@ -10,10 +10,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode, header};
-use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
-use postkamer_domain::{Role, User};
-use postkamer_mail::sync::incoming;
-use postkamer_store::mail::{FolderProgress, Located};
+use postkamer_domain::Role;
 use serde_json::json;
 use support::*;
 
@@ -25,49 +22,6 @@ Content-Disposition: attachment; filename=\"offerte.pdf\"\r\nContent-Transfer-En
 const PRIVATE: &[u8] = b"From: vriend@prive.nl\r\nTo: anna@demo.nl\r\nSubject: Etentje\r\n\
 Date: Wed, 4 Nov 2026 18:00:00 +0100\r\nMessage-ID: <diner@prive.nl>\r\n\r\nZaterdag?\r\n";
 
-/// Gives `user` a mailbox with the two messages in the inbox, as a sync would.
-async fn seed(app: &TestApp, user: &User) {
-    let input = MailboxInput {
-        host: "127.0.0.1".into(),
-        port: "143".into(),
-        tls: TlsMode::None,
-        login: "anna".into(),
-        password: "geheim".into(),
-        since: String::new(),
-        enabled: true,
-    };
-    let settings = app.core.save_mailbox(user, &input).await.unwrap();
-    let store = app.core.store();
-    let inbox = store
-        .ensure_folder(settings.id, FolderRole::Inbox, "INBOX")
-        .await
-        .unwrap();
-    let located = |uid| Located {
-        uid,
-        seen: false,
-        flagged: false,
-        modseq: None,
-    };
-    store
-        .store_batch(
-            user.org_id,
-            inbox.id,
-            &[
-                (located(1), incoming(OFFER, 0)),
-                (located(2), incoming(PRIVATE, 0)),
-            ],
-            FolderProgress {
-                uid_top: 3,
-                uid_low: Some(1),
-                first_sync_done: true,
-                highest_modseq: None,
-                on_server: 2,
-            },
-        )
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn mail_through_the_api_follows_the_privacy_rules() {
     let app = app().await;
@@ -76,7 +30,7 @@ async fn mail_through_the_api_follows_the_privacy_rules() {
     let carla = app
         .user("Ander BV", "carla@ander.nl", Role::SuperAdmin)
         .await;
-    seed(&app, &anna).await;
+    app.seed_inbox(&anna, &[OFFER, PRIVATE]).await;
     let (anna_t, bert_t, carla_t) = (
         app.token(&anna).await,
         app.token(&bert).await,
@@ -293,7 +247,7 @@ async fn mail_through_the_api_follows_the_privacy_rules() {
 async fn downloads_need_a_session_and_are_attachments() {
     let app = app().await;
     let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
-    seed(&app, &anna).await;
+    app.seed_inbox(&anna, &[OFFER, PRIVATE]).await;
     let token = app.token(&anna).await;
     let found = app
         .api(

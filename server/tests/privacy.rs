@@ -14,14 +14,14 @@
 )]
 
 mod support;
+#[path = "privacy/world.rs"]
+mod world;
+
+use world::*;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use postkamer_domain::Role;
-use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
-use postkamer_domain::relation::{CompanyInput, EmailInput, PersonInput};
-use postkamer_mail::sync::incoming;
-use postkamer_store::mail::{FolderProgress, Located};
+use postkamer_domain::{Role, User};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use support::*;
@@ -205,323 +205,6 @@ async fn every_route_is_classified() {
     );
 }
 
-// ------------------------------------------------------------------ the probes
-
-const LINKED: &str = "Gekoppeld-q7";
-const UNLINKED: &str = "Ongekoppeld-q7";
-const PRIVATE: &str = "Prive-q7";
-
-fn message(from: &str, subject: &str, id: &str) -> Vec<u8> {
-    format!(
-        "From: {from}\r\nTo: anna@demo.nl\r\nSubject: {subject}\r\nDate: Tue, 3 Nov 2026 10:15:00 \
-         +0100\r\nMessage-ID: <{id}@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; \
-         boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTekst {subject}\r\n\
-         --b\r\nContent-Type: text/plain; name=\"{subject}.txt\"\r\nContent-Disposition: attachment; \
-         filename=\"{subject}.txt\"\r\n\r\nBijlage {subject}\r\n--b--\r\n"
-    )
-    .into_bytes()
-}
-
-struct World {
-    app: TestApp,
-    /// anna, bert, beheer, eve (in this order everywhere)
-    sessions: [String; 4],
-    tokens: [String; 4],
-    /// The message ids of LINKED, UNLINKED, PRIVATE.
-    ids: [i64; 3],
-    person: i64,
-    company: i64,
-}
-
-const NAMES: [&str; 4] = ["anna", "bert", "beheer", "eve"];
-
-/// Which markers a viewer may see at all: Anna all, her colleagues the linked one, Eve none.
-fn may_see(viewer: usize, marker: &str) -> bool {
-    match viewer {
-        0 => true,
-        1 | 2 => marker == LINKED,
-        _ => false,
-    }
-}
-
-async fn world() -> World {
-    let app = app().await;
-    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
-    let bert = app.user("Demo BV", "bert@demo.nl", Role::Gebruiker).await;
-    let beheer = app
-        .user("Demo BV", "beheer@demo.nl", Role::SuperAdmin)
-        .await;
-    let eve = app.user("Ander BV", "eve@ander.nl", Role::SuperAdmin).await;
-    let company = app
-        .core
-        .create_company(
-            &beheer,
-            &CompanyInput {
-                name: "Klant BV".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let person = app
-        .core
-        .create_person(
-            &beheer,
-            &PersonInput {
-                first_name: "Piet".into(),
-                last_name: "Klant".into(),
-                company_id: Some(company.id),
-                emails: vec![EmailInput {
-                    address: "piet@klant.nl".into(),
-                    primary: true,
-                }],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-
-    let settings = app
-        .core
-        .save_mailbox(
-            &anna,
-            &MailboxInput {
-                host: "127.0.0.1".into(),
-                port: "143".into(),
-                tls: TlsMode::None,
-                login: "anna".into(),
-                password: "geheim".into(),
-                since: String::new(),
-                enabled: true,
-            },
-        )
-        .await
-        .unwrap();
-    let store = app.core.store();
-    let inbox = store
-        .ensure_folder(settings.id, FolderRole::Inbox, "INBOX")
-        .await
-        .unwrap();
-    let located = |uid| Located {
-        uid,
-        seen: false,
-        flagged: false,
-        modseq: None,
-    };
-    let raws = [
-        message("Piet Klant <piet@klant.nl>", LINKED, "linked"),
-        message("onbekend@elders.nl", UNLINKED, "unlinked"),
-        message("Piet Klant <piet@klant.nl>", PRIVATE, "private"),
-    ];
-    store
-        .store_batch(
-            anna.org_id,
-            inbox.id,
-            &[
-                (located(1), incoming(&raws[0], 0)),
-                (located(2), incoming(&raws[1], 0)),
-                (located(3), incoming(&raws[2], 0)),
-            ],
-            FolderProgress {
-                uid_top: 4,
-                uid_low: Some(1),
-                first_sync_done: true,
-                highest_modseq: None,
-                on_server: 3,
-            },
-        )
-        .await
-        .unwrap();
-
-    let mut sessions = Vec::new();
-    let mut tokens = Vec::new();
-    for user in [&anna, &bert, &beheer, &eve] {
-        let login = app.login(user.email.as_str(), "een-lang-wachtwoord").await;
-        assert_eq!(login.status, StatusCode::OK, "{}", login.text);
-        sessions.push(session_from(&login));
-        tokens.push(app.token(user).await);
-    }
-    let list = app
-        .api(Method::GET, "/api/v1/messages", Some(&tokens[0]), None)
-        .await;
-    let id_of = |subject: &str| {
-        list.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["subject"] == subject)
-            .unwrap_or_else(|| panic!("{subject} in {}", list.text))["id"]
-            .as_i64()
-            .unwrap()
-    };
-    let ids = [id_of(LINKED), id_of(UNLINKED), id_of(PRIVATE)];
-    let private = app
-        .server_fn(
-            &fn_path("set_message_private"),
-            Some(&sessions[0]),
-            true,
-            json!({"id": ids[2], "private": true}),
-        )
-        .await;
-    assert_eq!(private.status, StatusCode::OK, "{}", private.text);
-    World {
-        app,
-        sessions: sessions.try_into().unwrap(),
-        tokens: tokens.try_into().unwrap(),
-        ids,
-        person: person.id.0,
-        company: company.id.0,
-    }
-}
-
-/// The registered path of a server function, by name.
-fn fn_path(name: &str) -> String {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        .find(|path| server_fn_name(path) == name)
-        .unwrap_or_else(|| panic!("no server function {name}"))
-        .to_owned()
-}
-
-impl World {
-    async fn page(&self, viewer: usize, path: &str) -> String {
-        let reply = self
-            .app
-            .send(
-                Request::get(path)
-                    .header(
-                        header::COOKIE,
-                        format!("pk_session={}", self.sessions[viewer]),
-                    )
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert!(
-            !reply.status.is_server_error(),
-            "{path} as {}: {}",
-            NAMES[viewer],
-            reply.status
-        );
-        reply.text
-    }
-
-    async fn call(&self, viewer: usize, name: &str, args: Value) -> String {
-        let reply = self
-            .app
-            .server_fn(&fn_path(name), Some(&self.sessions[viewer]), true, args)
-            .await;
-        assert!(!reply.status.is_server_error(), "{name}: {}", reply.text);
-        reply.text
-    }
-
-    async fn api(&self, viewer: usize, path: &str) -> String {
-        let reply = self
-            .app
-            .api(Method::GET, path, Some(&self.tokens[viewer]), None)
-            .await;
-        assert!(!reply.status.is_server_error(), "{path}: {}", reply.text);
-        reply.text
-    }
-
-    /// Every read route that can show mail, as `(description, response text)`.
-    async fn reads(&self, viewer: usize) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let (person, company) = (self.person, self.company);
-        out.push(("page /".into(), self.page(viewer, "/?q=q7").await));
-        out.push((
-            "page person".into(),
-            self.page(viewer, &format!("/relaties/personen/{person}"))
-                .await,
-        ));
-        out.push((
-            "page company".into(),
-            self.page(viewer, &format!("/relaties/bedrijven/{company}"))
-                .await,
-        ));
-        for folder in ["inbox", "sent", "trash"] {
-            out.push((
-                format!("fn list_messages {folder}"),
-                self.call(
-                    viewer,
-                    "list_messages",
-                    json!({"params": {"folder": folder, "search": "", "page": 1}}),
-                )
-                .await,
-            ));
-        }
-        out.push((
-            "fn timeline person".into(),
-            self.call(
-                viewer,
-                "timeline",
-                json!({"of": {"Person": person}, "page": 1}),
-            )
-            .await,
-        ));
-        out.push((
-            "fn timeline company".into(),
-            self.call(
-                viewer,
-                "timeline",
-                json!({"of": {"Company": company}, "page": 1}),
-            )
-            .await,
-        ));
-        out.push((
-            "fn get_sync_status".into(),
-            self.call(viewer, "get_sync_status", json!({})).await,
-        ));
-        out.push((
-            "API messages".into(),
-            self.api(viewer, "/api/v1/messages?q=q7").await,
-        ));
-        out.push((
-            "API person messages".into(),
-            self.api(viewer, &format!("/api/v1/persons/{person}/messages"))
-                .await,
-        ));
-        out.push((
-            "API company messages".into(),
-            self.api(viewer, &format!("/api/v1/companies/{company}/messages"))
-                .await,
-        ));
-        for id in self.ids {
-            out.push((
-                format!("page message {id}"),
-                self.page(viewer, &format!("/postvak/{id}")).await,
-            ));
-            out.push((
-                format!("fn get_message {id}"),
-                self.call(
-                    viewer,
-                    "get_message",
-                    json!({"id": id, "allow_remote_images": false}),
-                )
-                .await,
-            ));
-            out.push((
-                format!("API message {id}"),
-                self.api(viewer, &format!("/api/v1/messages/{id}")).await,
-            ));
-            out.push((
-                format!("API raw {id}"),
-                self.api(viewer, &format!("/api/v1/messages/{id}/raw"))
-                    .await,
-            ));
-            out.push((
-                format!("download raw {id}"),
-                self.page(viewer, &format!("/mail/{id}/raw")).await,
-            ));
-            out.push((
-                format!("download attachment {id}"),
-                self.page(viewer, &format!("/mail/{id}/bijlagen/0")).await,
-            ));
-        }
-        out
-    }
-}
-
 #[tokio::test]
 async fn nobody_sees_another_users_unlinked_or_private_mail() {
     let world = world().await;
@@ -633,4 +316,86 @@ async fn nobody_changes_another_users_mail() {
     assert_eq!(list.body["total"], 3, "{}", list.text);
     let text = world.api(1, &format!("/api/v1/messages/{private}")).await;
     assert!(!text.contains(PRIVATE), "{text}");
+}
+
+/// A CardDAV request as `user` (Basic with the account password).
+async fn dav(world: &World, user: &User, method: &str, uri: &str, depth: Option<&str>) -> Reply {
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:een-lang-wachtwoord", user.email));
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Basic {auth}"));
+    if let Some(depth) = depth {
+        request = request.header("depth", depth);
+    }
+    world.app.send(request.body(Body::empty()).unwrap()).await
+}
+
+/// CardDAV serves relations, never mail, and each user their own book only: Anna marks Piet
+/// Klant, the counterparty of all three of her messages, for sync. Her card of him holds
+/// nothing of that mail; her colleagues, her SuperAdmin and Eve reach neither her book nor her
+/// card (each has a book of their own), and Eve's book shows nothing of Anna's organisation.
+#[tokio::test]
+async fn carddav_serves_no_mail_and_no_other_users_book() {
+    let world = world().await;
+    let core = &world.app.core;
+    for user in &world.users {
+        core.set_sync_enabled(user, true).await.unwrap();
+    }
+    let anna = &world.users[0];
+    core.set_persons_synced(anna, &[postkamer_domain::PersonId(world.person)], true)
+        .await
+        .unwrap();
+    let book = |user: &User| format!("/dav/addressbooks/{}/default/", user.id);
+    let listing = dav(&world, anna, "PROPFIND", &book(anna), Some("1")).await;
+    assert_eq!(listing.status.as_u16(), 207, "{}", listing.text);
+    let cards: Vec<&str> = listing
+        .text
+        .split("<d:href>")
+        .filter_map(|rest| rest.split("</d:href>").next())
+        .filter(|href| href.ends_with(".vcf"))
+        .collect();
+    assert_eq!(cards.len(), 1, "{}", listing.text);
+    let card = dav(&world, anna, "GET", cards[0], None).await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert!(card.text.contains("Klant"), "{}", card.text);
+    for marker in [LINKED, UNLINKED, PRIVATE, "Tekst", "Bijlage"] {
+        assert!(
+            !listing.text.contains(marker) && !card.text.contains(marker),
+            "{marker}"
+        );
+    }
+
+    for (viewer, name) in NAMES.iter().enumerate().skip(1) {
+        let user = &world.users[viewer];
+        for (method, uri, depth) in [
+            ("PROPFIND", book(anna), Some("1")),
+            ("REPORT", book(anna), Some("1")),
+            ("GET", String::from(cards[0]), None),
+            ("DELETE", String::from(cards[0]), None),
+        ] {
+            let reply = dav(&world, user, method, &uri, depth).await;
+            assert!(
+                matches!(reply.status.as_u16(), 403 | 404),
+                "{name}: {method} {uri} → {} {}",
+                reply.status,
+                reply.text
+            );
+            assert!(!reply.text.contains("Klant"), "{name}: {}", reply.text);
+        }
+        // Their own book: the organisation's synced relation for colleagues (the mark is the
+        // relation's), nothing for Eve; never any mail.
+        let own = dav(&world, user, "PROPFIND", &book(user), Some("1")).await;
+        assert_eq!(own.status.as_u16(), 207, "{name}: {}", own.text);
+        let cards = own.text.matches(".vcf</d:href>").count();
+        assert_eq!(cards, usize::from(viewer != 3), "{name}: {}", own.text);
+        for marker in [LINKED, UNLINKED, PRIVATE] {
+            assert!(!own.text.contains(marker), "{name}: {marker}");
+        }
+    }
+    // The card is still there for Anna.
+    let again = dav(&world, anna, "GET", cards[0], None).await;
+    assert_eq!(again.status, StatusCode::OK);
 }

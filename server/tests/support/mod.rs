@@ -99,6 +99,52 @@ impl TestApp {
         self.core.bootstrap_user(org, &input).await.unwrap()
     }
 
+    /// Gives `user` a mailbox whose inbox holds `messages` (UIDs 1, 2, …), stored as a sync
+    /// pass would store them.
+    pub async fn seed_inbox(&self, user: &User, messages: &[&[u8]]) {
+        use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
+        use postkamer_store::mail::{FolderProgress, Located};
+        let input = MailboxInput {
+            host: "127.0.0.1".into(),
+            port: "143".into(),
+            tls: TlsMode::None,
+            login: user.email.to_string(),
+            password: "geheim".into(),
+            since: String::new(),
+            enabled: true,
+        };
+        let settings = self.core.save_mailbox(user, &input).await.unwrap();
+        let store = self.core.store();
+        let inbox = store
+            .ensure_folder(settings.id, FolderRole::Inbox, "INBOX")
+            .await
+            .unwrap();
+        let batch: Vec<_> = (1..)
+            .zip(messages)
+            .map(|(uid, raw)| {
+                let located = Located {
+                    uid,
+                    seen: false,
+                    flagged: false,
+                    modseq: None,
+                };
+                (located, postkamer_mail::sync::incoming(raw, 0))
+            })
+            .collect();
+        let count = u32::try_from(messages.len()).unwrap();
+        let progress = FolderProgress {
+            uid_top: count + 1,
+            uid_low: Some(1),
+            first_sync_done: true,
+            highest_modseq: None,
+            on_server: u64::from(count),
+        };
+        store
+            .store_batch(user.org_id, inbox.id, &batch, progress)
+            .await
+            .unwrap();
+    }
+
     pub async fn token(&self, user: &User) -> String {
         self.core.create_api_token(user, "test").await.unwrap().1
     }
