@@ -9,6 +9,11 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod parse;
+mod secret_file;
+
+pub use parse::{dns_servers, host_deny, redact_url};
+
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -163,43 +168,9 @@ impl Config {
     /// (readable by the owner only) when the file does not exist yet.
     pub fn secret_key(&self) -> anyhow::Result<postkamer_core::SecretKey> {
         use anyhow::Context;
-        if let Some(key) = &self.secret_key {
-            return postkamer_core::SecretKey::from_base64(key).context("secret_key");
-        }
-        let path = Path::new(&self.secret_key_file);
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                refuse_shared_key_file(path)?;
-                postkamer_core::SecretKey::from_base64(&text)
-                    .with_context(|| format!("the key in {}", path.display()))
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                let key =
-                    postkamer_core::SecretKey::generate().context("generating the secret key")?;
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    crate::database::create_private_dir(dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
-                }
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                match options.open(path) {
-                    Ok(mut file) => {
-                        std::io::Write::write_all(&mut file, key.to_base64().as_bytes())
-                            .with_context(|| format!("writing {}", path.display()))?;
-                        tracing::info!(file = %path.display(), "new secret key written");
-                        Ok(key)
-                    }
-                    // Another process created it first: use theirs.
-                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                        let text = std::fs::read_to_string(path)?;
-                        postkamer_core::SecretKey::from_base64(&text).context("secret key file")
-                    }
-                    Err(err) => Err(err).with_context(|| format!("creating {}", path.display())),
-                }
-            }
-            Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        match &self.secret_key {
+            Some(key) => postkamer_core::SecretKey::from_base64(key).context("secret_key"),
+            None => secret_file::load_or_create(Path::new(&self.secret_key_file)),
         }
     }
 
@@ -284,73 +255,6 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
-    }
-}
-
-/// `ip:port` (or a bare ip, port 53), comma-separated: `dns_servers` and `domain check --dns`.
-/// A secret key file others can read (or write) is refused: the key opens every mailbox
-/// password of the installation.
-fn refuse_shared_key_file(path: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            anyhow::bail!(
-                "Het sleutelbestand {} is ook voor anderen toegankelijk (rechten {mode:o}); het \
-                 opent alle opgeslagen wachtwoorden. Maak het alleen voor de eigenaar leesbaar: \
-                 chmod 600 {}",
-                path.display(),
-                path.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `mail_hosts_deny`: CIDR networks (a bare address is its own network), comma-separated.
-pub fn host_deny(list: &str) -> anyhow::Result<postkamer_mail::imap::HostDeny> {
-    let networks = list
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<ipnet::IpNet>()
-                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| {
-                    anyhow::anyhow!(
-                        "mail_hosts_deny: '{s}' is not a network (write e.g. 10.0.0.0/8 or fc00::/7)"
-                    )
-                })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(postkamer_mail::imap::HostDeny::new(networks))
-}
-
-pub fn dns_servers(list: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
-    use anyhow::Context;
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<std::net::SocketAddr>()
-                .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
-                .with_context(|| format!("dns_servers: {s:?} is not ip:port"))
-        })
-        .collect()
-}
-
-/// Hides the password in a database URL (`postgres://user:***@host/db`).
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::config::{Config, redact_url};
 use anyhow::Context as _;
 use postkamer_store::Store;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url = \
      \"sqlite://data/postkamer.db\" of \"postgres://gebruiker@host/postkamer\") of met de \
@@ -16,7 +16,11 @@ const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url 
 pub async fn open(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url.as_str();
     if let Some(path) = sqlite_file(url).filter(|path| !path.exists()) {
-        create_private_file(&path).with_context(|| {
+        let created = match crate::private_fs::create_new_file(&path) {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            other => other.map(drop),
+        };
+        created.with_context(|| {
             format!(
                 "De database {} kan niet worden aangemaakt. {HOW_TO_SET}",
                 path.display()
@@ -45,31 +49,6 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
-}
-
-/// Creates `path` empty with mode 600, and its missing directories with mode 700.
-fn create_private_file(path: &Path) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(err) => Err(err),
-    }
-}
-
-/// Creates `dir` and its missing parents with mode 700 (existing ones are left as they are).
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 #[cfg(test)]

@@ -13,5 +13,6 @@ pub mod error;
 pub mod headers;
 pub mod limits;
 pub mod middleware;
+mod private_fs;
 pub mod router;
 pub mod serve;
