@@ -1,11 +1,7 @@
 //! The mail part of the JSON API and the download routes, in process: folders, search, one
 //! message, raw bytes, a relation's mail, sync status, and the privacy rules across users and
-//! organisations. Messages are put into the store as the sync engine would.
-
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on the first unexpected error"
-)]
+//! organisations. Messages are put into the store as the sync engine would
+//! (`TestApp::seed_inbox`).
 
 mod support;
 
