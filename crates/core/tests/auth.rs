@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../store/tests/store/harness.rs"]
+#[macro_use]
 mod harness;
 
 use postkamer_core::{Core, CoreConfig, CoreError, ThrottlePolicy, UserInput};
@@ -12,27 +13,6 @@ use postkamer_domain::{Role, User};
 use postkamer_store::Store;
 use std::net::IpAddr;
 use std::time::Duration;
-
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_sqlite(crate::$test).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_postgres(crate::$test).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_engines![
     parallel_wrong_logins_get_at_most_the_limit_of_password_checks,

@@ -8,6 +8,7 @@
 #[path = "../../domainauth/tests/support/dns.rs"]
 mod dns;
 #[path = "../../store/tests/store/harness.rs"]
+#[macro_use]
 mod harness;
 
 use std::time::Duration;
@@ -19,27 +20,6 @@ use postkamer_domain::validate::Invalid;
 use postkamer_domain::{Role, User};
 use postkamer_domainauth::{CheckConfig, DnsConfig};
 use postkamer_store::Store;
-
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_sqlite(crate::$test).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_postgres(crate::$test).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_engines![
     a_domain_turns_dkim_active_once_both_keys_verify,

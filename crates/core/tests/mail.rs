@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../store/tests/store/harness.rs"]
+#[macro_use]
 mod harness;
 #[path = "../../mail/tests/support/mod.rs"]
 mod support;
@@ -18,27 +19,6 @@ use postkamer_domain::{MessageId, PageRequest, Role, User};
 use postkamer_store::Store;
 use postkamer_store::mail::MessageQuery;
 use support::{Raw, unique_user};
-
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_sqlite(crate::$test).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_postgres(crate::$test).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_engines![
     settings_are_sealed_and_connection_errors_precise,

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../store/tests/store/harness.rs"]
+#[macro_use]
 mod harness;
 mod support;
 
@@ -18,27 +19,6 @@ use postkamer_store::mail::{MailboxRecord, MailboxUpdate, MessageQuery, Timeline
 use postkamer_store::{Orgs, Persons, Store, Users};
 use rand::{Rng, SeedableRng};
 use support::{Raw, TIMEOUT, unique_user};
-
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_sqlite(crate::$test).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_postgres(crate::$test).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_engines![
     first_sync_stores_every_folder_once,

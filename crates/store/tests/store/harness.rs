@@ -175,3 +175,28 @@ where
     }
     drop(dir);
 }
+
+/// `on_both_engines![a, b]`: each test function (taking a fresh `Store`) runs as
+/// `sqlite::a` and `postgres::a`. For the test crates that include this file with
+/// `#[macro_use] mod harness;` (the store's own tests group theirs by module instead).
+#[allow(unused_macros)]
+macro_rules! on_both_engines {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    crate::harness::run_sqlite(crate::$test).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    crate::harness::run_postgres(crate::$test).await;
+                }
+            )*
+        }
+    };
+}
