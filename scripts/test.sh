@@ -6,8 +6,9 @@
 #
 # Runs, in order: cargo fmt --check, clippy (server side and the wasm frontend), the Rust tests
 # with cargo nextest (against a throw-away PostgreSQL server, a throw-away Dovecot IMAP server and
-# a throw-away Knot authoritative DNS server it starts), then a debug `cargo leptos build` and the Playwright browser tests against that build
-# (Debian's Chromium, a fresh SQLite database with the demo data). A failing step does not stop
+# a throw-away Knot authoritative DNS server it starts), then the Playwright browser tests (Debian's
+# Chromium, a fresh SQLite database with the demo data) twice: against the debug
+# `cargo leptos build`, and against the release build with split wasm that scripts/run.sh serves. A failing step does not stop
 # the later ones (except that the browser tests need the build); the exit code is non-zero if any
 # failed.
 #
@@ -174,109 +175,138 @@ pg_stop
 # Dovecot stays up: the browser tests deliver mail to the demo user's mailbox on it.
 
 # ------------------------------------------------------------------ end2end
-pk_step "cargo leptos build --split (debug)"
-BUILD_OK=0
-if with_original_rustflags cargo leptos build --split; then
-  BUILD_OK=1
-  record leptos-build ok
-else
-  record leptos-build FAILED
-fi
-
-if [ "$BUILD_OK" = 1 ]; then
-  E2E_OK=1
-  pk_step "end2end: npm packages"
-  # (Re)installs when node_modules is missing or was installed from another package-lock.json.
-  if ! (
-    cd "$ROOT/end2end"
-    stamp=node_modules/.postkamer-lock.sha256
-    want=$(sha256sum package-lock.json | cut -d' ' -f1)
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules/@playwright/test ]; then
-      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
-      printf '%s\n' "$want" >"$stamp"
-    else
-      echo "  end2end/node_modules is up to date"
-    fi
-  ); then
-    pk_log "npm ci in end2end/ failed"
-    E2E_OK=0
+# run_e2e NAME BIN SITE_ROOT [ENV=VALUE...]: a fresh SQLite database with the demo data (the demo
+# user's mailbox on the throw-away Dovecot), the server BIN serving SITE_ROOT on a free port, and
+# the Playwright tests against it; records NAME. The server log goes to $WORK_TMP/server-NAME.log,
+# Playwright's to $WORK_TMP/playwright-NAME.log.
+run_e2e() {
+  local name=$1 bin=$2 site=$3
+  shift 3
+  local ok=1 db_url="sqlite://$WORK_TMP/e2e-$name.db" log="$WORK_TMP/server-$name.log"
+  if [ ! -f "$site/pkg/$LEPTOS_OUTPUT_NAME.wasm" ]; then
+    pk_log "the site is missing: $site/pkg/$LEPTOS_OUTPUT_NAME.wasm (did cargo leptos build put it elsewhere?)"
+    ok=0
   fi
-
-  pk_step "end2end: start the server (fresh SQLite database with demo data)"
-  BIN="$CARGO_TARGET_DIR/debug/postkamer"
-  if [ "$E2E_OK" = 1 ] && [ ! -f "$LEPTOS_SITE_ROOT/pkg/$LEPTOS_OUTPUT_NAME.wasm" ]; then
-    pk_log "the site is missing: $LEPTOS_SITE_ROOT/pkg/$LEPTOS_OUTPUT_NAME.wasm (did cargo leptos build put it elsewhere?)"
-    E2E_OK=0
-  fi
-  E2E_DB_URL="sqlite://$WORK_TMP/e2e.db"
-  export POSTKAMER_SECRET_KEY_FILE="$WORK_TMP/secret.key"
-  # Domain checks ask the throw-away Knot; our SPF host is the one in its test zone.
-  export POSTKAMER_DNS_SERVERS=$POSTKAMER_TEST_DNS
-  export POSTKAMER_SPF_INCLUDE="spf.$POSTKAMER_TEST_DNS_ZONE"
   # The demo user `gebruiker` gets a mailbox on the throw-away Dovecot; the tests deliver to it.
-  E2E_IMAP_LOGIN="e2e-$$-$RANDOM"
+  E2E_IMAP_LOGIN="e2e-$$-$name-$RANDOM"
   export E2E_IMAP_LOGIN
-  if [ "$E2E_OK" = 1 ] &&
-    ! { DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" migrate &&
-      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" demo &&
-      DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL "$BIN" mailbox add \
+  pk_step "end2end ($name): fresh SQLite database with demo data"
+  if [ "$ok" = 1 ] &&
+    ! { DATABASE_URL=$db_url POSTKAMER_DATABASE_URL=$db_url "$bin" migrate &&
+      DATABASE_URL=$db_url POSTKAMER_DATABASE_URL=$db_url "$bin" demo &&
+      DATABASE_URL=$db_url POSTKAMER_DATABASE_URL=$db_url "$bin" mailbox add \
         --user gebruiker@demo-bv.nl --host 127.0.0.1 --port "$DOVECOT_PORT" --tls none \
         --login "$E2E_IMAP_LOGIN" --password-env POSTKAMER_TEST_IMAP_PASSWORD; }; then
     pk_log "postkamer migrate/demo/mailbox add failed"
-    E2E_OK=0
+    ok=0
   fi
-  if [ "$E2E_OK" = 1 ]; then
-    PORT=$(pk_free_port)
-    BASE_URL="http://127.0.0.1:$PORT"
-    DATABASE_URL=$E2E_DB_URL POSTKAMER_DATABASE_URL=$E2E_DB_URL \
-      POSTKAMER_LISTEN="127.0.0.1:$PORT" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-      "$BIN" serve >"$WORK_TMP/server.log" 2>&1 &
+  local base_url=""
+  if [ "$ok" = 1 ]; then
+    local port
+    port=$(pk_free_port)
+    base_url="http://127.0.0.1:$port"
+    pk_step "end2end ($name): start $bin on $base_url"
+    env "$@" DATABASE_URL="$db_url" POSTKAMER_DATABASE_URL="$db_url" LEPTOS_SITE_ROOT="$site" \
+      POSTKAMER_LISTEN="127.0.0.1:$port" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+      "$bin" serve >"$log" 2>&1 &
     SERVER_PID=$!
     # Poll /readyz (curl retries for up to a minute; -s: no "connection refused" noise), and
     # stop waiting at once if the server exits first.
-    curl --retry-connrefused --retry 60 --retry-delay 1 -fs -o /dev/null "$BASE_URL/readyz" &
-    CURL_PID=$!
-    first=""
-    status=0
-    wait -n -p first "$SERVER_PID" "$CURL_PID" || status=$?
-    if [ "$first" = "$CURL_PID" ] && [ "$status" = 0 ]; then
-      echo "  server ready at $BASE_URL (pid $SERVER_PID)"
+    curl --retry-connrefused --retry 60 --retry-delay 1 -fs -o /dev/null "$base_url/readyz" &
+    local curl_pid=$! first="" status=0
+    wait -n -p first "$SERVER_PID" "$curl_pid" || status=$?
+    if [ "$first" = "$curl_pid" ] && [ "$status" = 0 ]; then
+      echo "  server ready at $base_url (pid $SERVER_PID)"
     else
       if [ "$first" = "$SERVER_PID" ]; then
         pk_log "the server exited (status $status) before it was ready"
         SERVER_PID=""
-        kill "$CURL_PID" 2>/dev/null || true
-        wait "$CURL_PID" 2>/dev/null || true
+        kill "$curl_pid" 2>/dev/null || true
+        wait "$curl_pid" 2>/dev/null || true
       else
-        pk_log "the server did not become ready at $BASE_URL/readyz"
+        pk_log "the server did not become ready at $base_url/readyz"
       fi
-      E2E_OK=0
+      ok=0
     fi
   fi
 
-  if [ "$E2E_OK" = 1 ]; then
-    pk_step "end2end: npx playwright test"
-    if (cd "$ROOT/end2end" && BASE_URL=$BASE_URL npx playwright test 2>&1) | tee "$WORK_TMP/playwright.log"; then
-      record end2end ok
+  if [ "$ok" = 1 ]; then
+    pk_step "end2end ($name): npx playwright test"
+    if (cd "$ROOT/end2end" && BASE_URL=$base_url npx playwright test 2>&1) | tee "$WORK_TMP/playwright-$name.log"; then
+      record "end2end-$name" ok
     else
-      record end2end FAILED
-      E2E_OK=0
+      record "end2end-$name" FAILED
+      ok=0
     fi
   else
-    record end2end FAILED
+    record "end2end-$name" FAILED
   fi
 
-  if [ "$E2E_OK" = 0 ] && [ -f "$WORK_TMP/server.log" ]; then
-    pk_step "end2end: last 100 lines of the server log"
-    tail -n 100 "$WORK_TMP/server.log" || true
+  if [ "$ok" = 0 ] && [ -f "$log" ]; then
+    pk_step "end2end ($name): last 100 lines of the server log"
+    tail -n 100 "$log" || true
   fi
   if [ -n "$SERVER_PID" ]; then
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
   fi
+}
+
+pk_step "end2end: npm packages"
+NPM_OK=1
+# (Re)installs when node_modules is missing or was installed from another package-lock.json.
+if ! (
+  cd "$ROOT/end2end"
+  stamp=node_modules/.postkamer-lock.sha256
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules/@playwright/test ]; then
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+    printf '%s\n' "$want" >"$stamp"
+  else
+    echo "  end2end/node_modules is up to date"
+  fi
+); then
+  pk_log "npm ci in end2end/ failed"
+  NPM_OK=0
+fi
+export POSTKAMER_SECRET_KEY_FILE="$WORK_TMP/secret.key"
+# Domain checks ask the throw-away Knot; our SPF host is the one in its test zone.
+export POSTKAMER_DNS_SERVERS=$POSTKAMER_TEST_DNS
+export POSTKAMER_SPF_INCLUDE="spf.$POSTKAMER_TEST_DNS_ZONE"
+
+# The debug build shares the test build's compiled crates.
+pk_step "cargo leptos build --split (debug)"
+if with_original_rustflags cargo leptos build --split; then
+  record leptos-build ok
+  if [ "$NPM_OK" = 1 ]; then
+    run_e2e debug "$CARGO_TARGET_DIR/debug/postkamer" "$LEPTOS_SITE_ROOT"
+  else
+    record end2end-debug FAILED
+  fi
 else
-  record end2end skipped
+  record leptos-build FAILED
+  record end2end-debug skipped
+fi
+
+# The release build with split wasm, built and served as scripts/run.sh does (cargo-leptos's
+# release defaults: minified JS; LEPTOS_ENV=PROD), its site kept apart from the debug one.
+RELEASE_SITE="$CARGO_TARGET_DIR/site-release"
+pk_step "cargo leptos build --release --split (what scripts/run.sh serves)"
+if (
+  unset LEPTOS_JS_MINIFY LEPTOS_HASH_FILES
+  export LEPTOS_SITE_ROOT="$RELEASE_SITE"
+  with_original_rustflags cargo leptos build --release --split
+); then
+  record leptos-build-release ok
+  if [ "$NPM_OK" = 1 ]; then
+    run_e2e release "$CARGO_TARGET_DIR/release/postkamer" "$RELEASE_SITE" LEPTOS_ENV=PROD
+  else
+    record end2end-release FAILED
+  fi
+else
+  record leptos-build-release FAILED
+  record end2end-release skipped
 fi
 
 # ------------------------------------------------------------------ summary
@@ -293,10 +323,15 @@ nx=$(summary_line "$WORK_TMP/nextest.log" '^ *Summary \[')
 nx_passed=$(sum_of "$nx" 'passed')
 nx_failed=$(sum_of "$nx" 'failed|timed out')
 nx_skipped=$(sum_of "$nx" 'skipped')
-pw="$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ passed')
-$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ flaky')
-$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ (failed|interrupted)')
-$(summary_line "$WORK_TMP/playwright.log" '^ +[0-9]+ (skipped|did not run)')"
+pw=""
+for build in debug release; do
+  log="$WORK_TMP/playwright-$build.log"
+  pw="$pw
+$(summary_line "$log" '^ +[0-9]+ passed')
+$(summary_line "$log" '^ +[0-9]+ flaky')
+$(summary_line "$log" '^ +[0-9]+ (failed|interrupted)')
+$(summary_line "$log" '^ +[0-9]+ (skipped|did not run)')"
+done
 pw_passed=$(sum_of "$pw" 'passed|flaky')
 pw_failed=$(sum_of "$pw" 'failed|interrupted')
 pw_skipped=$(sum_of "$pw" 'skipped|did not run')
@@ -304,7 +339,7 @@ pw_skipped=$(sum_of "$pw" 'skipped|did not run')
 pk_step "summary"
 for line in "${RESULTS[@]}"; do printf '  %s\n' "$line"; done
 printf 'rust tests (nextest): %s passed, %s failed, %s skipped\n' "$nx_passed" "$nx_failed" "$nx_skipped"
-printf 'browser tests (playwright): %s passed, %s failed, %s skipped\n' "$pw_passed" "$pw_failed" "$pw_skipped"
+printf 'browser tests (playwright, debug + release): %s passed, %s failed, %s skipped\n' "$pw_passed" "$pw_failed" "$pw_skipped"
 if [ "$FAILED" != 0 ]; then
   echo "FAILED: $(printf '%s\n' "${RESULTS[@]}" | awk -F': ' '$2 == "FAILED" { printf "%s%s", sep, $1; sep = ", " }')"
 fi
