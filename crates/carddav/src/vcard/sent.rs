@@ -65,6 +65,9 @@ pub(super) fn lines<'a>(
 /// lines, every other one as calcard writes it.
 pub(super) fn write(card: &VCard, version: Version, sent: &[SentLine<'_>]) -> String {
     let mut used = vec![false; sent.len()];
+    // Where the next equal line usually is: right after the last one used (the merge keeps the
+    // client's order), so a card is matched in one pass unless properties moved.
+    let mut next = 0;
     let mut out = String::with_capacity(sent.iter().map(|s| s.raw.len() * 80).sum::<usize>() + 256);
     out.push_str("BEGIN:VCARD\r\nVERSION:");
     out.push_str(match version {
@@ -79,13 +82,14 @@ pub(super) fn write(card: &VCard, version: Version, sent: &[SentLine<'_>]) -> St
         ) {
             continue;
         }
-        let same = sent
-            .iter()
-            .enumerate()
-            .position(|(i, s)| !used[i] && s.entry == *entry && !legacy_charset(&s.raw));
+        let fits = |i: usize| !used[i] && sent[i].entry == *entry && !legacy_charset(&sent[i].raw);
+        let same = (next < sent.len() && fits(next))
+            .then_some(next)
+            .or_else(|| (0..sent.len()).find(|&i| fits(i)));
         match same {
             Some(i) => {
                 used[i] = true;
+                next = i + 1;
                 for line in &sent[i].raw {
                     out.push_str(line);
                     out.push_str("\r\n");
