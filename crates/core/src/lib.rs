@@ -8,6 +8,7 @@ mod auth;
 pub mod carddav;
 pub mod domains;
 mod error;
+pub mod jobs;
 pub mod mail;
 mod password;
 mod relations;

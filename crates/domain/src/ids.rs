@@ -36,6 +36,10 @@ id_type!(
     UserId
 );
 id_type!(
+    /// A background job in the queue.
+    JobId
+);
+id_type!(
     /// A company (bedrijf).
     CompanyId
 );

@@ -2,6 +2,7 @@
 //! [`EmailAddress`], accounts and relations, and the validation rules that the UI and the JSON API
 //! both apply. No I/O, no framework types.
 
+pub mod clock;
 mod email;
 mod ids;
 mod locale;
@@ -12,9 +13,10 @@ pub mod sending;
 mod user;
 pub mod validate;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::{EmailAddress, EmailError, valid_domain};
 pub use ids::{
-    ApiTokenId, CompanyId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId,
+    ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId,
 };
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};

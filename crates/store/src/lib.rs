@@ -12,6 +12,7 @@ pub mod cards;
 mod companies;
 pub mod domains;
 mod error;
+pub mod jobs;
 pub mod mail;
 mod persons;
 mod search;

@@ -1,0 +1,226 @@
+//! The job queue: durable jobs with a kind, a JSON payload, when to run, attempts and a lease.
+//! A job is claimed by one runner at a time — one statement, `UPDATE … WHERE id = (SELECT …)
+//! RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent runners each take a
+//! different job, and SQLite's single writer doing the same there. A finished job is deleted; a
+//! failed attempt is retried later (the runner decides when) or, after the last one, kept as
+//! failed with its error until retried. Every time comes from the caller (`now`): the runner's
+//! clock, a manual one in tests.
+
+use postkamer_domain::{JobId, OrgId};
+
+use crate::{Engine, Store, StoreError, StoreResult, with_pool};
+
+/// A job to queue.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    pub org: Option<OrgId>,
+    pub kind: &'a str,
+    /// JSON.
+    pub payload: &'a str,
+    pub run_at: i64,
+    pub max_attempts: u32,
+    /// At most one queued job of the kind per key: queuing another is a no-op.
+    pub unique_key: Option<&'a str>,
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    pub id: JobId,
+    pub org: Option<OrgId>,
+    pub kind: String,
+    pub payload: String,
+    pub unique_key: Option<String>,
+    pub run_at: i64,
+    /// Attempts so far, the running one included.
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub lease_owner: Option<String>,
+    pub lease_until: i64,
+    pub last_error: Option<String>,
+    pub failed_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    org_id: Option<i64>,
+    kind: String,
+    payload: String,
+    unique_key: Option<String>,
+    run_at: i64,
+    attempts: i64,
+    max_attempts: i64,
+    lease_owner: Option<String>,
+    lease_until: i64,
+    last_error: Option<String>,
+    failed_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<JobRow> for JobRecord {
+    fn from(row: JobRow) -> JobRecord {
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        JobRecord {
+            id: JobId(row.id),
+            org: row.org_id.map(OrgId),
+            kind: row.kind,
+            payload: row.payload,
+            unique_key: row.unique_key,
+            run_at: row.run_at,
+            attempts: count(row.attempts),
+            max_attempts: count(row.max_attempts),
+            lease_owner: row.lease_owner,
+            lease_until: row.lease_until,
+            last_error: row.last_error,
+            failed_at: row.failed_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, org_id, kind, payload, unique_key, run_at, attempts, max_attempts, \
+     lease_owner, lease_until, last_error, failed_at, created_at";
+
+impl Store {
+    /// Queues a job; `None` when a job of the kind with the same unique key is queued already.
+    pub async fn enqueue_job(&self, job: &NewJob<'_>, now: i64) -> StoreResult<Option<JobId>> {
+        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+                "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
+                 RETURNING id",
+            )
+            .bind(job.org.map(|o| o.0))
+            .bind(job.kind)
+            .bind(job.payload)
+            .bind(job.unique_key)
+            .bind(job.run_at)
+            .bind(i64::from(job.max_attempts))
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(id.map(JobId))
+    }
+
+    /// Claims the next due job of `kind` for `owner` until `lease_until` (counting an attempt):
+    /// due, not failed, and not leased by anyone (a lease that ran out — its runner died — is
+    /// taken over).
+    pub async fn claim_job(
+        &self,
+        kind: &str,
+        owner: &str,
+        now: i64,
+        lease_until: i64,
+    ) -> StoreResult<Option<JobRecord>> {
+        let skip_locked = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id = (SELECT id FROM jobs \
+                         WHERE kind = $3 AND failed_at IS NULL AND run_at <= $4 AND lease_until < $4 \
+                         ORDER BY run_at, id LIMIT 1{skip_locked}) \
+               AND lease_until < $4 \
+             RETURNING {COLUMNS}"
+        );
+        let job: Option<JobRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(owner)
+            .bind(lease_until)
+            .bind(kind)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(job.map(JobRecord::from))
+    }
+
+    /// Extends the lease of a running job; `false` when `owner` no longer holds it.
+    pub async fn renew_job(&self, id: JobId, owner: &str, lease_until: i64) -> StoreResult<bool> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
+            )
+            .bind(lease_until)
+            .bind(id.0)
+            .bind(owner)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// A job done: removed. `false` when `owner` no longer held it (its lease ran out and
+    /// another runner took it over; that runner's outcome counts).
+    pub async fn complete_job(&self, id: JobId, owner: &str) -> StoreResult<bool> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "DELETE FROM jobs WHERE id = $1 AND lease_owner = $2",
+            )
+            .bind(id.0)
+            .bind(owner)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// An attempt failed with `error`: run again at `retry_at`, or (`None`) failed for good until
+    /// someone retries it. `false` when `owner` no longer held the job.
+    pub async fn fail_job(
+        &self,
+        id: JobId,
+        owner: &str,
+        error: &str,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, \
+                   run_at = COALESCE($2, run_at), failed_at = CASE WHEN $2 IS NULL THEN $3 END \
+                 WHERE id = $4 AND lease_owner = $5",
+            )
+            .bind(error)
+            .bind(retry_at)
+            .bind(now)
+            .bind(id.0)
+            .bind(owner)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// "Opnieuw proberen": a failed (or waiting) job runs at once, with its attempts counted
+    /// from zero. `NotFound` for a job that is not there (done, or of another organisation).
+    pub async fn retry_job(&self, org: Option<OrgId>, id: JobId, now: i64) -> StoreResult<()> {
+        let done = with_pool!(self, pool => sqlx::query(
+                "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = $1 \
+                 WHERE id = $2 AND lease_until < $1 AND ($3 IS NULL OR org_id = $3)",
+            )
+            .bind(now)
+            .bind(id.0)
+            .bind(org.map(|o| o.0))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        match done {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    /// The queue as SuperAdmins see it: the organisation's jobs (and, with `org` `None`, all),
+    /// failed first, then by when they run.
+    pub async fn jobs(&self, org: Option<OrgId>, limit: u32) -> StoreResult<Vec<JobRecord>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR org_id = $1) \
+             ORDER BY failed_at IS NULL, run_at, id LIMIT $2"
+        );
+        let jobs: Vec<JobRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(org.map(|o| o.0))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?;
+        Ok(jobs.into_iter().map(JobRecord::from).collect())
+    }
+}
