@@ -10,9 +10,9 @@
 #    lookup and of the search page (a mix of realistic queries, and page 50), the seed times, the
 #    database sizes and the peak RSS. Targets on SQLite: e-mail lookup p99 < 1 ms, search page
 #    p99 < 20 ms.
-# 2. The mail sync benchmark, crates/mail/benches/sync.rs (issue 3): starts a throw-away Dovecot,
+# 2. The mail sync benchmark, crates/core/benches/sync.rs (issue 3): starts a throw-away Dovecot,
 #    writes 10,000 realistic Dutch messages straight into its Maildir (deterministic; see
-#    crates/mail/benches/sync/seed.rs), pulls that INBOX once with mbsync (isync, `FSync no`) for
+#    crates/core/benches/sync/seed.rs), pulls that INBOX once with mbsync (isync, `FSync no`) for
 #    comparison, then times Postkamer's first sync of the same mailbox into SQLite and into
 #    PostgreSQL (one process per engine, so each peak RSS is its own), and 20 deliveries of one
 #    new message from APPEND to listed in the inbox (IDLE, sync of the inbox, message list).

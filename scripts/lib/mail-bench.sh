@@ -3,7 +3,7 @@
 # and dovecot.sh, from a script that defines `with_rustflags` and HOST_RUSTFLAGS (bench.sh), then
 # call `mail_bench`. It
 #
-#  1. builds crates/mail/benches/sync.rs in the bench profile;
+#  1. builds crates/core/benches/sync.rs in the bench profile;
 #  2. starts a throw-away Dovecot (scripts/lib/dovecot.sh) and seeds the Maildir of user `bench`
 #     with $BENCH_MESSAGES messages (the bench binary's `--seed`), then lets Dovecot index them
 #     (`--warm`), so no run below pays for that;
@@ -20,7 +20,7 @@ MAIL_LOGIN=bench
 
 # Prints the path of the built bench executable.
 _mail_bench_build() {
-  with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-mail --bench sync --no-run \
+  with_rustflags "$HOST_RUSTFLAGS" cargo bench -p postkamer-core --bench sync --no-run \
     --message-format=json-render-diagnostics |
     python3 -c '
 import json, sys
@@ -83,7 +83,7 @@ mail_bench() {
   local bin
   bin=$(_mail_bench_build)
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-    pk_log "could not find the built benchmark (crates/mail/benches/sync.rs)"
+    pk_log "could not find the built benchmark (crates/core/benches/sync.rs)"
     return 1
   fi
 

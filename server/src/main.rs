@@ -442,7 +442,7 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         let unseal: postkamer_mail::worker::Unseal =
             std::sync::Arc::new(move |mailbox| unseal_core.imap_account(mailbox));
         tokio::spawn(postkamer_mail::worker::run(
-            core_for_sync.store().clone(),
+            core_for_sync.mail_storage(),
             worker_config,
             unseal,
             sync_stopped,

@@ -3,6 +3,7 @@
 //! addresses to contact persons.
 
 use crate::{Core, CoreError, CoreResult};
+use postkamer_domain::mail::sync::MailboxRecord;
 use postkamer_domain::mail::{
     AttachmentInfo, FolderRole, MailboxInput, MailboxSettings, MessageSummary, MessageView,
     SyncStatus,
@@ -11,13 +12,14 @@ use postkamer_domain::relation::{AddressSource, EmailInput, Person};
 use postkamer_domain::{EmailAddress, Page, PageRequest, PersonId, User, ValidationErrors};
 use postkamer_mail::imap::{ImapAccount, ImapConnection, ImapError};
 use postkamer_mail::{compress, html, parse, sync};
-use postkamer_store::mail::{
-    MailboxRecord, MailboxUpdate, MessageQuery, MessageRecord, TimelineOf,
-};
+use postkamer_store::mail::{MailboxUpdate, MessageQuery, MessageRecord, TimelineOf};
 use postkamer_store::{Persons, StoreError};
 use std::time::Duration;
 
+mod storage;
+
 pub use postkamer_store::mail::TimelineOf as Timeline;
+pub use storage::MailStorage;
 
 /// How long a connection test or a write-back may take.
 const IMAP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -59,6 +61,11 @@ pub struct Linked {
 }
 
 impl Core {
+    /// The database as the mail engine's storage (for its sync worker).
+    pub fn mail_storage(&self) -> MailStorage {
+        MailStorage::new(self.store.clone())
+    }
+
     /// Connection settings of a stored mailbox, with the password decrypted.
     pub fn imap_account(&self, mailbox: &MailboxRecord) -> Result<ImapAccount, sync::SyncError> {
         let password = self
@@ -172,7 +179,7 @@ impl Core {
     /// One full sync pass of the caller's mailbox, here and now (the CLI's `mailbox sync --once`).
     pub async fn sync_mailbox_once(&self, mailbox: &MailboxRecord) -> CoreResult<sync::SyncReport> {
         let mut conn = self.connect(mailbox).await?;
-        let result = sync::sync_mailbox(&self.store, &mut conn, mailbox).await;
+        let result = sync::sync_mailbox(&self.mail_storage(), &mut conn, mailbox).await;
         let _ = conn.logout().await;
         match result {
             Ok(report) => {
@@ -363,10 +370,10 @@ impl Core {
             conn.select(&folder.name).await?;
             conn.move_to(location.uid, &trash.name).await?;
             let fresh = self.store.folder(folder.id).await?;
-            sync::sync_folder(&self.store, &mut conn, &mailbox, fresh, None).await?;
+            sync::sync_folder(&self.mail_storage(), &mut conn, &mailbox, fresh, None).await?;
         }
         let fresh = self.store.folder(trash.id).await?;
-        sync::sync_folder(&self.store, &mut conn, &mailbox, fresh, None).await?;
+        sync::sync_folder(&self.mail_storage(), &mut conn, &mailbox, fresh, None).await?;
         let _ = conn.logout().await;
         Ok(())
     }

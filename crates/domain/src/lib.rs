@@ -10,6 +10,7 @@ pub mod mail;
 mod page;
 pub mod relation;
 pub mod sending;
+pub mod text;
 mod user;
 pub mod validate;
 

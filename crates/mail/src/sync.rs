@@ -15,12 +15,12 @@ mod batch;
 pub use batch::{BATCH, SyncOptions, incoming, too_large};
 
 use crate::imap::{Changes, Fetched, FlagUpdate, Folder, FolderState, ImapConnection, ImapError};
-use batch::{batches, fetch_in_order, prepare, progress_of, store_prepared};
+use crate::store::{MailStore, StorageError};
+use batch::{batches, fetch_in_order, prepare, store_prepared};
 use postkamer_domain::mail::FolderRole;
-use postkamer_store::mail::{
+use postkamer_domain::mail::sync::{
     FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord,
 };
-use postkamer_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ pub enum SyncError {
     #[error(transparent)]
     Imap(#[from] ImapError),
     #[error("database: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] StorageError),
     #[error("the mailbox password cannot be decrypted (was the secret key changed?)")]
     Unseal,
 }
@@ -74,7 +74,7 @@ impl SyncReport {
 
 /// Syncs every folder of `mailbox` over an open connection.
 pub async fn sync_mailbox(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     mailbox: &MailboxRecord,
 ) -> Result<SyncReport, SyncError> {
@@ -82,7 +82,7 @@ pub async fn sync_mailbox(
 }
 
 pub async fn sync_mailbox_with(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     mailbox: &MailboxRecord,
     options: SyncOptions,
@@ -128,7 +128,7 @@ fn find(folders: &[Folder], role: FolderRole) -> Option<&Folder> {
 
 /// Syncs one folder (selecting it). Leaves it selected.
 pub async fn sync_folder(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     mailbox: &MailboxRecord,
     folder: FolderRecord,
@@ -138,7 +138,7 @@ pub async fn sync_folder(
 }
 
 pub async fn sync_folder_with(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     mailbox: &MailboxRecord,
     mut folder: FolderRecord,
@@ -188,7 +188,7 @@ pub async fn sync_folder_with(
                 .rev()
                 .filter(|uid| vanished.binary_search(uid).is_err())
                 .collect();
-            let mut progress = progress_of(&folder, u64::from(state.exists));
+            let mut progress = FolderProgress::of(&folder, u64::from(state.exists));
             report.fetched +=
                 fetch_in_order(store, conn, mailbox, &folder, &new, options, &mut progress).await?;
             if store.folder_count(folder.id).await? == u64::from(state.exists) {
@@ -212,7 +212,7 @@ pub async fn sync_folder_with(
         let grown = u64::from(state.exists).checked_sub(count);
         if grown == Some(u64::from(state.uid_next - folder.uid_top)) {
             let new: Vec<u32> = (folder.uid_top..state.uid_next).rev().collect();
-            let mut progress = progress_of(&folder, u64::from(state.exists));
+            let mut progress = FolderProgress::of(&folder, u64::from(state.exists));
             report.fetched +=
                 fetch_in_order(store, conn, mailbox, &folder, &new, options, &mut progress).await?;
             if state.highest_modseq.is_none() || state.highest_modseq != folder.highest_modseq {
@@ -277,7 +277,7 @@ pub async fn sync_folder_with(
         .collect();
     missing.sort_unstable_by(|a, b| b.cmp(a));
     let total = missing.len();
-    let mut progress = progress_of(&folder, report.on_server);
+    let mut progress = FolderProgress::of(&folder, report.on_server);
 
     // A pipeline of three: batch n+2 is fetched while n+1 is parsed and compressed (on a
     // blocking thread) and n is written.
@@ -334,7 +334,7 @@ pub async fn sync_folder_with(
 /// Reads flags changed on the server (all of them without CONDSTORE) and stores the ones that
 /// differ. Returns how many changed.
 async fn sync_flags(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     folder: &FolderRecord,
     stored: &[Located],

@@ -5,11 +5,13 @@
 //! Errors are recorded on the mailbox in plain Dutch and retried with backoff.
 
 use crate::imap::{IdleEvent, ImapAccount, ImapConnection};
+use crate::store::{MailStore, StorageError};
 use crate::sync::{SyncError, sync_folder, sync_mailbox};
 use postkamer_domain::MailboxId;
+use postkamer_domain::clock::millis;
 use postkamer_domain::mail::FolderRole;
-use postkamer_store::mail::MailboxRecord;
-use postkamer_store::{Store, StoreError, now_millis};
+use postkamer_domain::mail::sync::MailboxRecord;
+use postkamer_domain::{Clock, SystemClock};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -49,13 +51,13 @@ impl Default for WorkerConfig {
     }
 }
 
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+fn now_millis() -> i64 {
+    SystemClock.now_millis()
 }
 
 /// Runs until `shutdown` turns true; then stops every mailbox task and gives up its leases.
-pub async fn run(
-    store: Store,
+pub async fn run<S: MailStore>(
+    store: S,
     config: WorkerConfig,
     unseal: Unseal,
     mut shutdown: watch::Receiver<bool>,
@@ -118,8 +120,8 @@ enum Stop {
     Shutdown,
 }
 
-async fn mailbox_task(
-    store: Store,
+async fn mailbox_task<S: MailStore>(
+    store: S,
     id: MailboxId,
     config: Arc<WorkerConfig>,
     unseal: Unseal,
@@ -129,7 +131,7 @@ async fn mailbox_task(
     loop {
         let mailbox = match store.mailbox(id).await {
             Ok(m) if m.settings.enabled => m,
-            Ok(_) | Err(StoreError::NotFound) => break,
+            Ok(_) | Err(StorageError::NotFound) => break,
             Err(err) => {
                 tracing::warn!(mailbox = %id, error = %err, "reading the mailbox failed");
                 if wait_or_stop(&store, id, &config, backoff, shutdown.clone())
@@ -169,7 +171,7 @@ async fn mailbox_task(
 }
 
 /// Renews the lease every third of its length; returns when it is lost.
-async fn keep_lease(store: &Store, id: MailboxId, config: &WorkerConfig) -> Stop {
+async fn keep_lease(store: &impl MailStore, id: MailboxId, config: &WorkerConfig) -> Stop {
     loop {
         tokio::time::sleep(config.lease / 3).await;
         match store
@@ -186,7 +188,7 @@ async fn keep_lease(store: &Store, id: MailboxId, config: &WorkerConfig) -> Stop
 /// Waits `delay` (keeping the lease) unless a sync is asked for or the worker stops.
 /// `Some` means stop.
 async fn wait_or_stop(
-    store: &Store,
+    store: &impl MailStore,
     id: MailboxId,
     config: &WorkerConfig,
     delay: Duration,
@@ -220,7 +222,7 @@ async fn wait_or_stop(
 /// One connection's life: a full pass, then IDLE on the inbox (or short polls without IDLE),
 /// a full pass again when due or asked for.
 async fn session(
-    store: &Store,
+    store: &impl MailStore,
     mailbox: &MailboxRecord,
     config: &WorkerConfig,
     unseal: &Unseal,

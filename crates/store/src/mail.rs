@@ -13,15 +13,11 @@ mod read;
 mod sync;
 
 pub use read::{MessageQuery, MessageRecord, TimelineOf};
-pub use sync::{FolderProgress, IncomingMessage, Located, SearchText};
 
 use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
+use postkamer_domain::mail::sync::{FolderId, FolderRecord, MailboxRecord};
 use postkamer_domain::mail::{FolderRole, MailboxSettings, TlsMode};
 use postkamer_domain::{MailboxId, OrgId, UserId};
-
-/// A folder row's id (internal to the mail engine and the store).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FolderId(pub i64);
 
 /// What a user enters for their IMAP account. `password_sealed: None` keeps the stored one.
 #[derive(Debug, Clone)]
@@ -33,29 +29,6 @@ pub struct MailboxUpdate {
     pub password_sealed: Option<Vec<u8>>,
     pub since: Option<String>,
     pub enabled: bool,
-}
-
-/// A mailbox account as the sync engine needs it.
-#[derive(Debug, Clone)]
-pub struct MailboxRecord {
-    pub org: OrgId,
-    pub settings: MailboxSettings,
-    pub password_sealed: Vec<u8>,
-}
-
-/// A folder and how far its sync got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderRecord {
-    pub id: FolderId,
-    pub mailbox: MailboxId,
-    pub role: FolderRole,
-    pub name: String,
-    pub uid_validity: u32,
-    pub uid_top: u32,
-    pub uid_low: Option<u32>,
-    pub first_sync_done: bool,
-    pub highest_modseq: Option<u64>,
-    pub on_server: u64,
 }
 
 #[derive(sqlx::FromRow)]

@@ -9,10 +9,7 @@ use std::collections::BTreeSet;
 /// Tokens longer than this are cut; nobody types more to find a relation.
 const MAX_TOKEN: usize = 64;
 
-/// Lower-case ASCII: "Zoë Çelik" → "zoe celik".
-pub(crate) fn fold(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase()
-}
+pub(crate) use postkamer_domain::text::fold;
 
 fn truncate(mut token: String) -> String {
     if token.len() > MAX_TOKEN {

@@ -102,8 +102,8 @@ impl TestApp {
     /// Gives `user` a mailbox whose inbox holds `messages` (UIDs 1, 2, …), stored as a sync
     /// pass would store them.
     pub async fn seed_inbox(&self, user: &User, messages: &[&[u8]]) {
+        use postkamer_domain::mail::sync::{FolderProgress, Located};
         use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
-        use postkamer_store::mail::{FolderProgress, Located};
         let input = MailboxInput {
             host: "127.0.0.1".into(),
             port: "143".into(),

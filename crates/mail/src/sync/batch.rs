@@ -5,10 +5,11 @@ use super::SyncError;
 use crate::compress;
 use crate::imap::{Fetched, HEADER_BYTES, ImapConnection, ImapError};
 use crate::parse;
-use postkamer_store::mail::{
+use crate::store::MailStore;
+use postkamer_domain::mail::sync::{
     FolderProgress, FolderRecord, IncomingMessage, Located, MailboxRecord, SearchText,
 };
-use postkamer_store::{Store, now_millis};
+use postkamer_domain::{Clock, SystemClock};
 
 /// Messages fetched per round trip (and stored per transaction).
 pub const BATCH: usize = 100;
@@ -75,7 +76,7 @@ pub(super) fn batches(
 /// Fetches, prepares and stores `uids` one batch after the other (for the few messages of an
 /// incremental pass; the first sync pipelines them). Returns how many were stored.
 pub(super) async fn fetch_in_order(
-    store: &Store,
+    store: &impl MailStore,
     conn: &mut ImapConnection,
     mailbox: &MailboxRecord,
     folder: &FolderRecord,
@@ -96,21 +97,11 @@ pub(super) async fn fetch_in_order(
     Ok(stored)
 }
 
-pub(super) fn progress_of(folder: &FolderRecord, on_server: u64) -> FolderProgress {
-    FolderProgress {
-        uid_top: folder.uid_top.max(1),
-        uid_low: folder.uid_low,
-        first_sync_done: folder.first_sync_done,
-        highest_modseq: folder.highest_modseq,
-        on_server,
-    }
-}
-
 /// Parses, compresses and folds a fetched batch for the index, off the async threads.
 pub(super) async fn prepare(
     batch: Vec<Fetched>,
 ) -> Result<Vec<(Located, IncomingMessage)>, SyncError> {
-    let now = now_millis();
+    let now = SystemClock.now_millis();
     tokio::task::spawn_blocking(move || {
         batch
             .into_iter()
@@ -135,7 +126,7 @@ pub(super) async fn prepare(
 
 /// Stores a prepared batch with the folder's progress. Returns how many messages were stored.
 pub(super) async fn store_prepared(
-    store: &Store,
+    store: &impl MailStore,
     mailbox: &MailboxRecord,
     folder: &FolderRecord,
     prepared: Vec<(Located, IncomingMessage)>,
@@ -145,10 +136,10 @@ pub(super) async fn store_prepared(
         return Ok(0);
     }
     if let Some(lowest) = prepared.iter().map(|(l, _)| l.uid).min() {
-        progress.uid_low = Some(progress.uid_low.map_or(lowest, |low| low.min(lowest)));
+        progress.stored_down_to(lowest);
     }
     store
-        .store_batch(mailbox.org, folder.id, &prepared, *progress)
+        .store_batch(mailbox, folder.id, &prepared, *progress)
         .await?;
     Ok(prepared.len() as u64)
 }

@@ -2,107 +2,15 @@
 //! transaction (so a crash between batches loses nothing and repeats nothing), flag changes,
 //! expunges, and a folder reset after a UIDVALIDITY change.
 
-use super::{FolderId, FolderRecord};
-use crate::search::fold;
 use crate::{BeginWrite, Engine, Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::OrgId;
 use postkamer_domain::mail::AddressKind;
 use postkamer_domain::mail::MailAddress;
+use postkamer_domain::mail::sync::{
+    FolderId, FolderProgress, FolderRecord, IncomingMessage, Located,
+};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
-
-/// A message as the sync engine hands it over: parsed fields and the compressed raw bytes.
-#[derive(Debug, Clone)]
-pub struct IncomingMessage {
-    /// One row per organisation and key: the digest of the copy's bytes.
-    pub dedupe_key: String,
-    pub content_hash: String,
-    /// Copies of one message that read alike share it (the timelines show them once).
-    pub display_key: String,
-    /// Stored as headers only: larger than the per-message cap.
-    pub truncated: bool,
-    pub header_message_id: Option<String>,
-    pub thread_key: String,
-    pub subject: String,
-    pub sent_at: Option<i64>,
-    /// The date the lists sort by: the Date header, else the server's arrival time.
-    pub sort_at: i64,
-    pub addresses: Vec<MailAddress>,
-    pub snippet: String,
-    /// The words for the full-text index ([`SearchText::of`]): computed by the caller, off the
-    /// database's critical path.
-    pub search: SearchText,
-    pub attachment_count: u32,
-    pub size: u64,
-    pub raw_compressed: Vec<u8>,
-}
-
-/// A message's place in a folder: its UID and flags there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Located {
-    pub uid: u32,
-    pub seen: bool,
-    pub flagged: bool,
-    pub modseq: Option<u64>,
-}
-
-/// How far a folder's sync got; written with the batch that got it there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FolderProgress {
-    pub uid_top: u32,
-    pub uid_low: Option<u32>,
-    pub first_sync_done: bool,
-    pub highest_modseq: Option<u64>,
-    pub on_server: u64,
-}
-
-/// The words of a message for the full-text index.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchText {
-    pub subject: String,
-    pub addresses: String,
-    pub body: String,
-}
-
-impl SearchText {
-    /// Folds subject, addresses (with display names) and body text for the index.
-    pub fn of(subject: &str, addresses: &[MailAddress], body: &str) -> Self {
-        Self {
-            subject: index_text(subject),
-            addresses: index_text(&addresses_text(addresses)),
-            body: index_text(body),
-        }
-    }
-}
-
-/// Text folded to lower-case ASCII words split on everything else, so `jan@voorbeeld.nl` is
-/// found by "voorbeeld" in both engines.
-fn index_text(text: &str) -> String {
-    let folded = fold(text);
-    let mut out = String::with_capacity(folded.len());
-    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if !word.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-    }
-    out
-}
-
-fn addresses_text(addresses: &[MailAddress]) -> String {
-    let mut text = String::new();
-    for a in addresses {
-        text.push_str(&a.email);
-        text.push(' ');
-        if let Some(name) = &a.name {
-            text.push_str(name);
-            text.push(' ');
-        }
-    }
-    text
-}
 
 const MESSAGE_COLUMNS: &str = "org_id, dedupe_key, content_hash, display_key, truncated, \
      header_message_id, thread_key, subject, sent_at, sort_at, from_email, from_name, snippet, \

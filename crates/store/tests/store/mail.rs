@@ -2,14 +2,14 @@
 //! search, expunge and reset, leases.
 
 use crate::fixtures::*;
+use postkamer_domain::mail::sync::{
+    FolderProgress, FolderRecord, IncomingMessage, Located, SearchText,
+};
 use postkamer_domain::mail::{AddressKind, FolderRole, MailAddress, TlsMode};
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{OrgId, PageRequest, Role, User};
-use postkamer_store::mail::{
-    FolderProgress, FolderRecord, IncomingMessage, Located, MailboxUpdate, MessageQuery,
-    SearchText, TimelineOf,
-};
+use postkamer_store::mail::{MailboxUpdate, MessageQuery, TimelineOf};
 use postkamer_store::{Persons, Store, StoreError};
 
 pub(crate) fn addr(kind: AddressKind, email: &str) -> MailAddress {

@@ -617,7 +617,7 @@ pub async fn shared_rows_of_old_are_split_into_copies(store: Store) {
         0
     );
     let anna_inbox = store
-        .folder(postkamer_store::mail::FolderId(1001))
+        .folder(postkamer_domain::mail::sync::FolderId(1001))
         .await
         .unwrap();
     assert_eq!(
@@ -644,7 +644,7 @@ pub async fn shared_rows_of_old_are_split_into_copies(store: Store) {
     store
         .store_batch(
             org,
-            postkamer_store::mail::FolderId(1002),
+            postkamer_domain::mail::sync::FolderId(1002),
             &[(at(1), bert_copy)],
             progress(2),
         )

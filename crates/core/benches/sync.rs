@@ -48,6 +48,7 @@ mod report;
 mod seed;
 
 use fixture::{Db, Engine, Fixture};
+use postkamer_core::mail::MailStorage;
 use postkamer_domain::PageRequest;
 use postkamer_domain::mail::FolderRole;
 use postkamer_mail::imap::{ImapAccount, ImapConnection, TlsMode};
@@ -274,7 +275,8 @@ async fn bench_engine(
     eprintln!("==> {}: first sync", engine.label());
     let mut conn = ImapConnection::connect(account, TIMEOUT).await?;
     let started = Instant::now();
-    let report = sync::sync_mailbox(store, &mut conn, &f.mailbox).await?;
+    let report =
+        sync::sync_mailbox(&MailStorage::new(store.clone()), &mut conn, &f.mailbox).await?;
     let seconds = started.elapsed().as_secs_f64();
     let rss_mb = fixture::peak_rss_kib().map(|kib| kib as f64 * 1024.0 / 1e6);
     let messages = report.fetched();

@@ -6,9 +6,9 @@
 use crate::fixture::{Db, Engine, Fixture};
 use crate::{Res, TIMEOUT};
 use postkamer_domain::mail::FolderRole;
+use postkamer_domain::mail::sync::{FolderProgress, IncomingMessage, Located};
 use postkamer_mail::imap::{ImapAccount, ImapConnection};
 use postkamer_mail::{compress, parse, sync};
-use postkamer_store::mail::{FolderProgress, IncomingMessage, Located};
 use postkamer_store::{Store, now_millis};
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -4,10 +4,11 @@
 use crate::fixture::Fixture;
 use crate::{Res, TIMEOUT, seed};
 use futures::TryStreamExt;
+use postkamer_core::mail::MailStorage;
+use postkamer_domain::mail::sync::FolderId;
 use postkamer_mail::imap::{IdleEvent, ImapAccount, ImapConnection};
 use postkamer_mail::sync;
 use postkamer_store::Store;
-use postkamer_store::mail::FolderId;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
@@ -32,7 +33,7 @@ pub async fn run(
     let inbox = f.inbox(store).await?;
     // As the worker does: select the inbox and catch up before waiting on it.
     sync::sync_folder(
-        store,
+        &MailStorage::new(store.clone()),
         &mut conn,
         &f.mailbox,
         store.folder(inbox).await?,
@@ -84,7 +85,14 @@ async fn deliver_rounds(
                 return Err(format!("message {round} not seen within {TIMEOUT:?}").into());
             }
             let folder = store.folder(inbox).await?;
-            sync::sync_folder(store, &mut conn, &f.mailbox, folder, None).await?;
+            sync::sync_folder(
+                &MailStorage::new(store.clone()),
+                &mut conn,
+                &f.mailbox,
+                folder,
+                None,
+            )
+            .await?;
             let listing = Instant::now();
             if f.lists(store, &subject).await? {
                 samples.push(Sample {

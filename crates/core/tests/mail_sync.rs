@@ -7,15 +7,18 @@
 #[path = "../../store/tests/store/harness.rs"]
 #[macro_use]
 mod harness;
+#[path = "../../mail/tests/support/mod.rs"]
 mod support;
 
+use postkamer_core::mail::MailStorage;
+use postkamer_domain::mail::sync::MailboxRecord;
 use postkamer_domain::mail::{FolderRole, TlsMode};
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::{EmailInput, PersonInput};
 use postkamer_domain::{Locale, NewUser, OrgId, PageRequest, Role, User};
 use postkamer_mail::imap::{IdleEvent, ImapConnection};
 use postkamer_mail::sync::{self, SyncOptions};
-use postkamer_store::mail::{MailboxRecord, MailboxUpdate, MessageQuery, TimelineOf};
+use postkamer_store::mail::{MailboxUpdate, MessageQuery, TimelineOf};
 use postkamer_store::{Orgs, Persons, Store, Users};
 use rand::{Rng, SeedableRng};
 use support::{Raw, TIMEOUT, unique_user};
@@ -149,7 +152,7 @@ async fn total(store: &Store, f: &Fixture, folder: FolderRole) -> u64 {
 
 async fn pass(store: &Store, f: &Fixture) -> sync::SyncReport {
     let mut conn = support::connect(&f.login).await;
-    let report = sync::sync_mailbox(store, &mut conn, &f.mailbox)
+    let report = sync::sync_mailbox(&MailStorage::new(store.clone()), &mut conn, &f.mailbox)
         .await
         .unwrap();
     conn.logout().await.unwrap();
@@ -261,7 +264,7 @@ async fn new_mail_during_idle_is_picked_up(store: Store) {
     raw.append("INBOX", &mail(1, "a@x.nl", "oud", "x"), None)
         .await;
     let mut conn = support::connect(&f.login).await;
-    sync::sync_mailbox(&store, &mut conn, &f.mailbox)
+    sync::sync_mailbox(&MailStorage::new(store.clone()), &mut conn, &f.mailbox)
         .await
         .unwrap();
     let inbox = store
@@ -271,9 +274,15 @@ async fn new_mail_during_idle_is_picked_up(store: Store) {
         .into_iter()
         .find(|x| x.role == FolderRole::Inbox)
         .unwrap();
-    sync::sync_folder(&store, &mut conn, &f.mailbox, inbox.clone(), None)
-        .await
-        .unwrap();
+    sync::sync_folder(
+        &MailStorage::new(store.clone()),
+        &mut conn,
+        &f.mailbox,
+        inbox.clone(),
+        None,
+    )
+    .await
+    .unwrap();
 
     // Deliver while the connection waits in IDLE; the wait ends because of it.
     let deliver = async {
@@ -285,7 +294,7 @@ async fn new_mail_during_idle_is_picked_up(store: Store) {
     assert_eq!(event, IdleEvent::Changed);
     let mut conn: ImapConnection = back;
     let report = sync::sync_folder(
-        &store,
+        &MailStorage::new(store.clone()),
         &mut conn,
         &f.mailbox,
         store.folder(inbox.id).await.unwrap(),
@@ -426,9 +435,14 @@ async fn killed_syncs_resume_without_loss_or_duplicates(store: Store) {
         let (store2, mailbox, login) = (store.clone(), f.mailbox.clone(), f.login.clone());
         let task = tokio::spawn(async move {
             let mut conn = support::connect(&login).await;
-            sync::sync_mailbox_with(&store2, &mut conn, &mailbox, options)
-                .await
-                .map(|_| ())
+            sync::sync_mailbox_with(
+                &MailStorage::new(store2.clone()),
+                &mut conn,
+                &mailbox,
+                options,
+            )
+            .await
+            .map(|_| ())
         });
         // Kill it at a random point: while connecting, fetching or writing. (The delay picks
         // the kill point; nothing waits on it for a result.)
@@ -612,7 +626,7 @@ async fn messages_over_the_cap_are_kept_as_their_header(store: Store) {
     raw.logout().await;
     let mut conn = support::connect(&f.login).await;
     conn.set_max_message_bytes(1024 * 1024);
-    let report = sync::sync_mailbox(&store, &mut conn, &f.mailbox)
+    let report = sync::sync_mailbox(&MailStorage::new(store.clone()), &mut conn, &f.mailbox)
         .await
         .unwrap();
     conn.logout().await.unwrap();
@@ -655,7 +669,7 @@ async fn a_hostile_server_ends_the_pass_with_a_clear_error(store: Store) {
         deny: Default::default(),
     };
     let mut conn = ImapConnection::connect(&account, TIMEOUT).await.unwrap();
-    let error = sync::sync_mailbox(&store, &mut conn, &f.mailbox)
+    let error = sync::sync_mailbox(&MailStorage::new(store.clone()), &mut conn, &f.mailbox)
         .await
         .expect_err("the pass stops");
     let dutch = error.message_nl();
@@ -718,13 +732,13 @@ async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
         };
         // Two instances on one database: one of them takes the mailbox.
         let a = tokio::spawn(postkamer_mail::worker::run(
-            store.clone(),
+            MailStorage::new(store.clone()),
             config("a"),
             unseal.clone(),
             stopped.clone(),
         ));
         let b = tokio::spawn(postkamer_mail::worker::run(
-            store.clone(),
+            MailStorage::new(store.clone()),
             config("b"),
             unseal,
             stopped,
