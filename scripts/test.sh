@@ -146,6 +146,9 @@ printf '  POSTKAMER_TEST_DNS=%s (zone %s)\n' "$POSTKAMER_TEST_DNS" "$POSTKAMER_T
 pk_step "cargo fmt --all --check"
 if cargo fmt --all --check; then record fmt ok; else record fmt FAILED; fi
 
+pk_step "dependency rules (scripts/check-deps.py)"
+if python3 "$ROOT/scripts/check-deps.py"; then record dependency-rules ok; else record dependency-rules FAILED; fi
+
 pk_step "cargo clippy --workspace --exclude postkamer-frontend --all-targets -- -D warnings"
 if with_test_rustflags cargo clippy --workspace --exclude postkamer-frontend --all-targets -- -D warnings; then
   record clippy ok

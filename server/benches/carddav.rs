@@ -7,7 +7,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use postkamer_domain::relation::Actor;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -16,10 +15,9 @@ use base64::Engine as _;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use postkamer_app::ssr::AppState;
-use postkamer_core::{Core, CoreConfig, UserInput};
+use postkamer_core::{Core, CoreConfig, Database, UserInput};
 use postkamer_domain::Role;
 use postkamer_domain::relation::PersonInput;
-use postkamer_store::{Companies, Persons, Store};
 use tower::ServiceExt;
 
 const CONTACTS: usize = 10_000;
@@ -104,12 +102,12 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(CONTACTS);
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}/bench.db", dir.path().display()))
+    let database = Database::connect(&format!("sqlite://{}/bench.db", dir.path().display()), 10)
         .await
         .unwrap();
-    store.migrate().await.unwrap();
+    database.migrate().await.unwrap();
     let core = Core::new(
-        store.clone(),
+        database,
         CoreConfig::new(postkamer_core::SecretKey::generate().unwrap()),
     );
     let user = core
@@ -131,24 +129,16 @@ async fn main() {
     let data = postkamer_demo::generate(2026, contacts / 5, contacts);
     let mut companies = Vec::new();
     for company in &data.companies {
-        companies.push(
-            store
-                .create_company(user.org_id, &company.input.validate().unwrap())
-                .await
-                .unwrap()
-                .id,
-        );
+        companies.push(core.create_company(&user, &company.input).await.unwrap().id);
     }
+    let mut persons = Vec::with_capacity(data.persons.len());
     for person in &data.persons {
         let input = PersonInput {
             synchroniseren: true,
             company_id: person.company.and_then(|i| companies.get(i).copied()),
             ..person.input.clone()
         };
-        store
-            .create_person(user.org_id, &input.validate().unwrap(), Actor::SYSTEM)
-            .await
-            .unwrap();
+        persons.push(core.create_person(&user, &input).await.unwrap().id);
     }
     println!(
         "seeded {contacts} synced contacts in {:.1} s",
@@ -179,12 +169,10 @@ async fn main() {
     // Full sync: PROPFIND Depth 1, then multiget in batches of 100.
     let mut full = Vec::new();
     let mut listing_times = Vec::new();
-    let mut hrefs = Vec::new();
     for _ in 0..RUNS {
-        let (total, listed, listed_hrefs) = full_sync(&client, &book, contacts).await;
+        let (total, listed, _) = full_sync(&client, &book, contacts).await;
         full.push(total);
         listing_times.push(listed);
-        hrefs = listed_hrefs;
     }
 
     // The same over a read-only book of a saved selection holding everyone.
@@ -211,21 +199,9 @@ async fn main() {
         .to_owned();
     let mut incremental = Vec::new();
     let mut token = token;
-    let first = store
-        .synced_cards(
-            user.org_id,
-            Some(&[hrefs[0]
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".vcf")
-                .to_owned()]),
-        )
-        .await
-        .unwrap();
-    let person = first[0].person;
+    let person = persons[0];
     for run in 0..RUNS * 4 {
-        let mut current = store.person(user.org_id, person).await.unwrap();
+        let mut current = core.person(&user, person).await.unwrap();
         current.job_title = Some(format!("Functie {run}"));
         let input = PersonInput {
             first_name: current.first_name.clone().unwrap_or_default(),
@@ -235,15 +211,7 @@ async fn main() {
             synchroniseren: true,
             ..Default::default()
         };
-        store
-            .update_person(
-                user.org_id,
-                person,
-                &input.validate().unwrap(),
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
+        core.update_person(&user, person, &input).await.unwrap();
         let body = format!(
             r#"<?xml version="1.0" encoding="utf-8"?><sync-collection xmlns="DAV:"><sync-token>{token}</sync-token><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>"#
         );

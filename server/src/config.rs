@@ -178,8 +178,8 @@ impl Config {
     pub fn domains(&self) -> anyhow::Result<postkamer_core::DomainsConfig> {
         let servers = dns_servers(&self.dns_servers)?;
         Ok(postkamer_core::DomainsConfig {
-            check: postkamer_domainauth::CheckConfig {
-                dns: postkamer_domainauth::DnsConfig {
+            check: postkamer_core::domains::CheckConfig {
+                dns: postkamer_core::domains::DnsConfig {
                     servers,
                     timeout: std::time::Duration::from_millis(self.dns_timeout_ms.max(100)),
                 },
@@ -202,7 +202,7 @@ impl Config {
     ) -> anyhow::Result<
         Vec<(
             postkamer_domain::sending::Selector,
-            postkamer_domainauth::DkimKeyPair,
+            postkamer_core::domains::DkimKeyPair,
         )>,
     > {
         use anyhow::Context;
@@ -216,7 +216,7 @@ impl Config {
         .map(|(selector, file)| {
             let pem = std::fs::read_to_string(file)
                 .with_context(|| format!("dkim_{selector}_file: reading {file}"))?;
-            let key = postkamer_domainauth::DkimKeyPair::from_pem(&pem)
+            let key = postkamer_core::domains::DkimKeyPair::from_pem(&pem)
                 .with_context(|| format!("dkim_{selector}_file: {file}"))?;
             Ok((selector, key))
         })

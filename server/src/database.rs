@@ -5,7 +5,7 @@
 
 use crate::config::{Config, redact_url};
 use anyhow::Context as _;
-use postkamer_store::Store;
+use postkamer_core::Database;
 use std::path::PathBuf;
 
 const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url = \
@@ -13,7 +13,7 @@ const HOW_TO_SET: &str = "Stel database_url in: in postkamer.toml (database_url 
      omgevingsvariabele POSTKAMER_DATABASE_URL.";
 
 /// Opens the configured database, creating a SQLite file that does not exist yet.
-pub async fn open(config: &Config) -> anyhow::Result<Store> {
+pub async fn open(config: &Config) -> anyhow::Result<Database> {
     let url = config.database_url.as_str();
     if let Some(path) = sqlite_file(url).filter(|path| !path.exists()) {
         let created = match crate::private_fs::create_new_file(&path) {
@@ -28,14 +28,14 @@ pub async fn open(config: &Config) -> anyhow::Result<Store> {
         })?;
     }
     let name = sqlite_file(url).map_or_else(|| redact_url(url), |path| path.display().to_string());
-    Store::connect_with(url, config.db_max_connections)
+    Database::connect(url, config.db_max_connections)
         .await
         .with_context(|| format!("De database {name} kan niet worden geopend. {HOW_TO_SET}"))
 }
 
 /// Opens the configured database only when it exists (a SQLite file is never created here):
 /// for commands that can do without one.
-pub async fn open_existing(config: &Config) -> anyhow::Result<Option<Store>> {
+pub async fn open_existing(config: &Config) -> anyhow::Result<Option<Database>> {
     if sqlite_file(&config.database_url).is_some_and(|path| !path.exists()) {
         return Ok(None);
     }

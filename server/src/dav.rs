@@ -12,10 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use postkamer_app::ssr::AppState;
-use postkamer_carddav::vcard::MAX_CARD_BYTES;
-use postkamer_carddav::{Dav, Principal};
 use postkamer_core::CoreError;
 use postkamer_core::carddav::{DAV_MOUNT as MOUNT, SyncEndpoint};
+use postkamer_core::carddav::{Dav, MAX_CARD_BYTES, Principal};
 use postkamer_domain::relation::SYNC_ACCOUNT_NAME;
 
 use crate::limits::{BodyError, read_body};
@@ -188,7 +187,7 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
     let response = dav
         .handle(
             &principal,
-            &postkamer_carddav::Request {
+            &postkamer_core::carddav::Request {
                 method: parts.method.as_str(),
                 path: below,
                 depth: headers.get("depth").and_then(|v| v.to_str().ok()),
@@ -212,7 +211,7 @@ async fn serve(state: &AppState, mount: &str, request: Request) -> Response {
 }
 
 fn plist_escape(text: &str) -> String {
-    postkamer_carddav::xml::escape(text).into_owned()
+    postkamer_core::carddav::escape(text).into_owned()
 }
 
 /// A configuration profile for iOS/macOS with the CardDAV account filled in (the password is

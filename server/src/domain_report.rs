@@ -24,7 +24,7 @@ pub async fn check(
     if let Some(dns) = dns {
         check.dns.servers = crate::config::dns_servers(dns)?;
     }
-    if let Err(invalid) = postkamer_domainauth::normalise_domain(domain) {
+    if let Err(invalid) = postkamer_core::domains::normalise_domain(domain) {
         let errors = postkamer_domain::ValidationErrors::single("domain", invalid);
         let message = errors.message_for("domain", Locale::Nl).unwrap_or_default();
         eprintln!("{domain}: {message}");
@@ -40,7 +40,7 @@ pub async fn check(
     let found = if let (Some(key001), Some(key002)) =
         (public(Selector::Key001), public(Selector::Key002))
     {
-        let keys = postkamer_domainauth::ExpectedKeys { key001, key002 };
+        let keys = postkamer_core::domains::ExpectedKeys { key001, key002 };
         postkamer_core::domains::inspect_domain_with_keys(domain, &check, &keys).await
     } else if let Some(store) = crate::database::open_existing(config).await? {
         store.migrate().await.context("migrating")?;

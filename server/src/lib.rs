@@ -7,7 +7,6 @@ pub mod api;
 pub mod config;
 pub mod database;
 pub mod dav;
-pub mod demo;
 pub mod domain_report;
 pub mod error;
 pub mod headers;

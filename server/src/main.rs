@@ -3,11 +3,11 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use postkamer_app::ssr::AppState;
+use postkamer_core::demo;
 use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
 use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
-use postkamer_server::{demo, router};
-use postkamer_store::Users;
+use postkamer_server::router;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -187,9 +187,9 @@ async fn run() -> anyhow::Result<()> {
         println!("{}", postkamer_core::SecretKey::generate()?.to_base64());
         return Ok(());
     }
-    let store = postkamer_server::database::open(&config).await?;
+    let database = postkamer_server::database::open(&config).await?;
     let core = Core::new(
-        store.clone(),
+        database.clone(),
         CoreConfig {
             session_ttl: Duration::from_secs(config.session_days * 24 * 3600),
             throttle: ThrottlePolicy {
@@ -198,27 +198,27 @@ async fn run() -> anyhow::Result<()> {
                 per_account: config.login_failures_per_account,
                 per_ip: config.login_failures_per_ip,
             },
-            secret: config.secret_key()?,
             domains: config.domains()?,
             mail_max_message_bytes: config.mail_max_message_bytes,
             mail_hosts_deny: config::host_deny(&config.mail_hosts_deny)?,
+            ..CoreConfig::new(config.secret_key()?)
         },
     );
     match cli.command {
         Command::Migrate => {
-            store.migrate().await.context("migrating")?;
+            database.migrate().await.context("migrating")?;
             println!(
                 "Database is up to date ({}).",
                 config::redact_url(&config.database_url)
             );
         }
         Command::Serve => {
-            store.migrate().await.context("migrating")?;
+            database.migrate().await.context("migrating")?;
             core.ensure_dkim_keys(&config.dkim_keys()?).await?;
             serve(core, &config).await?;
         }
         Command::Demo { companies, persons } => {
-            store.migrate().await.context("migrating")?;
+            database.migrate().await.context("migrating")?;
             match demo::load(&core, companies, persons).await? {
                 demo::Outcome::Created { companies, persons } => {
                     println!(
@@ -232,7 +232,7 @@ async fn run() -> anyhow::Result<()> {
             println!("  Gebruiker:  {} / {}", demo::USER.1, demo::USER.2);
         }
         Command::Mailbox { command } => {
-            store.migrate().await.context("migrating")?;
+            database.migrate().await.context("migrating")?;
             mailbox_command(&core, command).await?;
         }
         // Answered above, before the database is opened.
@@ -247,7 +247,7 @@ async fn run() -> anyhow::Result<()> {
                     password_env,
                 },
         } => {
-            store.migrate().await.context("migrating")?;
+            database.migrate().await.context("migrating")?;
             let password = match password_env {
                 Some(var) => std::env::var(&var)
                     .with_context(|| format!("environment variable {var} is not set"))?,
@@ -285,7 +285,7 @@ async fn run() -> anyhow::Result<()> {
             }
         }
     }
-    store.close().await;
+    database.close().await;
     Ok(())
 }
 
@@ -342,13 +342,9 @@ async fn mailbox_command(core: &Core, command: MailboxCommand) -> anyhow::Result
         }
         MailboxCommand::Sync { user, once: _ } => {
             let user = find_user(core, &user).await?;
-            let mailbox = core
-                .store()
-                .mailbox_of_user(user.org_id, user.id)
-                .await?
-                .with_context(|| {
-                    format!("{} heeft geen mailbox (postkamer mailbox add)", user.email)
-                })?;
+            let mailbox = core.mailbox_record(&user).await?.with_context(|| {
+                format!("{} heeft geen mailbox (postkamer mailbox add)", user.email)
+            })?;
             let started = std::time::Instant::now();
             match core.sync_mailbox_once(&mailbox).await {
                 Ok(report) => {
@@ -384,10 +380,8 @@ async fn mailbox_command(core: &Core, command: MailboxCommand) -> anyhow::Result
 async fn find_user(core: &Core, email: &str) -> anyhow::Result<postkamer_domain::User> {
     let address = postkamer_domain::EmailAddress::parse(email)
         .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    core.store()
-        .user_for_login(&address)
+    core.user_by_email(&address)
         .await?
-        .map(|(user, _)| user)
         .with_context(|| format!("geen gebruiker met e-mailadres {email}"))
 }
 
@@ -432,21 +426,14 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
 
     let (stop_sync, sync_stopped) = tokio::sync::watch::channel(false);
     let mail_sync = config.mail_sync.then(|| {
-        let worker_config = postkamer_mail::worker::WorkerConfig {
+        let worker_config = postkamer_core::mail::WorkerConfig {
             owner: format!("{}-{}", config.listen, uuid::Uuid::new_v4()),
             poll: Duration::from_secs(config.mail_poll_secs.max(10)),
             max_message_bytes: config.mail_max_message_bytes,
             ..Default::default()
         };
-        let unseal_core = core_for_sync.clone();
-        let unseal: postkamer_mail::worker::Unseal =
-            std::sync::Arc::new(move |mailbox| unseal_core.imap_account(mailbox));
-        tokio::spawn(postkamer_mail::worker::run(
-            core_for_sync.mail_storage(),
-            worker_config,
-            unseal,
-            sync_stopped,
-        ))
+        let core = core_for_sync.clone();
+        tokio::spawn(async move { core.run_mail_sync(worker_config, sync_stopped).await })
     });
 
     let domain_checks = config.domain_checks.then(|| {

@@ -77,7 +77,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
 
 /// Ready when the database answers.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.core.store().ping().await {
+    match state.core.database().ping().await {
         Ok(()) => "ready".into_response(),
         Err(err) => {
             tracing::warn!(%err, "not ready: database unreachable");

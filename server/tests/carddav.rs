@@ -10,10 +10,8 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use base64::Engine as _;
-use postkamer_domain::relation::Actor;
-use postkamer_domain::relation::{EmailInput, PersonInput};
-use postkamer_domain::{Role, User};
-use postkamer_store::Persons;
+use postkamer_domain::relation::{EmailInput, Person, PersonInput, PersonQuery};
+use postkamer_domain::{PageRequest, Role, User};
 use support::*;
 
 const PASSWORD: &str = "een-lang-wachtwoord";
@@ -80,12 +78,24 @@ async fn relation(
         synchroniseren: synced,
         ..Default::default()
     };
-    app.core
-        .store()
-        .create_person(user.org_id, &input.validate().unwrap(), Actor::SYSTEM)
-        .await
-        .unwrap()
-        .id
+    app.core.create_person(user, &input).await.unwrap().id
+}
+
+/// The relations `user`'s organisation marked for sync, as the CRM has them.
+async fn synced(app: &TestApp, user: &User) -> Vec<Person> {
+    let query = PersonQuery {
+        synced_only: true,
+        page: PageRequest {
+            page: 1,
+            per_page: PageRequest::MAX_PER_PAGE,
+        },
+        ..Default::default()
+    };
+    let mut persons = Vec::new();
+    for summary in app.core.list_persons(user, &query).await.unwrap().items {
+        persons.push(app.core.person(user, summary.id).await.unwrap());
+    }
+    persons
 }
 
 #[tokio::test]
@@ -228,22 +238,17 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
     .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let etag = created.headers[header::ETAG].to_str().unwrap().to_owned();
-    let cards = app
-        .core
-        .store()
-        .synced_cards(anna.org_id, None)
-        .await
-        .unwrap();
-    let jan = cards.iter().find(|c| c.uid == "telefoon-1").unwrap();
+    let persons = synced(&app, &anna).await;
+    let jan = persons.iter().find(|p| p.uid == "telefoon-1").unwrap();
     assert_eq!(
         (
-            jan.first_name.as_str(),
-            jan.tussenvoegsel.as_str(),
+            jan.first_name.as_deref(),
+            jan.tussenvoegsel.as_deref(),
             jan.last_name.as_str()
         ),
-        ("Jan", "van der", "Berg")
+        (Some("Jan"), Some("van der"), "Berg")
     );
-    assert_eq!(jan.company, "Nieuw BV");
+    assert_eq!(jan.company.as_ref().unwrap().name, "Nieuw BV");
     let got = dav(
         &app,
         "GET",
@@ -269,14 +274,7 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
     assert_eq!(lines(&got.text), lines(card), "{}", got.text);
 
     // A CRM edit changes the ETag; a phone writing with the old one gets 412.
-    let person = app
-        .core
-        .store()
-        .person_by_card(anna.org_id, "telefoon-1")
-        .await
-        .unwrap()
-        .unwrap()
-        .0;
+    let person = jan.id;
     let mut input = PersonInput {
         first_name: "Jan".into(),
         tussenvoegsel: "van der".into(),
@@ -289,16 +287,7 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
         address: "jan@nieuw.nl".into(),
         primary: true,
     }];
-    app.core
-        .store()
-        .update_person(
-            anna.org_id,
-            person,
-            &input.validate().unwrap(),
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
+    app.core.update_person(&anna, person, &input).await.unwrap();
     let stale = Request::builder()
         .method("PUT")
         .uri(format!("{book}telefoon-1.vcf"))
@@ -323,7 +312,7 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
     )
     .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    let kept = app.core.store().person(anna.org_id, person).await.unwrap();
+    let kept = app.core.person(&anna, person).await.unwrap();
     assert!(!kept.synchroniseren);
     assert_eq!(kept.job_title.as_deref(), Some("Directeur"));
 }
@@ -530,7 +519,7 @@ async fn a_saved_selection_is_a_read_only_book_that_follows_the_crm() {
     relation(&app, &anna, "Klant", "els@klant.nl", true).await;
 
     // Saving: the name is required and unique per user.
-    let query = postkamer_store::PersonQuery {
+    let query = postkamer_domain::relation::PersonQuery {
         search: "leverancier".into(),
         ..Default::default()
     };
@@ -609,17 +598,13 @@ async fn a_saved_selection_is_a_read_only_book_that_follows_the_crm() {
         token.contains(&format!("selectie-{}:", selection.id)),
         "{token}"
     );
-    let jan_uid = app.core.store().person(anna.org_id, jan).await.unwrap().uid;
+    let jan_uid = app.core.person(&anna, jan).await.unwrap().uid;
     let input = PersonInput {
         first_name: "Test".into(),
         last_name: "Bakker".into(),
         ..Default::default()
     };
-    app.core
-        .store()
-        .update_person(anna.org_id, jan, &input.validate().unwrap(), Actor::SYSTEM)
-        .await
-        .unwrap();
+    app.core.update_person(&anna, jan, &input).await.unwrap();
     let incremental = dav(&app, "REPORT", &book, &auth, Some("1"), &sync(&token)).await;
     assert_eq!(incremental.status.as_u16(), 207, "{}", incremental.text);
     assert!(
@@ -736,13 +721,5 @@ async fn a_duplicate_uid_is_refused_and_nothing_is_deleted() {
     assert_eq!(delete.status, StatusCode::NOT_FOUND, "{}", delete.text);
     let still = dav(&app, "GET", &format!("{book}eerste.vcf"), &auth, None, "").await;
     assert_eq!(still.status, StatusCode::OK, "the first contact survives");
-    assert_eq!(
-        app.core
-            .store()
-            .synced_cards(anna.org_id, None)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(synced(&app, &anna).await.len(), 1);
 }

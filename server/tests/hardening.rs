@@ -266,7 +266,7 @@ async fn a_failing_database_is_never_described_to_the_client() {
     let app = app().await;
     let user = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
     let token = app.token(&user).await;
-    app.core.store().close().await;
+    app.core.database().close().await;
     let leaks = ["pool", "sqlx", "database", "sqlite", "closed"];
     let api = app
         .api(Method::GET, "/api/v1/persons", Some(&token), None)

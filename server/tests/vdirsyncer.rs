@@ -7,14 +7,12 @@
 
 mod support;
 
-use postkamer_domain::relation::Actor;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
 use postkamer_domain::Role;
 use postkamer_domain::relation::{EmailInput, PersonInput};
-use postkamer_store::Persons;
 use support::*;
 
 fn vdirsyncer(config: &Path, args: &[&str]) -> String {
@@ -56,7 +54,6 @@ async fn vdirsyncer_syncs_both_ways() {
     let app = app().await;
     let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
     app.core.set_sync_enabled(&anna, true).await.unwrap();
-    let store = app.core.store();
     let person = |last: &str, email: &str, synced: bool| PersonInput {
         first_name: "Test".into(),
         last_name: last.into(),
@@ -67,28 +64,17 @@ async fn vdirsyncer_syncs_both_ways() {
         synchroniseren: synced,
         ..Default::default()
     };
-    let jansen = store
-        .create_person(
-            anna.org_id,
-            &person("Jansen", "jan@klant.nl", true).validate().unwrap(),
-            Actor::SYSTEM,
-        )
+    let jansen = app
+        .core
+        .create_person(&anna, &person("Jansen", "jan@klant.nl", true))
         .await
         .unwrap();
-    store
-        .create_person(
-            anna.org_id,
-            &person("Bakker", "piet@klant.nl", true).validate().unwrap(),
-            Actor::SYSTEM,
-        )
+    app.core
+        .create_person(&anna, &person("Bakker", "piet@klant.nl", true))
         .await
         .unwrap();
-    store
-        .create_person(
-            anna.org_id,
-            &person("Niet", "niet@klant.nl", false).validate().unwrap(),
-            Actor::SYSTEM,
-        )
+    app.core
+        .create_person(&anna, &person("Niet", "niet@klant.nl", false))
         .await
         .unwrap();
 
@@ -153,7 +139,7 @@ async fn vdirsyncer_syncs_both_ways() {
     );
     std::fs::write(&file, edited).unwrap();
     run(&["sync"]).await.unwrap();
-    let in_crm = store.person(anna.org_id, jansen.id).await.unwrap();
+    let in_crm = app.core.person(&anna, jansen.id).await.unwrap();
     assert_eq!(in_crm.job_title.as_deref(), Some("Inkoper"));
     assert_eq!(
         in_crm.notes.as_deref(),
@@ -217,13 +203,8 @@ async fn vdirsyncer_syncs_both_ways() {
     // An edit in the CRM reaches the client.
     let mut changed = person("Jansen", "jan@nieuw-adres.nl", true);
     changed.job_title = "Directeur".into();
-    store
-        .update_person(
-            anna.org_id,
-            jansen.id,
-            &changed.validate().unwrap(),
-            Actor::SYSTEM,
-        )
+    app.core
+        .update_person(&anna, jansen.id, &changed)
         .await
         .unwrap();
     run(&["sync"]).await.unwrap();
@@ -240,14 +221,8 @@ async fn vdirsyncer_syncs_both_ways() {
         .unwrap()
         .0
         .clone();
-    let bakker_id = store
-        .synced_cards(anna.org_id, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.last_name == "Bakker")
-        .unwrap()
-        .person;
+    let piet = postkamer_domain::EmailAddress::parse("piet@klant.nl").unwrap();
+    let bakker_id = app.core.persons_by_email(&anna, &piet).await.unwrap()[0];
     app.core
         .set_persons_synced(&anna, &[bakker_id], false)
         .await

@@ -31,7 +31,7 @@ pub async fn login(email: String, password: String) -> Result<User, AppError> {
         .core
         .login(&email, &password, client.ip, client.user_agent.as_deref())
         .await?;
-    let max_age = (login.expires_at - postkamer_store::now_millis()) / 1000;
+    let max_age = (login.expires_at - state.core.clock().now_millis()) / 1000;
     ssr::add_header(
         http::header::SET_COOKIE,
         &ssr::session_cookie(&login.session_token, max_age, state.secure_cookies),
@@ -96,8 +96,8 @@ pub struct TokenInfo {
 }
 
 #[cfg(feature = "ssr")]
-impl From<postkamer_store::ApiToken> for TokenInfo {
-    fn from(t: postkamer_store::ApiToken) -> Self {
+impl From<postkamer_domain::ApiToken> for TokenInfo {
+    fn from(t: postkamer_domain::ApiToken) -> Self {
         TokenInfo {
             id: t.id,
             name: t.name,

@@ -83,7 +83,7 @@ pub async fn get_sync_status() -> Result<Option<SyncStatus>, AppError> {
 #[server(prefix = "/fn", input = Json, client = CsrfClient)]
 pub async fn list_messages(params: MessageParams) -> Result<Page<MessageSummary>, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
-    let query = postkamer_store::mail::MessageQuery {
+    let query = postkamer_domain::mail::MessageQuery {
         folder: params.folder,
         search: params.search,
         page: PageRequest::new(Some(params.page), None),
@@ -93,7 +93,7 @@ pub async fn list_messages(params: MessageParams) -> Result<Page<MessageSummary>
 
 #[server(prefix = "/fn", input = Json, client = CsrfClient)]
 pub async fn timeline(of: TimelineTarget, page: u32) -> Result<Page<MessageSummary>, AppError> {
-    use postkamer_store::mail::TimelineOf;
+    use postkamer_domain::mail::TimelineOf;
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     let of = match of {
         TimelineTarget::Person(id) => TimelineOf::Person(id),

@@ -22,7 +22,7 @@ use postkamer_domain::{
 pub async fn list_persons(params: ListParams) -> Result<Page<PersonSummary>, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     let (sort, dir) = PersonSort::parse(&params.sort).unwrap_or_default();
-    let query = postkamer_store::PersonQuery {
+    let query = postkamer_domain::relation::PersonQuery {
         search: params.search,
         company: params.company,
         synced_only: params.synced_only,
@@ -61,7 +61,7 @@ pub async fn delete_person(id: PersonId) -> Result<(), AppError> {
 pub async fn list_companies(params: ListParams) -> Result<Page<CompanySummary>, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     let (sort, dir) = CompanySort::parse(&params.sort).unwrap_or_default();
-    let query = postkamer_store::CompanyQuery {
+    let query = postkamer_domain::relation::CompanyQuery {
         search: params.search,
         sort,
         dir,

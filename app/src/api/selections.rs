@@ -37,7 +37,7 @@ impl SelectionView {
 }
 
 #[cfg(feature = "ssr")]
-fn view(s: postkamer_store::selections::SavedSelection) -> SelectionView {
+fn view(s: postkamer_domain::relation::SavedSelection) -> SelectionView {
     SelectionView {
         id: s.id,
         name: s.name,
@@ -64,7 +64,7 @@ pub async fn list_selections() -> Result<Vec<SelectionView>, AppError> {
 #[server(prefix = "/fn", input = Json, client = CsrfClient)]
 pub async fn save_selection(name: String, params: ListParams) -> Result<SelectionView, AppError> {
     let (state, caller) = (ssr::state()?, ssr::caller()?);
-    let query = postkamer_store::PersonQuery {
+    let query = postkamer_domain::relation::PersonQuery {
         search: params.search,
         company: params.company,
         synced_only: params.synced_only,

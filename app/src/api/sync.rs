@@ -142,7 +142,7 @@ mod endpoint {
     use leptos::prelude::use_context;
     use postkamer_core::carddav::SyncEndpoint;
 
-    pub fn app_password_view(p: postkamer_store::cards::AppPassword) -> AppPasswordView {
+    pub fn app_password_view(p: postkamer_domain::relation::AppPassword) -> AppPasswordView {
         AppPasswordView {
             id: p.id,
             name: p.name,

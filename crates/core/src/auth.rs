@@ -1,11 +1,13 @@
 //! Logging in and out, sessions, API tokens and login throttling.
 
-use crate::tokens::{hash_secret, now_millis, random_secret};
+use crate::tokens::{hash_secret, random_secret};
 use crate::{Core, CoreError, CoreResult, password};
+use postkamer_domain::ApiToken;
+use postkamer_domain::clock::millis;
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{ApiTokenId, EmailAddress, User, ValidationErrors};
 use postkamer_store::{
-    ApiToken, ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions, Users,
+    ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions, Users,
 };
 use std::net::IpAddr;
 use std::time::Duration;
@@ -43,10 +45,6 @@ pub struct Login {
 
 pub const MIN_PASSWORD_LEN: usize = 10;
 
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
 impl Core {
     /// Checks the credentials, throttling repeated failures per account and per address.
     /// Unknown address, wrong password and deactivated account all answer `Unauthenticated`.
@@ -58,7 +56,7 @@ impl Core {
         user_agent: Option<&str>,
     ) -> CoreResult<Login> {
         let user = self.check_password(email, password, ip).await?;
-        let now = now_millis();
+        let now = self.now();
 
         let session_token = random_secret();
         let expires_at = now + millis(self.config.session_ttl);
@@ -134,7 +132,7 @@ impl Core {
     /// record are one step in the database, so parallel requests get no more checks than the
     /// limit allows.
     async fn claim_attempt(&self, keys: &[(&str, u64)]) -> CoreResult<Vec<i64>> {
-        let now = now_millis();
+        let now = self.now();
         let window = millis(self.config.throttle.window);
         match self
             .store
@@ -172,7 +170,7 @@ impl Core {
     pub async fn session_user(&self, session_token: &str) -> CoreResult<Option<User>> {
         Ok(self
             .store
-            .session_user(&hash_secret(session_token), now_millis())
+            .session_user(&hash_secret(session_token), self.now())
             .await?)
     }
 
@@ -215,13 +213,7 @@ impl Core {
         let keep = session_token.map(hash_secret);
         let revoked = self
             .store
-            .change_password(
-                caller.org_id,
-                caller.id,
-                &hash,
-                keep.as_deref(),
-                now_millis(),
-            )
+            .change_password(caller.org_id, caller.id, &hash, keep.as_deref(), self.now())
             .await?;
         tracing::info!(
             user = %caller.id,
@@ -250,13 +242,7 @@ impl Core {
         let prefix: String = secret.chars().take(10).collect();
         let token = self
             .store
-            .create_api_token(
-                caller.id,
-                name,
-                &hash_secret(&secret),
-                &prefix,
-                now_millis(),
-            )
+            .create_api_token(caller.id, name, &hash_secret(&secret), &prefix, self.now())
             .await?;
         Ok((token, secret))
     }
@@ -268,7 +254,7 @@ impl Core {
     pub async fn revoke_api_token(&self, caller: &User, id: ApiTokenId) -> CoreResult<()> {
         Ok(self
             .store
-            .revoke_api_token(caller.id, id, now_millis())
+            .revoke_api_token(caller.id, id, self.now())
             .await?)
     }
 
@@ -276,13 +262,13 @@ impl Core {
     pub async fn api_token_user(&self, secret: &str) -> CoreResult<Option<User>> {
         Ok(self
             .store
-            .api_token_user(&hash_secret(secret), now_millis())
+            .api_token_user(&hash_secret(secret), self.now())
             .await?)
     }
 
     /// Housekeeping: drops expired sessions and old login failures.
     pub async fn prune(&self) -> CoreResult<()> {
-        let now = now_millis();
+        let now = self.now();
         self.store.delete_expired_sessions(now).await?;
         self.store
             .prune_login_failures(now - millis(self.config.throttle.window))

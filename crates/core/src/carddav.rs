@@ -10,9 +10,9 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use postkamer_domain::relation::{AppPassword, SyncDevice};
 use postkamer_domain::{Invalid, PersonId, User, ValidationErrors};
 use postkamer_store::Users;
-use postkamer_store::cards::{AppPassword, SyncDevice};
 use sha2::{Digest, Sha256};
 
 mod book;
@@ -20,6 +20,8 @@ mod endpoint;
 
 pub use book::{AddressBook, BOOK_QUOTA_BYTES};
 pub use endpoint::{DAV_MOUNT, SyncEndpoint};
+/// The CardDAV protocol engine the server's HTTP adapter drives.
+pub use postkamer_carddav::{Dav, Principal, Request, vcard::MAX_CARD_BYTES, xml::escape};
 
 use crate::tokens::{hash_secret, random_secret};
 use crate::{Core, CoreError, CoreResult};
@@ -129,7 +131,7 @@ impl Core {
                 Some((user, _)) if user.id == user_id && user.active => {
                     app_password = Some(id);
                     // "Last used" to the minute: no write on every request of a sync.
-                    if last_used.is_none_or(|at| crate::tokens::now_millis() - at > 60_000) {
+                    if last_used.is_none_or(|at| self.now() - at > 60_000) {
                         self.store.touch_app_password(id).await?;
                     }
                     user.clone()

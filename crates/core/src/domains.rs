@@ -11,15 +11,19 @@
 
 use std::time::Duration;
 
+use postkamer_domain::clock::millis;
 use postkamer_domain::sending::{
     DomainReport, DomainState, DomainSummary, DomainView, HistoryEntry, PublishRecord, RecordView,
     Selector,
 };
-use postkamer_domain::{Invalid, OrgId, SendingDomainId, User, ValidationErrors};
-use postkamer_domainauth::{
-    CheckConfig, DkimKeyPair, Expected, ExpectedKeys, check_domain, normalise_domain,
-    records_to_publish,
+use postkamer_domain::{
+    Clock, Invalid, OrgId, SendingDomainId, SystemClock, User, ValidationErrors,
 };
+/// The domain engine's settings and keys, for the configuration and the command line.
+pub use postkamer_domainauth::{
+    CheckConfig, DkimKeyPair, DnsConfig, ExpectedKeys, normalise_domain,
+};
+use postkamer_domainauth::{Expected, check_domain, records_to_publish};
 use postkamer_store::StoreError;
 use postkamer_store::domains::{CheckOutcome, DomainRecord, StoredKey};
 
@@ -83,10 +87,6 @@ impl CheckReason {
             CheckReason::Scheduled => "scheduled",
         }
     }
-}
-
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl Core {
@@ -207,7 +207,7 @@ impl Core {
             keys: &keys,
             token: token.as_deref(),
         };
-        let report = check_domain(check, &domain, expected, postkamer_store::now_millis()).await;
+        let report = check_domain(check, &domain, expected, self.now()).await;
         let publish = records_to_publish(&domain, &check.spf_include, expected, Some(&report));
         Ok((report, publish))
     }
@@ -224,7 +224,7 @@ pub async fn inspect_domain_with_keys(
     let domain = normalise_domain(input)
         .map_err(|e| CoreError::Validation(ValidationErrors::single("domain", e)))?;
     let expected = Expected { keys, token: None };
-    let report = check_domain(check, &domain, expected, postkamer_store::now_millis()).await;
+    let report = check_domain(check, &domain, expected, SystemClock.now_millis()).await;
     let publish = records_to_publish(&domain, &check.spf_include, expected, Some(&report));
     Ok((report, publish))
 }
@@ -409,16 +409,14 @@ impl Core {
     pub async fn check_due_domains(&self, owner: &str) -> CoreResult<usize> {
         let mut checked = 0;
         loop {
-            let lease = postkamer_store::now_millis()
-                + millis(self.config.domains.check.dns.timeout) * 20
-                + 60_000;
+            let lease = self.now() + millis(self.config.domains.check.dns.timeout) * 20 + 60_000;
             let Some(id) = self.store.claim_due_domain(owner, lease).await? else {
                 return Ok(checked);
             };
             let record = self.store.domain_by_id(id).await?;
             if let Err(e) = self.run_check(&record, CheckReason::Scheduled).await {
                 tracing::warn!(domain = %record.domain, error = %e, "domain check failed");
-                let retry = postkamer_store::now_millis() + millis(self.config.domains.retry_every);
+                let retry = self.now() + millis(self.config.domains.retry_every);
                 self.store.release_domain(id, owner, retry).await?;
             }
             checked += 1;
@@ -448,7 +446,7 @@ impl Core {
     ) -> CoreResult<DomainReport> {
         let (keys, _) = self.expected_keys(record.id).await?;
         let token = self.domain_token(record.org).await?;
-        let now = postkamer_store::now_millis();
+        let now = self.now();
         let expected = Expected {
             keys: &keys,
             token: Some(&token),

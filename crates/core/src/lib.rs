@@ -6,6 +6,8 @@
 
 mod auth;
 pub mod carddav;
+mod database;
+pub mod demo;
 pub mod domains;
 mod error;
 pub mod jobs;
@@ -18,6 +20,7 @@ mod tokens;
 mod users;
 
 pub use auth::{Login, ThrottlePolicy};
+pub use database::{Database, DatabaseError};
 pub use domains::{CheckReason, DomainsConfig, SigningKey};
 pub use error::{CoreError, CoreResult};
 pub use password::{hash_password, verify_password};
@@ -25,7 +28,7 @@ pub use secrets::{BadSecretKey, Entropy, SealError, SecretKey, SystemEntropy, Un
 pub use tokens::session_csrf_token;
 pub use users::UserInput;
 
-use postkamer_domain::User;
+use postkamer_domain::{Clock, SystemClock, User};
 use postkamer_store::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +47,9 @@ pub struct CoreConfig {
     pub mail_max_message_bytes: u64,
     /// Networks mailbox connections may not reach (`mail_hosts_deny`).
     pub mail_hosts_deny: postkamer_mail::imap::HostDeny,
+    /// Where every "now" of the use cases comes from (sessions, throttling, leases, jobs): the
+    /// system's clock, a manual one in tests.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl CoreConfig {
@@ -56,6 +62,7 @@ impl CoreConfig {
             domains: DomainsConfig::default(),
             mail_max_message_bytes: postkamer_mail::imap::MAX_MESSAGE_BYTES,
             mail_hosts_deny: Default::default(),
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -73,7 +80,8 @@ pub struct Core {
 }
 
 impl Core {
-    pub fn new(store: Store, config: CoreConfig) -> Self {
+    pub fn new(database: impl Into<Database>, config: CoreConfig) -> Self {
+        let store = database.into().0;
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self {
             store,
@@ -84,8 +92,18 @@ impl Core {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The database this core runs on.
+    pub fn database(&self) -> Database {
+        Database(self.store.clone())
+    }
+
+    /// Unix milliseconds from the configured clock.
+    pub(crate) fn now(&self) -> i64 {
+        self.config.clock.now_millis()
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.config.clock)
     }
 }
 

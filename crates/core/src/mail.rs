@@ -8,17 +8,22 @@ use postkamer_domain::mail::{
     AttachmentInfo, FolderRole, MailboxInput, MailboxSettings, MessageSummary, MessageView,
     SyncStatus,
 };
+use postkamer_domain::mail::{MessageQuery, TimelineOf};
 use postkamer_domain::relation::{AddressSource, EmailInput, Person};
 use postkamer_domain::{EmailAddress, Page, PageRequest, PersonId, User, ValidationErrors};
 use postkamer_mail::imap::{ImapAccount, ImapConnection, ImapError};
 use postkamer_mail::{compress, html, parse, sync};
-use postkamer_store::mail::{MailboxUpdate, MessageQuery, MessageRecord, TimelineOf};
+use postkamer_store::mail::{MailboxUpdate, MessageRecord};
 use postkamer_store::{Persons, StoreError};
 use std::time::Duration;
 
 mod storage;
 
-pub use postkamer_store::mail::TimelineOf as Timeline;
+/// Mailbox connection policy and the sync worker's settings, for the server's configuration.
+pub use postkamer_mail::imap::HostDeny;
+pub use postkamer_mail::worker::WorkerConfig;
+
+pub use postkamer_domain::mail::TimelineOf as Timeline;
 pub use storage::MailStorage;
 
 /// How long a connection test or a write-back may take.
@@ -61,6 +66,19 @@ pub struct Linked {
 }
 
 impl Core {
+    /// Keeps every mailbox in step until `shutdown` turns true: the mail engine's background
+    /// sync, leasing mailboxes through the database (see `postkamer_mail::worker`).
+    pub async fn run_mail_sync(
+        &self,
+        config: WorkerConfig,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let core = self.clone();
+        let unseal: postkamer_mail::worker::Unseal =
+            std::sync::Arc::new(move |mailbox| core.imap_account(mailbox));
+        postkamer_mail::worker::run(self.mail_storage(), config, unseal, shutdown).await;
+    }
+
     /// The database as the mail engine's storage (for its sync worker).
     pub fn mail_storage(&self) -> MailStorage {
         MailStorage::new(self.store.clone())
@@ -81,6 +99,11 @@ impl Core {
             password,
             deny: self.config.mail_hosts_deny.clone(),
         })
+    }
+
+    /// `user`'s mailbox as the sync engine needs it, for the operator's command line.
+    pub async fn mailbox_record(&self, user: &User) -> CoreResult<Option<MailboxRecord>> {
+        Ok(self.store.mailbox_of_user(user.org_id, user.id).await?)
     }
 
     pub async fn mailbox_settings(&self, caller: &User) -> CoreResult<Option<MailboxSettings>> {

@@ -6,11 +6,12 @@ use postkamer_domain::relation::{
     Actor, AddressLogEntry, AddressSource, Company, CompanyInput, CompanyRef, CompanySummary,
     Person, PersonInput, PersonSummary, ValidPerson,
 };
+use postkamer_domain::relation::{CompanyQuery, PersonQuery};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{
     CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId, User, ValidationErrors,
 };
-use postkamer_store::{Companies, CompanyQuery, PersonQuery, Persons};
+use postkamer_store::{Companies, Persons};
 
 impl Core {
     pub async fn list_companies(

@@ -1,10 +1,11 @@
 //! Saved selections: the relation list's filters under a name, per user, each of which the user
 //! can also offer to phones as a read-only address book (see [`crate::carddav`]).
 
+use postkamer_domain::relation::PersonQuery;
+use postkamer_domain::relation::SavedSelection;
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{User, ValidationErrors};
-use postkamer_store::selections::SavedSelection;
-use postkamer_store::{PersonQuery, StoreError};
+use postkamer_store::StoreError;
 
 use crate::{Core, CoreError, CoreResult};
 

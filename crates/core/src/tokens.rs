@@ -27,7 +27,3 @@ pub fn session_csrf_token(session_secret: &str) -> String {
     digest.update(session_secret.as_bytes());
     URL_SAFE_NO_PAD.encode(digest.finalize())
 }
-
-pub(crate) fn now_millis() -> i64 {
-    postkamer_store::now_millis()
-}

@@ -129,6 +129,16 @@ impl Core {
             .await?)
     }
 
+    /// The account with this login address, for the operator's command line (no caller: the
+    /// operator has the database).
+    pub async fn user_by_email(&self, email: &EmailAddress) -> CoreResult<Option<User>> {
+        Ok(self
+            .store
+            .user_for_login(email)
+            .await?
+            .map(|(user, _)| user))
+    }
+
     /// The caller as stored now (role or activity may have changed since the session began).
     pub async fn me(&self, caller: &User) -> CoreResult<User> {
         Ok(self.store.user(caller.org_id, caller.id).await?)

@@ -12,12 +12,12 @@ mod support;
 
 use postkamer_core::mail::Timeline;
 use postkamer_core::{Core, CoreConfig, CoreError, UserInput};
+use postkamer_domain::mail::MessageQuery;
 use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
 use postkamer_domain::relation::{EmailInput, PersonInput};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{MessageId, PageRequest, Role, User};
 use postkamer_store::Store;
-use postkamer_store::mail::MessageQuery;
 use support::{Raw, unique_user};
 
 on_both_engines![
@@ -65,12 +65,7 @@ async fn with_mailbox(core: &Core, email: &str, test: &str) -> (User, String) {
 }
 
 async fn sync(core: &Core, user: &User) {
-    let mailbox = core
-        .store()
-        .mailbox_of_user(user.org_id, user.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let mailbox = core.mailbox_record(user).await.unwrap().unwrap();
     core.sync_mailbox_once(&mailbox).await.unwrap();
 }
 
@@ -139,12 +134,7 @@ async fn settings_are_sealed_and_connection_errors_precise(store: Store) {
 
     let saved = core.save_mailbox(&anna, &input).await.unwrap();
     assert_eq!(saved.login, login);
-    let record = core
-        .store()
-        .mailbox_of_user(anna.org_id, anna.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let record = core.mailbox_record(&anna).await.unwrap().unwrap();
     let password = support::server().password;
     assert!(
         !record
@@ -166,7 +156,7 @@ async fn settings_are_sealed_and_connection_errors_precise(store: Store) {
     );
     // A different secret key cannot open it: a clear message, not a crash.
     let other = Core::new(
-        core.store().clone(),
+        core.database(),
         CoreConfig::new(postkamer_core::SecretKey::generate().unwrap()),
     );
     match other.sync_mailbox_once(&record).await {
@@ -262,7 +252,7 @@ fn free_port() -> u16 {
 }
 
 async fn read_important_and_delete_are_written_to_the_server(store: Store) {
-    let core = core(store);
+    let core = core(store.clone());
     let (anna, login) = with_mailbox(&core, "anna@demo.nl", "writeback").await;
     let mut raw = Raw::login(&login).await;
     raw.append("INBOX", &mail(1, "klant@x.nl", "lezen", "x"), None)
@@ -275,11 +265,7 @@ async fn read_important_and_delete_are_written_to_the_server(store: Store) {
     core.set_message_flags(&anna, read, Some(true), Some(true))
         .await
         .unwrap();
-    let record = core
-        .store()
-        .message(anna.org_id, anna.id, read)
-        .await
-        .unwrap();
+    let record = store.message(anna.org_id, anna.id, read).await.unwrap();
     assert_eq!(
         raw.flags("INBOX", record.locations[0].uid).await,
         (true, true)

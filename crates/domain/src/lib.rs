@@ -21,5 +21,5 @@ pub use ids::{
 };
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};
-pub use user::{NewUser, Role, User};
+pub use user::{ApiToken, NewUser, Role, User};
 pub use validate::{FieldError, Invalid, ValidationErrors};

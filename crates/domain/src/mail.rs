@@ -7,9 +7,11 @@ use std::fmt;
 use std::str::FromStr;
 
 mod input;
+mod query;
 pub mod sync;
 
 pub use input::{MailboxInput, ValidMailbox, is_loopback_host};
+pub use query::{MessageQuery, TimelineOf};
 
 /// How the connection to the IMAP server is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

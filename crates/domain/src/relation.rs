@@ -5,19 +5,23 @@
 mod address;
 mod address_log;
 mod company;
+mod devices;
 pub mod names;
 
 /// The name of the CardDAV account on a phone (the settings page and the iOS profile).
 pub const SYNC_ACCOUNT_NAME: &str = "Postkamer relaties";
 mod person;
+mod query;
 
 pub use address::Address;
 pub use address_log::{Actor, AddressLogEntry, AddressSource};
 pub use company::{Company, CompanyInput, CompanySort, CompanySummary, ValidCompany};
+pub use devices::{AppPassword, SyncDevice};
 pub use person::{
     CompanyRef, EmailInput, Person, PersonEmail, PersonInput, PersonSort, PersonSummary, Phone,
     PhoneInput, PhoneKind, ValidPerson, display_name,
 };
+pub use query::{CompanyQuery, PersonQuery, SavedSelection};
 
 use serde::{Deserialize, Deserializer};
 

@@ -1,4 +1,4 @@
-use crate::{EmailAddress, Locale, OrgId, UserId};
+use crate::{ApiTokenId, EmailAddress, Locale, OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What a user may do. SuperAdmins manage the organisation (Beheer); Gebruikers work in it.
@@ -63,4 +63,15 @@ pub struct NewUser {
     pub role: Role,
     pub password_hash: String,
     pub locale: Locale,
+}
+
+/// A bearer API token as its owner sees it in the list (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub name: String,
+    /// The first characters of the token, so the owner can tell tokens apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
 }

@@ -9,7 +9,7 @@ use sqlx::AssertSqlSafe;
 
 mod devices;
 
-pub use devices::{AppPassword, MAX_DEVICES, SyncDevice};
+pub use devices::MAX_DEVICES;
 
 use crate::{BeginWrite, Store, StoreResult, affected, now_millis, with_pool};
 

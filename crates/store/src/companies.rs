@@ -3,21 +3,13 @@
 use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert, prefix_end, query_terms};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use postkamer_domain::relation::CompanyQuery;
 use postkamer_domain::relation::{
     Address, Company, CompanyRef, CompanySort, CompanySummary, ValidCompany,
 };
-use postkamer_domain::{CompanyId, OrgId, Page, PageRequest, SortDir};
+use postkamer_domain::{CompanyId, OrgId, Page, SortDir};
 use sqlx::AssertSqlSafe;
 use std::future::Future;
-
-/// What to list: a search over name, KvK number, city, e-mail domains and phone.
-#[derive(Debug, Clone, Default)]
-pub struct CompanyQuery {
-    pub search: String,
-    pub sort: CompanySort,
-    pub dir: SortDir,
-    pub page: PageRequest,
-}
 
 pub trait Companies: Send + Sync {
     fn create_company(

@@ -20,12 +20,10 @@ pub mod selections;
 mod sessions;
 
 pub use accounts::{Org, Orgs, Users};
-pub use companies::{Companies, CompanyQuery};
+pub use companies::Companies;
 pub use error::{StoreError, StoreResult};
-pub use persons::{PersonQuery, Persons};
-pub use sessions::{
-    ApiToken, ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions,
-};
+pub use persons::Persons;
+pub use sessions::{ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

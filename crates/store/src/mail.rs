@@ -12,7 +12,7 @@
 mod read;
 mod sync;
 
-pub use read::{MessageQuery, MessageRecord, TimelineOf};
+pub use read::MessageRecord;
 
 use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::mail::sync::{FolderId, FolderRecord, MailboxRecord};

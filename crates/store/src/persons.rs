@@ -5,26 +5,14 @@ pub(crate) mod list;
 use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use postkamer_domain::relation::PersonQuery;
 use postkamer_domain::relation::{
-    Actor, Address, AddressLogEntry, AddressSource, CompanyRef, Person, PersonEmail, PersonSort,
-    PersonSummary, Phone, PhoneKind, ValidPerson, display_name,
+    Actor, Address, AddressLogEntry, AddressSource, CompanyRef, Person, PersonEmail, PersonSummary,
+    Phone, PhoneKind, ValidPerson, display_name,
 };
-use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId, SortDir};
+use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId};
 use sqlx::AssertSqlSafe;
 use std::future::Future;
-
-/// What to list: a search over name, e-mail, company and phone, optionally within one company
-/// and to the persons marked for sync.
-#[derive(Debug, Clone, Default)]
-pub struct PersonQuery {
-    pub search: String,
-    pub company: Option<CompanyId>,
-    /// Only the persons marked `synchroniseren` (the phones' address book).
-    pub synced_only: bool,
-    pub sort: PersonSort,
-    pub dir: SortDir,
-    pub page: PageRequest,
-}
 
 /// Writes of a person's e-mail addresses are logged with their [`Actor`] in the same
 /// transaction, and refused with [`StoreError::OwnAddress`] for an address of the organisation

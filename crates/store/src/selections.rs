@@ -2,37 +2,13 @@
 //! need: the persons a selection holds, their cards (named by uid), and the log of every
 //! person's changes (kept by database triggers on both engines, see `…0005_selections`).
 
+use postkamer_domain::relation::{PersonQuery, SavedSelection};
 use postkamer_domain::{CompanyId, OrgId, UserId};
 use sqlx::AssertSqlSafe;
 
 use crate::cards::{CardName, CardRecord};
 use crate::persons::list::members_condition;
-use crate::{PersonQuery, Store, StoreError, StoreResult, affected, now_millis, with_pool};
-
-/// A saved selection: the relation list's filters under a name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedSelection {
-    pub id: i64,
-    pub name: String,
-    pub search: String,
-    pub company: Option<CompanyId>,
-    pub synced_only: bool,
-    /// Offered to the user's phones as a read-only address book.
-    pub carddav: bool,
-    pub created_at: i64,
-}
-
-impl SavedSelection {
-    /// The list query this selection stands for (all of it, unpaged).
-    pub fn query(&self) -> PersonQuery {
-        PersonQuery {
-            search: self.search.clone(),
-            company: self.company,
-            synced_only: self.synced_only,
-            ..Default::default()
-        }
-    }
-}
+use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
 
 type SelectionRow = (i64, String, String, Option<i64>, bool, bool, i64);
 

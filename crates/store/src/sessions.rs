@@ -4,6 +4,7 @@
 
 use crate::accounts::{USER_COLUMNS, UserRow};
 use crate::{Store, StoreError, StoreResult, with_pool};
+use postkamer_domain::ApiToken;
 use postkamer_domain::{ApiTokenId, OrgId, User, UserId};
 use sqlx::AssertSqlSafe;
 use std::future::Future;
@@ -36,17 +37,6 @@ pub trait Sessions: Send + Sync {
         keep: Option<&str>,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
     fn delete_expired_sessions(&self, now: i64) -> impl Future<Output = StoreResult<u64>> + Send;
-}
-
-/// A bearer API token as its owner sees it in the list (never the secret).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ApiToken {
-    pub id: ApiTokenId,
-    pub name: String,
-    /// The first characters of the token, so the owner can tell tokens apart.
-    pub prefix: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
 }
 
 pub trait ApiTokens: Send + Sync {

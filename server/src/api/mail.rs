@@ -13,8 +13,8 @@ use axum::{Json, Router};
 use postkamer_app::ssr::AppState;
 use postkamer_core::CoreError;
 use postkamer_domain::mail::{FolderRole, MessageSummary, MessageView, SyncStatus};
+use postkamer_domain::mail::{MessageQuery, TimelineOf};
 use postkamer_domain::{CompanyId, MessageId, Page, PageRequest, PersonId};
-use postkamer_store::mail::{MessageQuery, TimelineOf};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {

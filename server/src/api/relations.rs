@@ -12,8 +12,8 @@ use postkamer_domain::relation::{
     AddressLogEntry, Company, CompanyInput, CompanySort, CompanySummary, Person, PersonInput,
     PersonSort, PersonSummary,
 };
+use postkamer_domain::relation::{CompanyQuery, PersonQuery};
 use postkamer_domain::{CompanyId, EmailAddress, Page, PageRequest, PersonId};
-use postkamer_store::{CompanyQuery, PersonQuery};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {

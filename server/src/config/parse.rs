@@ -2,7 +2,7 @@
 //! URL with its password hidden.
 
 /// `mail_hosts_deny`: CIDR networks (a bare address is its own network), comma-separated.
-pub fn host_deny(list: &str) -> anyhow::Result<postkamer_mail::imap::HostDeny> {
+pub fn host_deny(list: &str) -> anyhow::Result<postkamer_core::mail::HostDeny> {
     let networks = list
         .split(',')
         .map(str::trim)
@@ -17,7 +17,7 @@ pub fn host_deny(list: &str) -> anyhow::Result<postkamer_mail::imap::HostDeny> {
                 })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(postkamer_mail::imap::HostDeny::new(networks))
+    Ok(postkamer_core::mail::HostDeny::new(networks))
 }
 
 /// `ip:port` (or a bare ip, port 53), comma-separated: `dns_servers` and `domain check --dns`.

@@ -8,9 +8,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use postkamer_app::ssr::AppState;
-use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
+use postkamer_core::{Core, CoreConfig, Database, ThrottlePolicy, UserInput};
 use postkamer_domain::{Role, User};
-use postkamer_store::Store;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tower::ServiceExt;
@@ -50,10 +49,10 @@ pub async fn app() -> TestApp {
 /// The test application with its state adjusted (https, a sync host …).
 pub async fn app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}/http.db", dir.path().display()))
+    let database = Database::connect(&format!("sqlite://{}/http.db", dir.path().display()), 10)
         .await
         .unwrap();
-    store.migrate().await.unwrap();
+    database.migrate().await.unwrap();
     let config = CoreConfig {
         throttle: ThrottlePolicy {
             window: Duration::from_secs(900),
@@ -64,7 +63,7 @@ pub async fn app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
         domains: test_domains(),
         ..CoreConfig::new(postkamer_core::SecretKey::generate().unwrap())
     };
-    let core = Core::new(store, config);
+    let core = Core::new(database, config);
     let leptos_options = LeptosOptions::builder().output_name("postkamer").build();
     let mut state = AppState {
         core: core.clone(),
@@ -114,7 +113,8 @@ impl TestApp {
             enabled: true,
         };
         let settings = self.core.save_mailbox(user, &input).await.unwrap();
-        let store = self.core.store();
+        use postkamer_mail::store::MailStore;
+        let store = self.core.mail_storage();
         let inbox = store
             .ensure_folder(settings.id, FolderRole::Inbox, "INBOX")
             .await
@@ -139,8 +139,9 @@ impl TestApp {
             highest_modseq: None,
             on_server: u64::from(count),
         };
+        let mailbox = store.mailbox(settings.id).await.unwrap();
         store
-            .store_batch(user.org_id, inbox.id, &batch, progress)
+            .store_batch(&mailbox, inbox.id, &batch, progress)
             .await
             .unwrap();
     }

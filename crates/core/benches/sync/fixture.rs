@@ -2,11 +2,12 @@
 //! instead of panicking), and the organisation, user and mailbox record the sync needs.
 
 use crate::{Res, first_page};
+use postkamer_domain::mail::MessageQuery;
 use postkamer_domain::mail::sync::{FolderId, MailboxRecord};
 use postkamer_domain::mail::{FolderRole, TlsMode};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, PageRequest, Role, UserId};
 use postkamer_mail::imap::ImapAccount;
-use postkamer_store::mail::{MailboxUpdate, MessageQuery};
+use postkamer_store::mail::MailboxUpdate;
 use postkamer_store::{Orgs, Store, Users, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 

@@ -10,10 +10,10 @@ use postkamer_carddav::{
     Usage, WriteError, Written,
 };
 use postkamer_domain::User;
+use postkamer_domain::relation::SavedSelection;
 use postkamer_domain::relation::{EmailInput, PhoneInput};
 use postkamer_store::StoreError;
 use postkamer_store::cards::CardRecord;
-use postkamer_store::selections::SavedSelection;
 
 use crate::Core;
 

@@ -1,29 +1,13 @@
 //! Who syncs: the per-user switch, app passwords (stored as SHA-256, never the secret) and the
 //! devices that synced.
 
+use postkamer_domain::relation::{AppPassword, SyncDevice};
 use postkamer_domain::{OrgId, UserId};
 
 use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
 
 /// Devices kept per user (the most recent).
 pub const MAX_DEVICES: i64 = 20;
-
-/// An app password as listed (never the secret).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppPassword {
-    pub id: i64,
-    pub name: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
-/// A device that synced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncDevice {
-    pub user_agent: String,
-    pub app_password: Option<String>,
-    pub last_seen_at: i64,
-}
 
 impl Store {
     pub async fn carddav_enabled(&self, org: OrgId, user: UserId) -> StoreResult<bool> {

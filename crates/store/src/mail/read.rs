@@ -8,28 +8,13 @@ use postkamer_domain::mail::{
     AddressKind, FolderRole, FolderStatus, LinkedPerson, MailAddress, MessageSummary, SyncStatus,
     UnknownAddress,
 };
+use postkamer_domain::mail::{MessageQuery, TimelineOf};
 use postkamer_domain::relation::{CompanyRef, display_name};
 use postkamer_domain::{
     CompanyId, EmailAddress, MailboxId, MessageId, OrgId, Page, PageRequest, PersonId, UserId,
 };
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
-
-/// A page of one of the caller's folders, optionally searched.
-#[derive(Debug, Clone, Default)]
-pub struct MessageQuery {
-    pub folder: FolderRole,
-    pub search: String,
-    pub page: PageRequest,
-}
-
-/// Whose mail a timeline shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimelineOf {
-    Person(PersonId),
-    /// The mail of every contact person of the company.
-    Company(CompanyId),
-}
 
 /// One message for the message view: its summary, addresses and compressed raw bytes.
 #[derive(Debug, Clone)]

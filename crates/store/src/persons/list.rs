@@ -1,9 +1,9 @@
 //! The person list: the organisation's contact persons, searched, sorted and paged.
 
-use super::{PersonQuery, company_ref};
+use super::company_ref;
 use crate::search::{prefix_end, query_terms};
 use crate::{Store, StoreResult, with_pool};
-use postkamer_domain::relation::{PersonSort, PersonSummary, display_name};
+use postkamer_domain::relation::{PersonQuery, PersonSort, PersonSummary, display_name};
 use postkamer_domain::{OrgId, Page, PersonId, SortDir};
 use sqlx::AssertSqlSafe;
 

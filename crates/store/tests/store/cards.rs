@@ -5,7 +5,8 @@ use crate::fixtures::*;
 use postkamer_domain::Role;
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
-use postkamer_store::{Companies, PersonQuery, Persons, Store, StoreError};
+use postkamer_domain::relation::PersonQuery;
+use postkamer_store::{Companies, Persons, Store, StoreError};
 
 fn synced(first: &str, last: &str, email: &str) -> PersonInput {
     PersonInput {
@@ -254,7 +255,7 @@ pub async fn app_passwords_and_devices(store: Store) {
 async fn members(
     store: &Store,
     org: postkamer_domain::OrgId,
-    selection: &postkamer_store::selections::SavedSelection,
+    selection: &postkamer_domain::relation::SavedSelection,
 ) -> Vec<postkamer_domain::PersonId> {
     let cards = store.selection_cards(org, selection, None).await.unwrap();
     cards.into_iter().map(|c| c.person).collect()
@@ -311,7 +312,7 @@ pub async fn selections_and_the_person_log(store: Store) {
         .create_selection(org, piet.id, "Jansens", &jansen(None))
         .await
         .unwrap();
-    let names = |list: Vec<postkamer_store::selections::SavedSelection>| {
+    let names = |list: Vec<postkamer_domain::relation::SavedSelection>| {
         list.into_iter().map(|s| s.name).collect::<Vec<_>>()
     };
     assert_eq!(

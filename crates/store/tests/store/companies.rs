@@ -4,9 +4,10 @@ use crate::fixtures::{
     all, assert_not_found, company, company_input, company_with_city, org, person, person_input,
     person_total, search_companies, search_persons, sorted, valid_company,
 };
+use postkamer_domain::relation::CompanyQuery;
 use postkamer_domain::relation::{Address, CompanyInput, CompanyRef, CompanySort};
 use postkamer_domain::{CompanyId, PageRequest, SortDir};
-use postkamer_store::{Companies, CompanyQuery, Persons, Store};
+use postkamer_store::{Companies, Persons, Store};
 use std::collections::BTreeSet;
 
 pub async fn company_is_created_read_and_updated(store: Store) {

@@ -5,12 +5,11 @@ use postkamer_domain::relation::{
     Address, CompanyInput, EmailInput, PersonInput, PhoneInput, PhoneKind, ValidCompany,
     ValidPerson,
 };
+use postkamer_domain::relation::{CompanyQuery, PersonQuery};
 use postkamer_domain::{
     CompanyId, EmailAddress, Locale, NewUser, OrgId, Page, PageRequest, PersonId, Role, User,
 };
-use postkamer_store::{
-    Companies, CompanyQuery, Orgs, PersonQuery, Persons, Store, StoreError, Users,
-};
+use postkamer_store::{Companies, Orgs, Persons, Store, StoreError, Users};
 
 pub fn email(address: &str) -> EmailAddress {
     EmailAddress::parse(address).expect("valid address")

@@ -6,10 +6,11 @@ use postkamer_domain::mail::sync::{
     FolderProgress, FolderRecord, IncomingMessage, Located, SearchText,
 };
 use postkamer_domain::mail::{AddressKind, FolderRole, MailAddress, TlsMode};
+use postkamer_domain::mail::{MessageQuery, TimelineOf};
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{OrgId, PageRequest, Role, User};
-use postkamer_store::mail::{MailboxUpdate, MessageQuery, TimelineOf};
+use postkamer_store::mail::MailboxUpdate;
 use postkamer_store::{Persons, Store, StoreError};
 
 pub(crate) fn addr(kind: AddressKind, email: &str) -> MailAddress {

@@ -5,11 +5,12 @@ use crate::fixtures::{
     person_input, person_total, phones, search_companies, search_persons, user, valid_person,
 };
 use postkamer_domain::relation::Actor;
+use postkamer_domain::relation::PersonQuery;
 use postkamer_domain::relation::{
     Address, CompanyRef, PersonEmail, PersonInput, PersonSort, Phone, PhoneKind,
 };
 use postkamer_domain::{CompanyId, PageRequest, PersonId, Role, SortDir};
-use postkamer_store::{Companies, PersonQuery, Persons, Store, StoreError, Users};
+use postkamer_store::{Companies, Persons, Store, StoreError, Users};
 
 pub async fn person_is_created_with_emails_and_phones(store: Store) {
     let acme = org(&store, "Acme").await;

@@ -5,10 +5,11 @@
 
 use crate::fixtures::*;
 use crate::mail::{addr, at, inbox_query, mailbox_user, message, person_with, progress, subjects};
+use postkamer_domain::mail::TimelineOf;
 use postkamer_domain::mail::{AddressKind, TlsMode};
 use postkamer_domain::relation::{Actor, AddressSource, EmailInput};
 use postkamer_domain::{PageRequest, Role};
-use postkamer_store::mail::{MailboxUpdate, TimelineOf};
+use postkamer_store::mail::MailboxUpdate;
 use postkamer_store::{Persons, Store, StoreError};
 
 fn own_address_refused<T: std::fmt::Debug>(result: Result<T, StoreError>, expected: &str) {

@@ -2,7 +2,7 @@
 //! marked for relation sync, which is on for both users; the user also has a saved selection
 //! on the phones as a read-only address book), so a fresh install can be tried at once. The credentials are fixed and public (README).
 
-use postkamer_core::{Core, CoreError, UserInput};
+use crate::{Core, CoreError, UserInput};
 use postkamer_domain::relation::{Actor, CompanyInput, PersonInput};
 use postkamer_domain::{CompanyId, Role};
 use postkamer_store::{Companies, Orgs, Persons};
@@ -22,7 +22,7 @@ pub enum Outcome {
 }
 
 pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outcome, CoreError> {
-    let store = core.store();
+    let store = &core.store;
     if store.org_by_name(ORG).await?.is_some() {
         return Ok(Outcome::AlreadyThere);
     }
@@ -63,7 +63,7 @@ pub async fn load(core: &Core, companies: usize, persons: usize) -> Result<Outco
     // A saved selection on the user's phones as a read-only address book: the contact persons
     // of companies in Amsterdam.
     let user = demo_user.ok_or(CoreError::NotFound)?;
-    let amsterdam = postkamer_store::PersonQuery {
+    let amsterdam = postkamer_domain::relation::PersonQuery {
         search: "Amsterdam".into(),
         ..Default::default()
     };
