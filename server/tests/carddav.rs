@@ -723,3 +723,52 @@ async fn a_duplicate_uid_is_refused_and_nothing_is_deleted() {
     assert_eq!(still.status, StatusCode::OK, "the first contact survives");
     assert_eq!(synced(&app, &anna).await.len(), 1);
 }
+
+/// Wrong passwords of one client, as `X-Forwarded-For` names it, and then the right password
+/// from another: `(statuses of the wrong ones, status of the right one)`.
+async fn wrong_then_right_from_another_client(app: &TestApp) -> (Vec<u16>, u16) {
+    let attempt = |password: &str, client: &str| {
+        Request::builder()
+            .method("PROPFIND")
+            .uri("/dav/")
+            .header(header::AUTHORIZATION, basic("anna@demo.nl", password))
+            .header("depth", "0")
+            .header("x-forwarded-for", client)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut wrong = Vec::new();
+    for _ in 0..4 {
+        let reply = app.send(attempt("fout", "203.0.113.7")).await;
+        wrong.push(reply.status.as_u16());
+    }
+    let right = app.send(attempt(PASSWORD, "198.51.100.9")).await;
+    (wrong, right.status.as_u16())
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_throttle_tells_clients_apart_by_x_forwarded_for() {
+    // The test app allows 3 failures per account and client.
+    let proxied = app_with(|state| state.trust_forwarded_for = true).await;
+    let anna = proxied
+        .user("Demo BV", "anna@demo.nl", Role::Gebruiker)
+        .await;
+    proxied.core.set_sync_enabled(&anna, true).await.unwrap();
+    assert_eq!(
+        wrong_then_right_from_another_client(&proxied).await,
+        (vec![401, 401, 401, 429], 207),
+        "the phone behind the proxy is not locked out by a stranger's guesses"
+    );
+
+    // Not trusted: the header is the client's own word and changes nothing.
+    let direct = app().await;
+    let anna = direct
+        .user("Demo BV", "anna@demo.nl", Role::Gebruiker)
+        .await;
+    direct.core.set_sync_enabled(&anna, true).await.unwrap();
+    assert_eq!(
+        wrong_then_right_from_another_client(&direct).await,
+        (vec![401, 401, 401, 429], 429),
+        "a forged X-Forwarded-For does not escape the throttle"
+    );
+}
