@@ -6,9 +6,7 @@ use postkamer_domain::ApiToken;
 use postkamer_domain::clock::millis;
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{ApiTokenId, EmailAddress, User, ValidationErrors};
-use postkamer_store::{
-    ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions, Users,
-};
+use postkamer_store::{AttemptClaim, NewSession, Revoked};
 use std::net::IpAddr;
 use std::time::Duration;
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use postkamer_domain::relation::{AppPassword, SyncDevice};
 use postkamer_domain::{Invalid, PersonId, User, ValidationErrors};
-use postkamer_store::Users;
+
 use sha2::{Digest, Sha256};
 
 mod book;

@@ -5,7 +5,6 @@
 use crate::{Core, CoreError, UserInput};
 use postkamer_domain::relation::{Actor, CompanyInput, PersonInput};
 use postkamer_domain::{CompanyId, Role};
-use postkamer_store::{Companies, Orgs, Persons};
 
 pub const ORG: &str = "Demo BV";
 pub const ADMIN: (&str, &str, &str) = ("Beheerder Demo", "beheer@demo-bv.nl", "postkamer-beheer");

@@ -13,8 +13,8 @@ use postkamer_domain::relation::{AddressSource, EmailInput, Person};
 use postkamer_domain::{EmailAddress, Page, PageRequest, PersonId, User, ValidationErrors};
 use postkamer_mail::imap::{ImapAccount, ImapConnection, ImapError};
 use postkamer_mail::{compress, html, parse, sync};
+use postkamer_store::StoreError;
 use postkamer_store::mail::{MailboxUpdate, MessageRecord};
-use postkamer_store::{Persons, StoreError};
 use std::time::Duration;
 
 mod storage;
@@ -242,7 +242,7 @@ impl Core {
                 self.store.person(caller.org_id, id).await?;
             }
             TimelineOf::Company(id) => {
-                postkamer_store::Companies::company(&self.store, caller.org_id, id).await?;
+                self.store.company(caller.org_id, id).await?;
             }
         }
         Ok(self

@@ -11,7 +11,6 @@ use postkamer_domain::validate::Invalid;
 use postkamer_domain::{
     CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId, User, ValidationErrors,
 };
-use postkamer_store::{Companies, Persons};
 
 impl Core {
     pub async fn list_companies(

@@ -6,7 +6,7 @@ use postkamer_domain::validate::Invalid;
 use postkamer_domain::{
     EmailAddress, Locale, NewUser, OrgId, Role, User, UserId, ValidationErrors,
 };
-use postkamer_store::{Orgs, Users};
+
 use serde::{Deserialize, Serialize};
 
 /// A new account as typed into the form or the CLI.
@@ -107,7 +107,6 @@ impl Core {
         }
         self.store.set_active(caller.org_id, id, active).await?;
         if !active {
-            use postkamer_store::Sessions;
             self.store.delete_user_sessions(id, None).await?;
         }
         Ok(self.store.user(caller.org_id, id).await?)

@@ -19,8 +19,8 @@ use postkamer_domain::relation::{EmailInput, PersonInput};
 use postkamer_domain::{Locale, NewUser, OrgId, PageRequest, Role, User};
 use postkamer_mail::imap::{IdleEvent, ImapConnection};
 use postkamer_mail::sync::{self, SyncOptions};
+use postkamer_store::Store;
 use postkamer_store::mail::MailboxUpdate;
-use postkamer_store::{Orgs, Persons, Store, Users};
 use rand::{Rng, SeedableRng};
 use support::{Raw, TIMEOUT, unique_user};
 

@@ -28,7 +28,7 @@ use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::relation::PersonQuery;
 use postkamer_domain::{CompanyId, EmailAddress, OrgId, PageRequest};
-use postkamer_store::{Companies, Orgs, Persons, Store, with_database};
+use postkamer_store::{Store, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use std::collections::HashSet;
 use std::future::Future;

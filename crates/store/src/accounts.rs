@@ -3,65 +3,12 @@
 use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, Role, User, UserId};
 use sqlx::AssertSqlSafe;
-use std::future::Future;
 
 /// An organisation (tenant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
     pub id: OrgId,
     pub name: String,
-}
-
-pub trait Orgs: Send + Sync {
-    fn create_org(&self, name: &str) -> impl Future<Output = StoreResult<Org>> + Send;
-    fn org(&self, id: OrgId) -> impl Future<Output = StoreResult<Org>> + Send;
-    fn org_by_name(&self, name: &str) -> impl Future<Output = StoreResult<Option<Org>>> + Send;
-}
-
-/// User accounts. Every method that names a user also names its organisation: a user of
-/// another organisation is [`StoreError::NotFound`].
-pub trait Users: Send + Sync {
-    /// Fails with `AlreadyExists("email")` when the address is taken (in any organisation).
-    fn create_user(&self, user: &NewUser) -> impl Future<Output = StoreResult<User>> + Send;
-    fn user(&self, org: OrgId, id: UserId) -> impl Future<Output = StoreResult<User>> + Send;
-    /// The user with this login address and its password hash, whatever its organisation.
-    fn user_for_login(
-        &self,
-        email: &EmailAddress,
-    ) -> impl Future<Output = StoreResult<Option<(User, String)>>> + Send;
-    fn password_hash(
-        &self,
-        org: OrgId,
-        id: UserId,
-    ) -> impl Future<Output = StoreResult<String>> + Send;
-    fn list_users(&self, org: OrgId) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
-    fn set_role(
-        &self,
-        org: OrgId,
-        id: UserId,
-        role: Role,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_active(
-        &self,
-        org: OrgId,
-        id: UserId,
-        active: bool,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_password_hash(
-        &self,
-        org: OrgId,
-        id: UserId,
-        hash: &str,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_locale(
-        &self,
-        org: OrgId,
-        id: UserId,
-        locale: Locale,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Active SuperAdmins of the organisation: the last one may not be demoted or deactivated.
-    fn count_active_superadmins(&self, org: OrgId)
-    -> impl Future<Output = StoreResult<u64>> + Send;
 }
 
 #[derive(sqlx::FromRow)]
@@ -102,10 +49,10 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-impl Orgs for Store {
-    async fn create_org(&self, name: &str) -> StoreResult<Org> {
+impl Store {
+    pub async fn create_org(&self, name: &str) -> StoreResult<Org> {
         let sql = "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id";
-        let id: i64 = with_pool!(self, pool => sqlx::query_scalar(sql)
+        let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql)
             .bind(name)
             .bind(now_millis())
             .fetch_one(pool)
@@ -116,20 +63,24 @@ impl Orgs for Store {
         })
     }
 
-    async fn org(&self, id: OrgId) -> StoreResult<Org> {
+    pub async fn org(&self, id: OrgId) -> StoreResult<Org> {
         let sql = "SELECT id, name FROM organisations WHERE id = $1";
-        let (id, name): (i64, String) =
-            with_pool!(self, pool => sqlx::query_as(sql).bind(id.0).fetch_one(pool).await)?;
+        let (id, name): (i64, String) = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(id.0)
+            .fetch_one(pool)
+            .await)?;
         Ok(Org {
             id: OrgId(id),
             name,
         })
     }
 
-    async fn org_by_name(&self, name: &str) -> StoreResult<Option<Org>> {
+    pub async fn org_by_name(&self, name: &str) -> StoreResult<Option<Org>> {
         let sql = "SELECT id, name FROM organisations WHERE name = $1 ORDER BY id LIMIT 1";
-        let row: Option<(i64, String)> =
-            with_pool!(self, pool => sqlx::query_as(sql).bind(name).fetch_optional(pool).await)?;
+        let row: Option<(i64, String)> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(name)
+            .fetch_optional(pool)
+            .await)?;
         Ok(row.map(|(id, name)| Org {
             id: OrgId(id),
             name,
@@ -137,11 +88,14 @@ impl Orgs for Store {
     }
 }
 
-impl Users for Store {
-    async fn create_user(&self, user: &NewUser) -> StoreResult<User> {
+/// User accounts. Every method that names a user also names its organisation: a user of
+/// another organisation is [`StoreError::NotFound`].
+impl Store {
+    /// Fails with `AlreadyExists("email")` when the address is taken (in any organisation).
+    pub async fn create_user(&self, user: &NewUser) -> StoreResult<User> {
         let sql = "INSERT INTO users (org_id, name, email, role, active, locale, password_hash, \
                    created_at, updated_at) VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7, $7) RETURNING id";
-        let id: i64 = with_pool!(self, pool => sqlx::query_scalar(sql)
+        let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql)
             .bind(user.org_id.0)
             .bind(&user.name)
             .bind(user.email.as_str())
@@ -158,9 +112,9 @@ impl Users for Store {
         self.user(user.org_id, UserId(id)).await
     }
 
-    async fn user(&self, org: OrgId, id: UserId) -> StoreResult<User> {
+    pub async fn user(&self, org: OrgId, id: UserId) -> StoreResult<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 AND u.id = $2");
-        let row: UserRow = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        let row: UserRow = with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(org.0)
             .bind(id.0)
             .fetch_one(pool)
@@ -168,66 +122,100 @@ impl Users for Store {
         row.try_into()
     }
 
-    async fn user_for_login(&self, email: &EmailAddress) -> StoreResult<Option<(User, String)>> {
+    /// The user with this login address and its password hash, whatever its organisation.
+    pub async fn user_for_login(
+        &self,
+        email: &EmailAddress,
+    ) -> StoreResult<Option<(User, String)>> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-        let row: Option<LoginRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(email.as_str()).fetch_optional(pool).await)?;
+        let row: Option<LoginRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(email.as_str())
+                .fetch_optional(pool)
+                .await)?;
         row.map(|row| Ok((row.user.try_into()?, row.password_hash)))
             .transpose()
     }
 
-    async fn password_hash(&self, org: OrgId, id: UserId) -> StoreResult<String> {
+    pub async fn password_hash(&self, org: OrgId, id: UserId) -> StoreResult<String> {
         let sql = "SELECT password_hash FROM users WHERE org_id = $1 AND id = $2";
-        Ok(with_pool!(self, pool => sqlx::query_scalar(sql)
+        Ok(with_pool!(self, |pool| sqlx::query_scalar(sql)
             .bind(org.0)
             .bind(id.0)
             .fetch_one(pool)
             .await)?)
     }
 
-    async fn list_users(&self, org: OrgId) -> StoreResult<Vec<User>> {
+    pub async fn list_users(&self, org: OrgId) -> StoreResult<Vec<User>> {
         let sql =
             format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.name, u.id");
-        let rows: Vec<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0).fetch_all(pool).await)?;
+        let rows: Vec<UserRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(org.0)
+                .fetch_all(pool)
+                .await)?;
         rows.into_iter().map(User::try_from).collect()
     }
 
-    async fn set_role(&self, org: OrgId, id: UserId, role: Role) -> StoreResult<()> {
+    pub async fn set_role(&self, org: OrgId, id: UserId, role: Role) -> StoreResult<()> {
         let sql = "UPDATE users SET role = $3, updated_at = $4 WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(org.0).bind(id.0).bind(role.as_str()).bind(now_millis())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .bind(role.as_str())
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
-    async fn set_active(&self, org: OrgId, id: UserId, active: bool) -> StoreResult<()> {
+    pub async fn set_active(&self, org: OrgId, id: UserId, active: bool) -> StoreResult<()> {
         let sql = "UPDATE users SET active = $3, updated_at = $4 WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(org.0).bind(id.0).bind(active).bind(now_millis())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .bind(active)
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
-    async fn set_password_hash(&self, org: OrgId, id: UserId, hash: &str) -> StoreResult<()> {
+    pub async fn set_password_hash(&self, org: OrgId, id: UserId, hash: &str) -> StoreResult<()> {
         let sql =
             "UPDATE users SET password_hash = $3, updated_at = $4 WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(org.0).bind(id.0).bind(hash).bind(now_millis())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .bind(hash)
+            .bind(now_millis())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
-    async fn set_locale(&self, org: OrgId, id: UserId, locale: Locale) -> StoreResult<()> {
+    pub async fn set_locale(&self, org: OrgId, id: UserId, locale: Locale) -> StoreResult<()> {
         let sql = "UPDATE users SET locale = $3 WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(org.0).bind(id.0).bind(locale.as_str())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .bind(locale.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
-    async fn count_active_superadmins(&self, org: OrgId) -> StoreResult<u64> {
+    /// Active SuperAdmins of the organisation: the last one may not be demoted or deactivated.
+    pub async fn count_active_superadmins(&self, org: OrgId) -> StoreResult<u64> {
         let sql = "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'superadmin' AND active";
-        let n: i64 =
-            with_pool!(self, pool => sqlx::query_scalar(sql).bind(org.0).fetch_one(pool).await)?;
+        let n: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql)
+            .bind(org.0)
+            .fetch_one(pool)
+            .await)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

@@ -101,41 +101,41 @@ const CARD_COLUMNS: &str = "p.id, p.uid, p.first_name, \
 impl Store {
     /// The book's sequence: grows with every change a sync must see.
     pub async fn card_seq(&self, org: OrgId) -> StoreResult<u64> {
-        let seq: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT seq FROM card_books WHERE org_id = $1",
-            )
-            .bind(org.0)
-            .fetch_optional(pool)
-            .await)?;
+        let seq: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT seq FROM card_books WHERE org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_optional(pool)
+        .await)?;
         Ok(seq.map_or(0, |s| u64::try_from(s).unwrap_or(0)))
     }
 
     /// How many persons are marked for sync.
     pub async fn synced_count(&self, org: OrgId) -> StoreResult<u64> {
-        let count: i64 = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM persons WHERE org_id = $1 AND synchroniseren",
-            )
-            .bind(org.0)
-            .fetch_one(pool)
-            .await)?;
+        let count: i64 = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM persons WHERE org_id = $1 AND synchroniseren",
+        )
+        .bind(org.0)
+        .fetch_one(pool)
+        .await)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// The bytes the organisation's address book takes: each card as the phone sent it last,
     /// else an estimate of the CRM's rendering (its fields plus the fixed lines of a vCard).
     pub async fn card_bytes(&self, org: OrgId) -> StoreResult<u64> {
-        let bytes: i64 = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(COALESCE(LENGTH(card_original), \
+        let bytes: i64 = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(COALESCE(LENGTH(card_original), \
                  LENGTH(uid) + LENGTH(last_name) + COALESCE(LENGTH(first_name), 0) \
                  + COALESCE(LENGTH(tussenvoegsel), 0) + COALESCE(LENGTH(job_title), 0) \
                  + LENGTH(street) + LENGTH(postal_code) + LENGTH(city) + LENGTH(country) \
                  + COALESCE(LENGTH(notes), 0) + COALESCE(LENGTH(primary_email), 0) \
                  + COALESCE(LENGTH(primary_phone), 0) + 160)), 0) AS BIGINT) \
                  FROM persons WHERE org_id = $1 AND synchroniseren",
-            )
-            .bind(org.0)
-            .fetch_one(pool)
-            .await)?;
+        )
+        .bind(org.0)
+        .fetch_one(pool)
+        .await)?;
         Ok(u64::try_from(bytes).unwrap_or(0))
     }
 
@@ -196,7 +196,7 @@ impl Store {
              WHERE p.org_id = $1 AND {condition} ORDER BY p.id",
             name = name.sql()
         );
-        let rows: Vec<CardRow> = with_pool!(self, pool => {
+        let rows: Vec<CardRow> = with_pool!(self, |pool| {
             let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0);
             for value in binds {
                 query = query.bind(value);
@@ -248,12 +248,13 @@ impl Store {
     /// The changes after `since`, or `None` when `since` is not a sequence this book reached.
     pub async fn card_changes(&self, org: OrgId, since: u64) -> StoreResult<Option<CardChanges>> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
-        let (seq, rows): (Option<i64>, Vec<(String, bool, i64)>) = with_pool!(self, pool => {
+        let (seq, rows): (Option<i64>, Vec<(String, bool, i64)>) = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM card_books WHERE org_id = $1")
-                .bind(org.0)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let seq: Option<i64> =
+                sqlx::query_scalar("SELECT seq FROM card_books WHERE org_id = $1")
+                    .bind(org.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let rows = sqlx::query_as(
                 "SELECT card_name, removed, seq FROM card_changes \
                  WHERE org_id = $1 AND seq > $2 ORDER BY seq, id",
@@ -291,14 +292,14 @@ impl Store {
         org: OrgId,
         name: &str,
     ) -> StoreResult<Option<(PersonId, String, bool)>> {
-        let row: Option<(i64, String, bool)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT id, uid, synchroniseren FROM persons \
+        let row: Option<(i64, String, bool)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, uid, synchroniseren FROM persons \
                  WHERE org_id = $1 AND (card_name = $2 OR (card_name IS NULL AND uid = $2))",
-            )
-            .bind(org.0)
-            .bind(name)
-            .fetch_optional(pool)
-            .await)?;
+        )
+        .bind(org.0)
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?;
         Ok(row.map(|(id, uid, synced)| (PersonId(id), uid, synced)))
     }
 
@@ -309,13 +310,13 @@ impl Store {
         org: OrgId,
         uid: &str,
     ) -> StoreResult<Option<(PersonId, String, bool)>> {
-        let row: Option<(i64, Option<String>, bool)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT id, card_name, synchroniseren FROM persons WHERE org_id = $1 AND uid = $2",
-            )
-            .bind(org.0)
-            .bind(uid)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<(i64, Option<String>, bool)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, card_name, synchroniseren FROM persons WHERE org_id = $1 AND uid = $2",
+        )
+        .bind(org.0)
+        .bind(uid)
+        .fetch_optional(pool)
+        .await)?;
         Ok(row.map(|(id, name, synced)| {
             (PersonId(id), name.unwrap_or_else(|| uid.to_owned()), synced)
         }))
@@ -323,12 +324,12 @@ impl Store {
 
     /// The person with this uid in any organisation (uids are unique in the installation).
     pub async fn person_org_by_uid(&self, uid: &str) -> StoreResult<Option<(OrgId, PersonId)>> {
-        let row: Option<(i64, i64)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT org_id, id FROM persons WHERE uid = $1",
-            )
-            .bind(uid)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<(i64, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT org_id, id FROM persons WHERE uid = $1",
+        )
+        .bind(uid)
+        .fetch_optional(pool)
+        .await)?;
         Ok(row.map(|(org, id)| (OrgId(org), PersonId(id))))
     }
 
@@ -340,45 +341,47 @@ impl Store {
         card_name: Option<&str>,
         original: &str,
     ) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE persons SET card_name = $1, card_original = $2, synchroniseren = TRUE, \
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE persons SET card_name = $1, card_original = $2, synchroniseren = TRUE, \
                  updated_at = $3 WHERE org_id = $4 AND id = $5",
-            )
-            .bind(card_name)
-            .bind(original)
-            .bind(now_millis())
-            .bind(org.0)
-            .bind(person.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(card_name)
+        .bind(original)
+        .bind(now_millis())
+        .bind(org.0)
+        .bind(person.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
     /// Gives a person the UID a phone chose for the card it created (`AlreadyExists` when
     /// another person has it).
     pub async fn set_person_uid(&self, org: OrgId, person: PersonId, uid: &str) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE persons SET uid = $1 WHERE org_id = $2 AND id = $3",
-            )
-            .bind(uid)
-            .bind(org.0)
-            .bind(person.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE persons SET uid = $1 WHERE org_id = $2 AND id = $3",
+        )
+        .bind(uid)
+        .bind(org.0)
+        .bind(person.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
     /// The organisation's company with exactly this name (ignoring case), if any.
     pub async fn company_by_name(&self, org: OrgId, name: &str) -> StoreResult<Option<CompanyId>> {
-        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+        let id: Option<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
                 "SELECT id FROM companies WHERE org_id = $1 AND lower(name) = lower($2) ORDER BY id LIMIT 1",
             )
             .bind(org.0)
             .bind(name)
             .fetch_optional(pool)
-            .await)?;
+            .await
+        })?;
         Ok(id.map(CompanyId))
     }
 
@@ -390,7 +393,7 @@ impl Store {
         synced: bool,
     ) -> StoreResult<u64> {
         let mut done = 0;
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             // In chunks, so a selection of any size stays a short statement.
             for chunk in persons.chunks(500) {

@@ -9,49 +9,6 @@ use postkamer_domain::relation::{
 };
 use postkamer_domain::{CompanyId, OrgId, Page, SortDir};
 use sqlx::AssertSqlSafe;
-use std::future::Future;
-
-pub trait Companies: Send + Sync {
-    fn create_company(
-        &self,
-        org: OrgId,
-        company: &ValidCompany,
-    ) -> impl Future<Output = StoreResult<Company>> + Send;
-    fn company(
-        &self,
-        org: OrgId,
-        id: CompanyId,
-    ) -> impl Future<Output = StoreResult<Company>> + Send;
-    fn update_company(
-        &self,
-        org: OrgId,
-        id: CompanyId,
-        company: &ValidCompany,
-    ) -> impl Future<Output = StoreResult<Company>> + Send;
-    /// Deletes the company; its contact persons stay, without a company.
-    fn delete_company(
-        &self,
-        org: OrgId,
-        id: CompanyId,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn list_companies(
-        &self,
-        org: OrgId,
-        query: &CompanyQuery,
-    ) -> impl Future<Output = StoreResult<Page<CompanySummary>>> + Send;
-    /// Companies that mail from `domain` (to suggest one for a new contact person).
-    fn companies_by_domain(
-        &self,
-        org: OrgId,
-        domain: &str,
-    ) -> impl Future<Output = StoreResult<Vec<CompanyRef>>> + Send;
-    /// All companies as id and name, by name, for pickers (at most `limit`).
-    fn company_refs(
-        &self,
-        org: OrgId,
-        limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<CompanyRef>>> + Send;
-}
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {
@@ -155,10 +112,10 @@ macro_rules! write_children {
     }};
 }
 
-impl Companies for Store {
-    async fn create_company(&self, org: OrgId, company: &ValidCompany) -> StoreResult<Company> {
+impl Store {
+    pub async fn create_company(&self, org: OrgId, company: &ValidCompany) -> StoreResult<Company> {
         let now = now_millis();
-        let id = with_pool!(self, pool => {
+        let id = with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let insert = sqlx::query_scalar(
                 "INSERT INTO companies (org_id, name, sort_name, kvk_number, street, postal_code, \
@@ -167,8 +124,8 @@ impl Companies for Store {
             )
             .bind(org.0);
             let id: i64 = bind_company!(insert, company, now)
-            .fetch_one(&mut *tx)
-            .await?;
+                .fetch_one(&mut *tx)
+                .await?;
             write_children!(tx, org, id, company);
             tx.commit().await?;
             id
@@ -176,7 +133,7 @@ impl Companies for Store {
         self.company(org, CompanyId(id)).await
     }
 
-    async fn company(&self, org: OrgId, id: CompanyId) -> StoreResult<Company> {
+    pub async fn company(&self, org: OrgId, id: CompanyId) -> StoreResult<Company> {
         let sql = format!(
             "SELECT c.id, c.name, c.kvk_number, c.street, c.postal_code, c.city, c.country, c.phone, \
              c.website, c.created_at, c.updated_at, {PERSON_COUNT} \
@@ -184,9 +141,16 @@ impl Companies for Store {
         );
         let domains_sql =
             "SELECT domain FROM company_domains WHERE company_id = $1 ORDER BY position";
-        let (row, email_domains): (CompanyRow, Vec<String>) = with_pool!(self, pool => {
-            let row: CompanyRow = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org.0).bind(id.0).fetch_one(pool).await?;
-            let domains = sqlx::query_scalar(domains_sql).bind(id.0).fetch_all(pool).await?;
+        let (row, email_domains): (CompanyRow, Vec<String>) = with_pool!(self, |pool| {
+            let row: CompanyRow = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_one(pool)
+                .await?;
+            let domains = sqlx::query_scalar(domains_sql)
+                .bind(id.0)
+                .fetch_all(pool)
+                .await?;
             (row, domains)
         });
         Ok(Company {
@@ -208,14 +172,14 @@ impl Companies for Store {
         })
     }
 
-    async fn update_company(
+    pub async fn update_company(
         &self,
         org: OrgId,
         id: CompanyId,
         company: &ValidCompany,
     ) -> StoreResult<Company> {
         let now = now_millis();
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let update = sqlx::query(
                 "UPDATE companies SET name = $2, sort_name = $3, kvk_number = $4, street = $5, \
@@ -224,23 +188,35 @@ impl Companies for Store {
             )
             .bind(org.0);
             let done = bind_company!(update, company, now)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            sqlx::query("DELETE FROM company_domains WHERE company_id = $1").bind(id.0).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM company_tokens WHERE company_id = $1").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM company_domains WHERE company_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM company_tokens WHERE company_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
             write_children!(tx, org, id.0, company);
             tx.commit().await?;
         });
         self.company(org, id).await
     }
 
-    async fn delete_company(&self, org: OrgId, id: CompanyId) -> StoreResult<()> {
+    /// Deletes the company; its contact persons stay, without a company.
+    pub async fn delete_company(&self, org: OrgId, id: CompanyId) -> StoreResult<()> {
         let sql = "DELETE FROM companies WHERE org_id = $1 AND id = $2";
-        let done = with_pool!(self, pool => sqlx::query(sql).bind(org.0).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         if done == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -248,7 +224,7 @@ impl Companies for Store {
         }
     }
 
-    async fn list_companies(
+    pub async fn list_companies(
         &self,
         org: OrgId,
         query: &CompanyQuery,
@@ -278,14 +254,18 @@ impl Companies for Store {
             n + 1
         );
         let count_sql = format!("SELECT COUNT(*) FROM companies c WHERE {filter}");
-        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, |pool| {
             let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
             let mut total = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
             for term in &terms {
                 list = list.bind(term.as_str()).bind(prefix_end(term));
                 total = total.bind(term.as_str()).bind(prefix_end(term));
             }
-            let rows = list.bind(query.page.limit()).bind(query.page.offset()).fetch_all(pool).await?;
+            let rows = list
+                .bind(query.page.limit())
+                .bind(query.page.offset())
+                .fetch_all(pool)
+                .await?;
             (rows, total.fetch_one(pool).await?)
         });
         Ok(Page {
@@ -306,11 +286,19 @@ impl Companies for Store {
         })
     }
 
-    async fn companies_by_domain(&self, org: OrgId, domain: &str) -> StoreResult<Vec<CompanyRef>> {
+    /// Companies that mail from `domain` (to suggest one for a new contact person).
+    pub async fn companies_by_domain(
+        &self,
+        org: OrgId,
+        domain: &str,
+    ) -> StoreResult<Vec<CompanyRef>> {
         let sql = "SELECT c.id, c.name FROM company_domains d JOIN companies c ON c.id = d.company_id \
                    WHERE d.org_id = $1 AND d.domain = $2 ORDER BY c.sort_name, c.id";
-        let rows: Vec<(i64, String)> = with_pool!(self, pool => sqlx::query_as(sql)
-            .bind(org.0).bind(domain.trim().to_lowercase()).fetch_all(pool).await)?;
+        let rows: Vec<(i64, String)> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(domain.trim().to_lowercase())
+            .fetch_all(pool)
+            .await)?;
         Ok(rows
             .into_iter()
             .map(|(id, name)| CompanyRef {
@@ -320,11 +308,15 @@ impl Companies for Store {
             .collect())
     }
 
-    async fn company_refs(&self, org: OrgId, limit: u32) -> StoreResult<Vec<CompanyRef>> {
+    /// All companies as id and name, by name, for pickers (at most `limit`).
+    pub async fn company_refs(&self, org: OrgId, limit: u32) -> StoreResult<Vec<CompanyRef>> {
         let sql =
             "SELECT id, name FROM companies WHERE org_id = $1 ORDER BY sort_name, id LIMIT $2";
-        let rows: Vec<(i64, String)> = with_pool!(self, pool => sqlx::query_as(sql)
-            .bind(org.0).bind(i64::from(limit)).fetch_all(pool).await)?;
+        let rows: Vec<(i64, String)> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows
             .into_iter()
             .map(|(id, name)| CompanyRef {

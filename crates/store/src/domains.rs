@@ -96,12 +96,11 @@ impl Store {
     /// token decides which one holds it).
     pub async fn add_domain(&self, org: OrgId, domain: &str) -> StoreResult<DomainRecord> {
         let now = now_millis();
-        let row: Result<DomainRow, sqlx::Error> = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!(
-                    "INSERT INTO sending_domains (org_id, domain, next_check_at, created_at) \
+        let row: Result<DomainRow, sqlx::Error> =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO sending_domains (org_id, domain, next_check_at, created_at) \
                      VALUES ($1, $2, $3, $3) RETURNING {DOMAIN_COLUMNS}"
-                )),
-            )
+            )),)
             .bind(org.0)
             .bind(domain)
             .bind(now)
@@ -116,11 +115,10 @@ impl Store {
 
     /// The organisation's domains, by name.
     pub async fn domains(&self, org: OrgId) -> StoreResult<Vec<DomainRecord>> {
-        let rows: Vec<DomainRow> = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!(
-                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE org_id = $1 ORDER BY domain"
-                )),
-            )
+        let rows: Vec<DomainRow> =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE org_id = $1 ORDER BY domain"
+            )),)
             .bind(org.0)
             .fetch_all(pool)
             .await)?;
@@ -129,38 +127,35 @@ impl Store {
 
     /// One domain of the organisation (`NotFound` for another organisation's).
     pub async fn domain(&self, org: OrgId, id: SendingDomainId) -> StoreResult<DomainRecord> {
-        let row: DomainRow = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!(
-                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1 AND org_id = $2"
-                )),
-            )
-            .bind(id.0)
-            .bind(org.0)
-            .fetch_one(pool)
-            .await)?;
+        let row: DomainRow = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1 AND org_id = $2")
+        ),)
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_one(pool)
+        .await)?;
         row.into_record()
     }
 
     /// A domain by id, whatever its organisation (for the scheduler).
     pub async fn domain_by_id(&self, id: SendingDomainId) -> StoreResult<DomainRecord> {
-        let row: DomainRow = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1")),
-            )
-            .bind(id.0)
-            .fetch_one(pool)
-            .await)?;
+        let row: DomainRow = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {DOMAIN_COLUMNS} FROM sending_domains WHERE id = $1")
+        ),)
+        .bind(id.0)
+        .fetch_one(pool)
+        .await)?;
         row.into_record()
     }
 
     /// The record of the organisation that holds `domain` (active or broken there), whatever
     /// the organisation: for the sending pipeline and the CLI. At most one exists.
     pub async fn domain_holder(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
-        let row: Option<DomainRow> = with_pool!(self, pool => sqlx::query_as(
-                sqlx::AssertSqlSafe(format!(
-                    "SELECT {DOMAIN_COLUMNS} FROM sending_domains \
+        let row: Option<DomainRow> =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {DOMAIN_COLUMNS} FROM sending_domains \
                      WHERE domain = $1 AND state <> 'pending'"
-                )),
-            )
+            )),)
             .bind(domain)
             .fetch_optional(pool)
             .await)?;
@@ -170,7 +165,7 @@ impl Store {
     /// The organisation's verification token for its sending domains: `candidate` becomes it
     /// when it has none yet (the first caller wins when several race); the token otherwise.
     pub async fn domain_token(&self, org: OrgId, candidate: &str) -> StoreResult<String> {
-        let token: Option<String> = with_pool!(self, pool => async {
+        let token: Option<String> = with_pool!(self, |pool| async {
             sqlx::query(
                 "UPDATE organisations SET domain_token = $1 WHERE id = $2 AND domain_token IS NULL",
             )
@@ -182,19 +177,20 @@ impl Store {
                 .bind(org.0)
                 .fetch_one(pool)
                 .await
-        }.await)?;
+        }
+        .await)?;
         token.ok_or_else(|| StoreError::Corrupt("organisation without a domain token".into()))
     }
 
     pub async fn delete_domain(&self, org: OrgId, id: SendingDomainId) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "DELETE FROM sending_domains WHERE id = $1 AND org_id = $2",
-            )
-            .bind(id.0)
-            .bind(org.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "DELETE FROM sending_domains WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
@@ -210,7 +206,7 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("report: {e}")))?;
         let status = outcome.report.status();
         let complete = outcome.report.complete();
-        with_pool!(self, pool => async {
+        with_pool!(self, |pool| async {
             let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO domain_checks (domain_id, checked_at, status, reason, report) \
@@ -242,7 +238,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await
-        }.await)
+        }
+        .await)
         .map_err(|e| match StoreError::from(e) {
             StoreError::AlreadyExists(_) => StoreError::AlreadyExists("domain_holder"),
             other => other,
@@ -256,14 +253,14 @@ impl Store {
         id: SendingDomainId,
         limit: u32,
     ) -> StoreResult<Vec<CheckRecord>> {
-        let rows: Vec<(i64, String, String, String)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT checked_at, status, reason, report FROM domain_checks \
+        let rows: Vec<(i64, String, String, String)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT checked_at, status, reason, report FROM domain_checks \
                  WHERE domain_id = $1 ORDER BY checked_at DESC, id DESC LIMIT $2",
-            )
-            .bind(id.0)
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await)?;
+        )
+        .bind(id.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
         rows.into_iter()
             .map(|(checked_at, status, reason, report)| {
                 Ok(CheckRecord {
@@ -283,25 +280,27 @@ impl Store {
         id: SendingDomainId,
         selector: Selector,
     ) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE sending_domains SET signing_selector = $1 WHERE id = $2 AND org_id = $3",
-            )
-            .bind(selector.as_str())
-            .bind(id.0)
-            .bind(org.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE sending_domains SET signing_selector = $1 WHERE id = $2 AND org_id = $3",
+        )
+        .bind(selector.as_str())
+        .bind(id.0)
+        .bind(org.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
     /// Makes a domain due now ("Nu controleren" from elsewhere, or after a key change).
     pub async fn make_domain_due(&self, id: SendingDomainId) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("UPDATE sending_domains SET next_check_at = 0 WHERE id = $1")
-            .bind(id.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE sending_domains SET next_check_at = 0 WHERE id = $1"
+        )
+        .bind(id.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -312,19 +311,19 @@ impl Store {
         until: i64,
     ) -> StoreResult<Option<SendingDomainId>> {
         let now = now_millis();
-        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "UPDATE sending_domains SET lease_owner = $1, lease_until = $2 \
+        let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "UPDATE sending_domains SET lease_owner = $1, lease_until = $2 \
                  WHERE id = (SELECT id FROM sending_domains \
                              WHERE next_check_at <= $3 AND lease_until < $3 \
                              ORDER BY next_check_at, id LIMIT 1) \
                    AND lease_until < $3 \
                  RETURNING id",
-            )
-            .bind(owner)
-            .bind(until)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?;
+        )
+        .bind(owner)
+        .bind(until)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
         Ok(id.map(SendingDomainId))
     }
 
@@ -335,16 +334,16 @@ impl Store {
         owner: &str,
         next_check_at: i64,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
-                "UPDATE sending_domains SET lease_owner = NULL, lease_until = 0, next_check_at = $1 \
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE sending_domains SET lease_owner = NULL, lease_until = 0, next_check_at = $1 \
                  WHERE id = $2 AND lease_owner = $3",
-            )
-            .bind(next_check_at)
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(next_check_at)
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

@@ -86,7 +86,8 @@ const COLUMNS: &str = "id, org_id, kind, payload, unique_key, run_at, attempts, 
 impl Store {
     /// Queues a job; `None` when a job of the kind with the same unique key is queued already.
     pub async fn enqueue_job(&self, job: &NewJob<'_>, now: i64) -> StoreResult<Option<JobId>> {
-        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+        let id: Option<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
                 "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
@@ -100,7 +101,8 @@ impl Store {
             .bind(i64::from(job.max_attempts))
             .bind(now)
             .fetch_optional(pool)
-            .await)?;
+            .await
+        })?;
         Ok(id.map(JobId))
     }
 
@@ -126,41 +128,43 @@ impl Store {
                AND lease_until < $4 \
              RETURNING {COLUMNS}"
         );
-        let job: Option<JobRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(owner)
-            .bind(lease_until)
-            .bind(kind)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?;
+        let job: Option<JobRow> = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(owner)
+        .bind(lease_until)
+        .bind(kind)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
         Ok(job.map(JobRecord::from))
     }
 
     /// Extends the lease of a running job; `false` when `owner` no longer holds it.
     pub async fn renew_job(&self, id: JobId, owner: &str, lease_until: i64) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
-            )
-            .bind(lease_until)
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
+        )
+        .bind(lease_until)
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
     /// A job done: removed. `false` when `owner` no longer held it (its lease ran out and
     /// another runner took it over; that runner's outcome counts).
     pub async fn complete_job(&self, id: JobId, owner: &str) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "DELETE FROM jobs WHERE id = $1 AND lease_owner = $2",
-            )
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "DELETE FROM jobs WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -174,35 +178,35 @@ impl Store {
         retry_at: Option<i64>,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, \
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, \
                    run_at = COALESCE($2, run_at), failed_at = CASE WHEN $2 IS NULL THEN $3 END \
                  WHERE id = $4 AND lease_owner = $5",
-            )
-            .bind(error)
-            .bind(retry_at)
-            .bind(now)
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(now)
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
     /// "Opnieuw proberen": a failed (or waiting) job runs at once, with its attempts counted
     /// from zero. `NotFound` for a job that is not there (done, or of another organisation).
     pub async fn retry_job(&self, org: Option<OrgId>, id: JobId, now: i64) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = $1 \
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = $1 \
                  WHERE id = $2 AND lease_until < $1 AND ($3 IS NULL OR org_id = $3)",
-            )
-            .bind(now)
-            .bind(id.0)
-            .bind(org.map(|o| o.0))
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(now)
+        .bind(id.0)
+        .bind(org.map(|o| o.0))
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         match done {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),
@@ -216,11 +220,13 @@ impl Store {
             "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR org_id = $1) \
              ORDER BY failed_at IS NULL, run_at, id LIMIT $2"
         );
-        let jobs: Vec<JobRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(org.map(|o| o.0))
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await)?;
+        let jobs: Vec<JobRow> = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(org.map(|o| o.0))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
         Ok(jobs.into_iter().map(JobRecord::from).collect())
     }
 }

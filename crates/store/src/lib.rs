@@ -18,12 +18,11 @@ mod persons;
 mod search;
 pub mod selections;
 mod sessions;
+mod sql;
 
-pub use accounts::{Org, Orgs, Users};
-pub use companies::Companies;
+pub use accounts::Org;
 pub use error::{StoreError, StoreResult};
-pub use persons::Persons;
-pub use sessions::{ApiTokens, AttemptClaim, LoginThrottle, NewSession, Revoked, Sessions};
+pub use sessions::{AttemptClaim, NewSession, Revoked};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -54,7 +53,7 @@ pub struct Store {
 /// Runs `$body` with `$pool` bound to the store's pool, whichever engine it is. The body is
 /// written once and compiled for both engines.
 macro_rules! with_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
+    ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.db {
             $crate::Db::Sqlite($pool) => $body,
             $crate::Db::Postgres($pool) => $body,
@@ -127,7 +126,10 @@ impl Store {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        with_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
@@ -155,7 +157,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await);
+        with_pool!(self, |pool| pool.close().await);
     }
 }
 

@@ -9,12 +9,14 @@
 //! colleagues in the same organisation only when it is linked to a relation and no owner marked
 //! it private. Every read here takes the viewer and applies that rule in SQL.
 
+mod batch;
 mod read;
 mod sync;
 
 pub use read::MessageRecord;
 
-use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::sql::{Statement, Tx};
+use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::mail::sync::{FolderId, FolderRecord, MailboxRecord};
 use postkamer_domain::mail::{FolderRole, MailboxSettings, TlsMode};
 use postkamer_domain::{MailboxId, OrgId, UserId};
@@ -106,6 +108,30 @@ impl FolderRow {
     }
 }
 
+/// The account's columns `$1` to `$7` as a user enters them.
+fn bind_account<'a>(statement: Statement<'a>, input: &'a MailboxUpdate) -> Statement<'a> {
+    statement
+        .bind(&input.host)
+        .bind(i64::from(input.port))
+        .bind(input.tls.as_str())
+        .bind(&input.login)
+        .bind(input.password_sealed.as_deref())
+        .bind(&input.since)
+        .bind(input.enabled)
+}
+
+/// Removes a mailbox's folders with their locations, and the messages no other mailbox holds.
+async fn clear_mailbox(tx: &mut Tx, mailbox: i64) -> StoreResult<()> {
+    let folders = Statement::new("SELECT id FROM mail_folders WHERE mailbox_id = $1");
+    let folders: Vec<(i64,)> = tx.fetch_all(folders.bind(mailbox)).await?;
+    for (folder,) in folders {
+        sync::clear_folder(tx, folder).await?;
+    }
+    let delete = Statement::new("DELETE FROM mail_folders WHERE mailbox_id = $1");
+    tx.execute(delete.bind(mailbox)).await?;
+    Ok(())
+}
+
 const FOLDER_COLUMNS: &str = "id, mailbox_id, role, name, uid_validity, uid_top, uid_low, \
      first_sync_done, highest_modseq, on_server";
 
@@ -120,86 +146,55 @@ impl Store {
         input: &MailboxUpdate,
     ) -> StoreResult<MailboxRecord> {
         let now = now_millis();
-        let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let existing: Option<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
-                "SELECT id, host, port, login, password_sealed FROM mailboxes WHERE user_id = $1 AND org_id = $2",
-            )
-            .bind(user.0)
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let id = match existing {
-                Some((id, host, port, login, sealed)) => {
-                    let moved = host != input.host || port != i64::from(input.port) || login != input.login;
-                    sqlx::query(
-                        "UPDATE mailboxes SET host = $1, port = $2, tls = $3, login = $4, \
-                         password_sealed = $5, since_date = $6, enabled = $7, updated_at = $8, \
-                         last_error = NULL, last_error_at = NULL, wake_at = $8 WHERE id = $9",
-                    )
-                    .bind(&input.host)
-                    .bind(i64::from(input.port))
-                    .bind(input.tls.as_str())
-                    .bind(&input.login)
-                    .bind(input.password_sealed.as_ref().unwrap_or(&sealed))
-                    .bind(&input.since)
-                    .bind(input.enabled)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
+        let mut tx = self.begin().await?;
+        let find = Statement::new(
+            "SELECT id, host, port, login FROM mailboxes WHERE user_id = $1 AND org_id = $2",
+        );
+        let existing: Option<(i64, String, i64, String)> =
+            tx.fetch_optional(find.bind(user.0).bind(org.0)).await?;
+        let id = match existing {
+            Some((id, host, port, login)) => {
+                let update = Statement::new(
+                    "UPDATE mailboxes SET host = $1, port = $2, tls = $3, login = $4, \
+                     password_sealed = COALESCE($5, password_sealed), since_date = $6, \
+                     enabled = $7, updated_at = $8, last_error = NULL, last_error_at = NULL, \
+                     wake_at = $8 WHERE id = $9",
+                );
+                tx.execute(bind_account(update, input).bind(now).bind(id))
                     .await?;
-                    if moved {
-                        let folders: Vec<i64> = sqlx::query_scalar("SELECT id FROM mail_folders WHERE mailbox_id = $1")
-                            .bind(id)
-                            .fetch_all(&mut *tx)
-                            .await?;
-                        for folder in folders {
-                            sync::clear_folder!(tx, self.engine(), folder);
-                        }
-                        sqlx::query("DELETE FROM mail_folders WHERE mailbox_id = $1")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    id
+                if host != input.host || port != i64::from(input.port) || login != input.login {
+                    clear_mailbox(&mut tx, id).await?;
                 }
-                None => {
-                    let sealed = input
-                        .password_sealed
-                        .as_ref()
-                        .ok_or(StoreError::UnknownReference("password"))?;
-                    sqlx::query_scalar(
-                        "INSERT INTO mailboxes (org_id, user_id, host, port, tls, login, password_sealed, \
-                         since_date, enabled, wake_at, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
-                    )
-                    .bind(org.0)
-                    .bind(user.0)
-                    .bind(&input.host)
-                    .bind(i64::from(input.port))
-                    .bind(input.tls.as_str())
-                    .bind(&input.login)
-                    .bind(sealed)
-                    .bind(&input.since)
-                    .bind(input.enabled)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
+                id
+            }
+            None => {
+                if input.password_sealed.is_none() {
+                    return Err(StoreError::UnknownReference("password"));
+                }
+                let insert = Statement::new(
+                    "INSERT INTO mailboxes (host, port, tls, login, password_sealed, since_date, \
+                     enabled, wake_at, created_at, updated_at, org_id, user_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, $10) RETURNING id",
+                );
+                let insert = bind_account(insert, input).bind(now);
+                let (id,): (i64,) = tx
+                    .fetch_optional(insert.bind(org.0).bind(user.0))
                     .await?
-                }
-            };
-            tx.commit().await?;
-            id
-        });
+                    .ok_or(StoreError::NotFound)?;
+                id
+            }
+        };
+        tx.commit().await?;
         self.mailbox(MailboxId(id)).await
     }
 
     pub async fn mailbox(&self, id: MailboxId) -> StoreResult<MailboxRecord> {
-        let row: MailboxRow = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE id = $1"
-            )))
-            .bind(id.0)
-            .fetch_one(pool)
-            .await)?;
+        let row: MailboxRow = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE id = $1")
+        ))
+        .bind(id.0)
+        .fetch_one(pool)
+        .await)?;
         row.into_record()
     }
 
@@ -208,7 +203,8 @@ impl Store {
         org: OrgId,
         user: UserId,
     ) -> StoreResult<Option<MailboxRecord>> {
-        let row: Option<MailboxRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row: Option<MailboxRow> =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE user_id = $1 AND org_id = $2"
             )))
             .bind(user.0)
@@ -223,32 +219,21 @@ impl Store {
         let Some(mailbox) = self.mailbox_of_user(org, user).await? else {
             return Err(StoreError::NotFound);
         };
-        let engine = self.engine();
-        with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let folders: Vec<i64> = sqlx::query_scalar("SELECT id FROM mail_folders WHERE mailbox_id = $1")
-                .bind(mailbox.settings.id.0)
-                .fetch_all(&mut *tx)
-                .await?;
-            for folder in folders {
-                sync::clear_folder!(tx, engine, folder);
-            }
-            sqlx::query("DELETE FROM mailboxes WHERE id = $1")
-                .bind(mailbox.settings.id.0)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
+        let mut tx = self.begin().await?;
+        clear_mailbox(&mut tx, mailbox.settings.id.0).await?;
+        let delete = Statement::new("DELETE FROM mailboxes WHERE id = $1");
+        tx.execute(delete.bind(mailbox.settings.id.0)).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Every enabled mailbox (for the CLI and tests).
     pub async fn mailbox_ids(&self) -> StoreResult<Vec<MailboxId>> {
-        let ids: Vec<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT id FROM mailboxes WHERE enabled ORDER BY id"
-            )
-            .fetch_all(pool)
-            .await)?;
+        let ids: Vec<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT id FROM mailboxes WHERE enabled ORDER BY id"
+        )
+        .fetch_all(pool)
+        .await)?;
         Ok(ids.into_iter().map(MailboxId).collect())
     }
 
@@ -257,73 +242,80 @@ impl Store {
     /// several instances asking at once, one gets each mailbox.
     pub async fn claim_mailbox(&self, owner: &str, until: i64) -> StoreResult<Option<MailboxId>> {
         let now = now_millis();
-        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "UPDATE mailboxes SET lease_owner = $1, lease_until = $2 \
+        let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "UPDATE mailboxes SET lease_owner = $1, lease_until = $2 \
                  WHERE id = (SELECT id FROM mailboxes WHERE enabled AND lease_until < $3 \
                              ORDER BY lease_until, id LIMIT 1) \
                    AND lease_until < $3 \
                  RETURNING id",
-            )
-            .bind(owner)
-            .bind(until)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?;
+        )
+        .bind(owner)
+        .bind(until)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
         Ok(id.map(MailboxId))
     }
 
     /// Extends a lease the caller holds. `false`: the lease was lost (taken over, or the
     /// mailbox disabled or deleted) and the caller must stop.
     pub async fn renew_lease(&self, id: MailboxId, owner: &str, until: i64) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE mailboxes SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND enabled",
-            )
-            .bind(until)
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| {
+            sqlx::query(
+            "UPDATE mailboxes SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND enabled",
+        )
+        .bind(until)
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
         Ok(done == 1)
     }
 
     pub async fn release_lease(&self, id: MailboxId, owner: &str) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_pool!(self, |pool| {
+            sqlx::query(
                 "UPDATE mailboxes SET lease_owner = NULL, lease_until = 0 WHERE id = $1 AND lease_owner = $2",
             )
             .bind(id.0)
             .bind(owner)
             .execute(pool)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Asks for a sync as soon as possible ("Nu synchroniseren").
     pub async fn wake_mailbox(&self, id: MailboxId) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("UPDATE mailboxes SET wake_at = $1 WHERE id = $2")
-            .bind(now_millis())
-            .bind(id.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE mailboxes SET wake_at = $1 WHERE id = $2"
+        )
+        .bind(now_millis())
+        .bind(id.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// When a sync was last asked for.
     pub async fn mailbox_wake_at(&self, id: MailboxId) -> StoreResult<i64> {
-        Ok(
-            with_pool!(self, pool => sqlx::query_scalar("SELECT wake_at FROM mailboxes WHERE id = $1")
-            .bind(id.0)
-            .fetch_one(pool)
-            .await)?,
+        Ok(with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT wake_at FROM mailboxes WHERE id = $1"
         )
+        .bind(id.0)
+        .fetch_one(pool)
+        .await)?)
     }
 
     /// Records the outcome of a sync pass for the account.
     pub async fn mailbox_synced(&self, id: MailboxId, error: Option<&str>) -> StoreResult<()> {
         let now = now_millis();
-        with_pool!(self, pool => match error {
+        with_pool!(self, |pool| {
+            match error {
             None => sqlx::query(
                     "UPDATE mailboxes SET last_success_at = $1, last_error = NULL, last_error_at = NULL WHERE id = $2",
                 )
@@ -339,12 +331,14 @@ impl Store {
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
+        }
         })?;
         Ok(())
     }
 
     pub async fn folders(&self, mailbox: MailboxId) -> StoreResult<Vec<FolderRecord>> {
-        let rows: Vec<FolderRow> = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<FolderRow> =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {FOLDER_COLUMNS} FROM mail_folders WHERE mailbox_id = $1 ORDER BY role"
             )))
             .bind(mailbox.0)
@@ -361,7 +355,8 @@ impl Store {
         role: FolderRole,
         name: &str,
     ) -> StoreResult<FolderRecord> {
-        let row: FolderRow = with_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row: FolderRow =
+            with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO mail_folders (mailbox_id, role, name) VALUES ($1, $2, $3) \
                  ON CONFLICT (mailbox_id, role) DO UPDATE SET name = excluded.name \
                  RETURNING {FOLDER_COLUMNS}"
@@ -375,13 +370,15 @@ impl Store {
     }
 
     pub async fn folder_synced(&self, folder: FolderId, error: Option<&str>) -> StoreResult<()> {
-        with_pool!(self, pool => match error {
-            None => sqlx::query("UPDATE mail_folders SET last_success_at = $1, last_error = NULL WHERE id = $2")
-                .bind(now_millis())
-                .bind(folder.0)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()),
+        with_pool!(self, |pool| match error {
+            None => sqlx::query(
+                "UPDATE mail_folders SET last_success_at = $1, last_error = NULL WHERE id = $2"
+            )
+            .bind(now_millis())
+            .bind(folder.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
             Some(error) => sqlx::query("UPDATE mail_folders SET last_error = $1 WHERE id = $2")
                 .bind(error)
                 .bind(folder.0)

@@ -12,47 +12,6 @@ use postkamer_domain::relation::{
 };
 use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId};
 use sqlx::AssertSqlSafe;
-use std::future::Future;
-
-/// Writes of a person's e-mail addresses are logged with their [`Actor`] in the same
-/// transaction, and refused with [`StoreError::OwnAddress`] for an address of the organisation
-/// itself (a user's, an IMAP login, or at one of its sending domains): such an address would make
-/// a colleague's mail a relation's.
-pub trait Persons: Send + Sync {
-    /// Fails with `UnknownReference("company")` when the company is not the organisation's.
-    fn create_person(
-        &self,
-        org: OrgId,
-        person: &ValidPerson,
-        by: Actor,
-    ) -> impl Future<Output = StoreResult<Person>> + Send;
-    fn person(&self, org: OrgId, id: PersonId) -> impl Future<Output = StoreResult<Person>> + Send;
-    fn update_person(
-        &self,
-        org: OrgId,
-        id: PersonId,
-        person: &ValidPerson,
-        by: Actor,
-    ) -> impl Future<Output = StoreResult<Person>> + Send;
-    fn delete_person(
-        &self,
-        org: OrgId,
-        id: PersonId,
-        by: Actor,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn list_persons(
-        &self,
-        org: OrgId,
-        query: &PersonQuery,
-    ) -> impl Future<Output = StoreResult<Page<PersonSummary>>> + Send;
-    /// The contact persons with this address: one indexed lookup, called for every address of
-    /// every message by the mail engine.
-    fn persons_by_email(
-        &self,
-        org: OrgId,
-        email: &EmailAddress,
-    ) -> impl Future<Output = StoreResult<Vec<PersonId>>> + Send;
-}
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -296,16 +255,24 @@ const PERSON_UPDATE: &str = "UPDATE persons SET company_id = $3, first_name = $4
     sort_city = $12, country = $13, notes = $14, primary_email = $15, primary_phone = $16, \
     synchroniseren = $17, updated_at = $18 WHERE org_id = $1 AND id = $2";
 
-impl Persons for Store {
-    async fn create_person(&self, org: OrgId, p: &ValidPerson, by: Actor) -> StoreResult<Person> {
+/// Writes of a person's e-mail addresses are logged with their [`Actor`] in the same
+/// transaction, and refused with [`StoreError::OwnAddress`] for an address of the organisation
+/// itself (a user's, an IMAP login, or at one of its sending domains): such an address would make
+/// a colleague's mail a relation's.
+impl Store {
+    /// Fails with `UnknownReference("company")` when the company is not the organisation's.
+    pub async fn create_person(
+        &self,
+        org: OrgId,
+        p: &ValidPerson,
+        by: Actor,
+    ) -> StoreResult<Person> {
         let uid = uuid::Uuid::new_v4().to_string();
-        let id = with_pool!(self, pool => {
+        let id = with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
             let insert = sqlx::query_scalar(PERSON_INSERT).bind(org.0).bind(&uid);
-            let id: i64 = bind_person!(insert, p)
-                .fetch_one(&mut *tx)
-                .await?;
+            let id: i64 = bind_person!(insert, p).fetch_one(&mut *tx).await?;
             write_children!(tx, org, id, p);
             log_addresses!(tx, org, id, name_of(p), &[], &addresses_of(p), by);
             tx.commit().await?;
@@ -314,7 +281,7 @@ impl Persons for Store {
         self.person(org, PersonId(id)).await
     }
 
-    async fn person(&self, org: OrgId, id: PersonId) -> StoreResult<Person> {
+    pub async fn person(&self, org: OrgId, id: PersonId) -> StoreResult<Person> {
         let sql = "SELECT p.id, p.uid, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, p.street, \
                    p.postal_code, p.city, p.country, p.notes, p.company_id, c.name AS company_name, \
                    p.synchroniseren, p.created_at, p.updated_at \
@@ -325,10 +292,20 @@ impl Persons for Store {
         let phones_sql =
             "SELECT number, kind FROM person_phones WHERE person_id = $1 ORDER BY position";
         type Rows = (PersonRow, Vec<(String, bool)>, Vec<(String, String)>);
-        let (row, emails, phones): Rows = with_pool!(self, pool => {
-            let row: PersonRow = sqlx::query_as(sql).bind(org.0).bind(id.0).fetch_one(pool).await?;
-            let emails = sqlx::query_as(emails_sql).bind(id.0).fetch_all(pool).await?;
-            let phones = sqlx::query_as(phones_sql).bind(id.0).fetch_all(pool).await?;
+        let (row, emails, phones): Rows = with_pool!(self, |pool| {
+            let row: PersonRow = sqlx::query_as(sql)
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_one(pool)
+                .await?;
+            let emails = sqlx::query_as(emails_sql)
+                .bind(id.0)
+                .fetch_all(pool)
+                .await?;
+            let phones = sqlx::query_as(phones_sql)
+                .bind(id.0)
+                .fetch_all(pool)
+                .await?;
             (row, emails, phones)
         });
         let emails = emails
@@ -373,29 +350,29 @@ impl Persons for Store {
         })
     }
 
-    async fn update_person(
+    pub async fn update_person(
         &self,
         org: OrgId,
         id: PersonId,
         p: &ValidPerson,
         by: Actor,
     ) -> StoreResult<Person> {
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
             let old = stored_addresses!(tx, id.0);
             let update = sqlx::query(PERSON_UPDATE).bind(org.0).bind(id.0);
-            let done = bind_person!(update, p)
-                .execute(&mut *tx)
-                .await?;
+            let done = bind_person!(update, p).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
             for table in ["person_emails", "person_phones", "person_tokens"] {
-                sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE person_id = $1"
+                )))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
             }
             write_children!(tx, org, id.0, p);
             log_addresses!(tx, org, id.0, name_of(p), &old, &addresses_of(p), by);
@@ -404,8 +381,8 @@ impl Persons for Store {
         self.person(org, id).await
     }
 
-    async fn delete_person(&self, org: OrgId, id: PersonId, by: Actor) -> StoreResult<()> {
-        with_pool!(self, pool => {
+    pub async fn delete_person(&self, org: OrgId, id: PersonId, by: Actor) -> StoreResult<()> {
+        with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let name: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
                 "SELECT first_name, tussenvoegsel, last_name FROM persons WHERE org_id = $1 AND id = $2",
@@ -430,7 +407,7 @@ impl Persons for Store {
         Ok(())
     }
 
-    async fn list_persons(
+    pub async fn list_persons(
         &self,
         org: OrgId,
         query: &PersonQuery,
@@ -438,14 +415,19 @@ impl Persons for Store {
         list::list_persons(self, org, query).await
     }
 
-    async fn persons_by_email(
+    /// The contact persons with this address: one indexed lookup, called for every address of
+    /// every message by the mail engine.
+    pub async fn persons_by_email(
         &self,
         org: OrgId,
         email: &EmailAddress,
     ) -> StoreResult<Vec<PersonId>> {
         let sql = "SELECT person_id FROM person_emails WHERE org_id = $1 AND email = $2 ORDER BY person_id";
-        let ids: Vec<i64> = with_pool!(self, pool => sqlx::query_scalar(sql)
-            .bind(org.0).bind(email.as_str()).fetch_all(pool).await)?;
+        let ids: Vec<i64> = with_pool!(self, |pool| sqlx::query_scalar(sql)
+            .bind(org.0)
+            .bind(email.as_str())
+            .fetch_all(pool)
+            .await)?;
         Ok(ids.into_iter().map(PersonId).collect())
     }
 }
@@ -459,7 +441,7 @@ impl Store {
     ) -> StoreResult<Vec<EmailAddress>> {
         let mut own = Vec::new();
         for email in emails {
-            let is_own = with_pool!(self, pool => own_address!(pool, org, email));
+            let is_own = with_pool!(self, |pool| own_address!(pool, org, email));
             if is_own {
                 own.push(email.clone());
             }
@@ -490,8 +472,11 @@ impl Store {
             page.limit(),
             page.offset()
         );
-        let (rows, total): (Vec<Row>, i64) = with_pool!(self, pool => (
-            sqlx::query_as(AssertSqlSafe(sql)).bind(org.0).fetch_all(pool).await?,
+        let (rows, total): (Vec<Row>, i64) = with_pool!(self, |pool| (
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(org.0)
+                .fetch_all(pool)
+                .await?,
             sqlx::query_scalar("SELECT COUNT(*) FROM address_log WHERE org_id = $1")
                 .bind(org.0)
                 .fetch_one(pool)

@@ -42,11 +42,12 @@ impl Store {
             "SELECT {SELECTION_COLUMNS} FROM saved_selections \
              WHERE org_id = $1 AND user_id = $2 ORDER BY name, id"
         );
-        let rows: Vec<SelectionRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(org.0)
-            .bind(user.0)
-            .fetch_all(pool)
-            .await)?;
+        let rows: Vec<SelectionRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(org.0)
+                .bind(user.0)
+                .fetch_all(pool)
+                .await)?;
         Ok(rows.into_iter().map(selection).collect())
     }
 
@@ -60,12 +61,13 @@ impl Store {
             "SELECT {SELECTION_COLUMNS} FROM saved_selections \
              WHERE org_id = $1 AND user_id = $2 AND id = $3"
         );
-        let row: Option<SelectionRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(org.0)
-            .bind(user.0)
-            .bind(id)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<SelectionRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(org.0)
+                .bind(user.0)
+                .bind(id)
+                .fetch_optional(pool)
+                .await)?;
         Ok(row.map(selection))
     }
 
@@ -87,16 +89,16 @@ impl Store {
              RETURNING {SELECTION_COLUMNS}"
         );
         let row: Option<SelectionRow> =
-            with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(org.0)
-            .bind(user.0)
-            .bind(name)
-            .bind(query.search.trim())
-            .bind(query.company.map(|c| c.0))
-            .bind(query.synced_only)
-            .bind(now_millis())
-            .fetch_optional(pool)
-            .await)
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(org.0)
+                .bind(user.0)
+                .bind(name)
+                .bind(query.search.trim())
+                .bind(query.company.map(|c| c.0))
+                .bind(query.synced_only)
+                .bind(now_millis())
+                .fetch_optional(pool)
+                .await)
             .map_err(|e| match StoreError::from(e) {
                 StoreError::AlreadyExists(_) => StoreError::AlreadyExists("name"),
                 other => other,
@@ -106,15 +108,15 @@ impl Store {
     }
 
     pub async fn delete_selection(&self, org: OrgId, user: UserId, id: i64) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "DELETE FROM saved_selections WHERE org_id = $1 AND user_id = $2 AND id = $3",
-            )
-            .bind(org.0)
-            .bind(user.0)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "DELETE FROM saved_selections WHERE org_id = $1 AND user_id = $2 AND id = $3",
+        )
+        .bind(org.0)
+        .bind(user.0)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
@@ -126,28 +128,28 @@ impl Store {
         id: i64,
         carddav: bool,
     ) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE saved_selections SET carddav = $1 \
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE saved_selections SET carddav = $1 \
                  WHERE org_id = $2 AND user_id = $3 AND id = $4",
-            )
-            .bind(carddav)
-            .bind(org.0)
-            .bind(user.0)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(carddav)
+        .bind(org.0)
+        .bind(user.0)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
     /// The organisation's person sequence: grows with every change of any person.
     pub async fn person_seq(&self, org: OrgId) -> StoreResult<u64> {
-        let seq: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT seq FROM person_books WHERE org_id = $1",
-            )
-            .bind(org.0)
-            .fetch_optional(pool)
-            .await)?;
+        let seq: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT seq FROM person_books WHERE org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_optional(pool)
+        .await)?;
         Ok(seq.map_or(0, |s| u64::try_from(s).unwrap_or(0)))
     }
 
@@ -159,12 +161,13 @@ impl Store {
         since: u64,
     ) -> StoreResult<Option<PersonChanges>> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
-        let (seq, uids): (Option<i64>, Vec<String>) = with_pool!(self, pool => {
+        let (seq, uids): (Option<i64>, Vec<String>) = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM person_books WHERE org_id = $1")
-                .bind(org.0)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let seq: Option<i64> =
+                sqlx::query_scalar("SELECT seq FROM person_books WHERE org_id = $1")
+                    .bind(org.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let uids = sqlx::query_scalar(
                 "SELECT uid FROM person_changes WHERE org_id = $1 AND seq > $2 \
                  GROUP BY uid ORDER BY MIN(seq)",

@@ -7,7 +7,6 @@ use crate::{Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::ApiToken;
 use postkamer_domain::{ApiTokenId, OrgId, User, UserId};
 use sqlx::AssertSqlSafe;
-use std::future::Future;
 
 #[derive(Debug, Clone)]
 pub struct NewSession<'a> {
@@ -16,54 +15,6 @@ pub struct NewSession<'a> {
     pub now: i64,
     pub expires_at: i64,
     pub user_agent: Option<&'a str>,
-}
-
-pub trait Sessions: Send + Sync {
-    fn create_session(
-        &self,
-        session: &NewSession<'_>,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The active user behind an unexpired session.
-    fn session_user(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
-    fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Ends every session of a user except `keep` (the one that asked, after a password change).
-    fn delete_user_sessions(
-        &self,
-        user: UserId,
-        keep: Option<&str>,
-    ) -> impl Future<Output = StoreResult<u64>> + Send;
-    fn delete_expired_sessions(&self, now: i64) -> impl Future<Output = StoreResult<u64>> + Send;
-}
-
-pub trait ApiTokens: Send + Sync {
-    fn create_api_token(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-        prefix: &str,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<ApiToken>> + Send;
-    fn list_api_tokens(
-        &self,
-        user: UserId,
-    ) -> impl Future<Output = StoreResult<Vec<ApiToken>>> + Send;
-    fn revoke_api_token(
-        &self,
-        user: UserId,
-        id: ApiTokenId,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The active user owning an unrevoked token; records the use.
-    fn api_token_user(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<Option<User>>> + Send;
 }
 
 /// What a password change ended, besides the session that asked for it.
@@ -86,7 +37,7 @@ impl Store {
         keep: Option<&str>,
         now: i64,
     ) -> StoreResult<Revoked> {
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let changed = sqlx::query(
                 "UPDATE users SET password_hash = $3, updated_at = $4 WHERE org_id = $1 AND id = $2",
@@ -101,14 +52,13 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::NotFound);
             }
-            let sessions = sqlx::query(
-                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-            )
-            .bind(user.0)
-            .bind(keep.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let sessions =
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(user.0)
+                    .bind(keep.unwrap_or(""))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             let api_tokens = sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             )
@@ -129,7 +79,11 @@ impl Store {
                 .await?
                 .rows_affected();
             tx.commit().await?;
-            Ok(Revoked { sessions, api_tokens, app_passwords })
+            Ok(Revoked {
+                sessions,
+                api_tokens,
+                app_passwords,
+            })
         })
     }
 }
@@ -143,72 +97,66 @@ pub enum AttemptClaim {
     Refused { oldest: i64 },
 }
 
-/// Failed logins, counted per key (`account:<email>`, `ip:<address>`) in the database, so the
-/// limit holds across server instances.
-pub trait LoginThrottle: Send + Sync {
-    fn record_login_failure(
-        &self,
-        key: &str,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Failures for `key` since `since`, and the time of the oldest of them.
-    fn login_failures_since(
-        &self,
-        key: &str,
-        since: i64,
-    ) -> impl Future<Output = StoreResult<(u64, Option<i64>)>> + Send;
-    fn clear_login_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Records one attempt under every key — all or none, atomically with the check: when any
-    /// key already holds its `limit` of failures since `since`, nothing is recorded. An attempt
-    /// counts as a failure until [`LoginThrottle::release_login_attempt`] takes it back, so
-    /// parallel attempts can never pass more than the limit to the password check.
-    fn claim_login_attempt(
-        &self,
-        keys: &[(&str, u64)],
-        since: i64,
-        now: i64,
-    ) -> impl Future<Output = StoreResult<AttemptClaim>> + Send;
-    /// Takes back the rows of a granted attempt (the password was right).
-    fn release_login_attempt(&self, ids: &[i64]) -> impl Future<Output = StoreResult<()>> + Send;
-    fn prune_login_failures(&self, before: i64) -> impl Future<Output = StoreResult<u64>> + Send;
-}
-
-impl Sessions for Store {
-    async fn create_session(&self, s: &NewSession<'_>) -> StoreResult<()> {
+impl Store {
+    pub async fn create_session(&self, s: &NewSession<'_>) -> StoreResult<()> {
         let sql = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent) \
                    VALUES ($1, $2, $3, $4, $5)";
-        with_pool!(self, pool => sqlx::query(sql)
-            .bind(s.token_hash).bind(s.user_id.0).bind(s.now).bind(s.expires_at).bind(s.user_agent)
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query(sql)
+            .bind(s.token_hash)
+            .bind(s.user_id.0)
+            .bind(s.now)
+            .bind(s.expires_at)
+            .bind(s.user_agent)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    async fn session_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+    /// The active user behind an unexpired session.
+    pub async fn session_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
         );
-        let row: Option<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(token_hash).bind(now).fetch_optional(pool).await)?;
+        let row: Option<UserRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await)?;
         row.map(User::try_from).transpose()
     }
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         let sql = "DELETE FROM sessions WHERE token_hash = $1";
-        with_pool!(self, pool => sqlx::query(sql).bind(token_hash).execute(pool).await.map(|_| ()))?;
+        with_pool!(self, |pool| sqlx::query(sql)
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
-    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
+    /// Ends every session of a user except `keep` (the one that asked, after a password change).
+    pub async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
         let sql = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(user.0).bind(keep.unwrap_or("")).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(user.0)
+            .bind(keep.unwrap_or(""))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(done)
     }
 
-    async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+    pub async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
         let sql = "DELETE FROM sessions WHERE expires_at <= $1";
-        let done = with_pool!(self, pool => sqlx::query(sql).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(done)
     }
 }
@@ -226,8 +174,8 @@ fn token(row: TokenRow) -> ApiToken {
     }
 }
 
-impl ApiTokens for Store {
-    async fn create_api_token(
+impl Store {
+    pub async fn create_api_token(
         &self,
         user: UserId,
         name: &str,
@@ -237,25 +185,42 @@ impl ApiTokens for Store {
     ) -> StoreResult<ApiToken> {
         let sql = "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) \
                    VALUES ($1, $2, $3, $4, $5) RETURNING id, name, prefix, created_at, last_used_at";
-        let row: TokenRow = with_pool!(self, pool => sqlx::query_as(sql)
-            .bind(user.0).bind(name).bind(token_hash).bind(prefix).bind(now)
-            .fetch_one(pool).await)?;
+        let row: TokenRow = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(user.0)
+            .bind(name)
+            .bind(token_hash)
+            .bind(prefix)
+            .bind(now)
+            .fetch_one(pool)
+            .await)?;
         Ok(token(row))
     }
 
-    async fn list_api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+    pub async fn list_api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
         let sql = "SELECT id, name, prefix, created_at, last_used_at FROM api_tokens \
                    WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC";
-        let rows: Vec<TokenRow> =
-            with_pool!(self, pool => sqlx::query_as(sql).bind(user.0).fetch_all(pool).await)?;
+        let rows: Vec<TokenRow> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(user.0)
+            .fetch_all(pool)
+            .await)?;
         Ok(rows.into_iter().map(token).collect())
     }
 
-    async fn revoke_api_token(&self, user: UserId, id: ApiTokenId, now: i64) -> StoreResult<()> {
+    pub async fn revoke_api_token(
+        &self,
+        user: UserId,
+        id: ApiTokenId,
+        now: i64,
+    ) -> StoreResult<()> {
         let sql = "UPDATE api_tokens SET revoked_at = $3 \
                    WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL";
-        let done = with_pool!(self, pool => sqlx::query(sql)
-            .bind(user.0).bind(id.0).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(user.0)
+            .bind(id.0)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         if done == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -263,39 +228,70 @@ impl ApiTokens for Store {
         }
     }
 
-    async fn api_token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+    /// The active user owning an unrevoked token; records the use.
+    pub async fn api_token_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
         let sql = "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL \
                    RETURNING user_id";
-        let user: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(sql)
-            .bind(token_hash).bind(now).fetch_optional(pool).await)?;
+        let user: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(sql)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
         let Some(user) = user else { return Ok(None) };
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.active");
-        let row: Option<UserRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(user).fetch_optional(pool).await)?;
+        let row: Option<UserRow> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(user)
+                .fetch_optional(pool)
+                .await)?;
         row.map(User::try_from).transpose()
     }
 }
 
-impl LoginThrottle for Store {
-    async fn record_login_failure(&self, key: &str, now: i64) -> StoreResult<()> {
+/// Failed logins, counted per key (`account:<email>`, `ip:<address>`) in the database, so the
+/// limit holds across server instances.
+impl Store {
+    pub async fn record_login_failure(&self, key: &str, now: i64) -> StoreResult<()> {
         let sql = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
-        with_pool!(self, pool => sqlx::query(sql).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
+        with_pool!(self, |pool| sqlx::query(sql)
+            .bind(key)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
-    async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<(u64, Option<i64>)> {
+    /// Failures for `key` since `since`, and the time of the oldest of them.
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: i64,
+    ) -> StoreResult<(u64, Option<i64>)> {
         let sql = "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at >= $2";
-        let (n, oldest): (i64, Option<i64>) = with_pool!(self, pool => sqlx::query_as(sql)
-            .bind(key).bind(since).fetch_one(pool).await)?;
+        let (n, oldest): (i64, Option<i64>) = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(key)
+            .bind(since)
+            .fetch_one(pool)
+            .await)?;
         Ok((u64::try_from(n).unwrap_or(0), oldest))
     }
 
-    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+    pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         let sql = "DELETE FROM login_failures WHERE key = $1";
-        with_pool!(self, pool => sqlx::query(sql).bind(key).execute(pool).await.map(|_| ()))?;
+        with_pool!(self, |pool| sqlx::query(sql)
+            .bind(key)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
-    async fn claim_login_attempt(
+    /// Records one attempt under every key — all or none, atomically with the check: when any
+    /// key already holds its `limit` of failures since `since`, nothing is recorded. An attempt
+    /// counts as a failure until [`LoginThrottle::release_login_attempt`] takes it back, so
+    /// parallel attempts can never pass more than the limit to the password check.
+    pub async fn claim_login_attempt(
         &self,
         keys: &[(&str, u64)],
         since: i64,
@@ -319,7 +315,7 @@ impl LoginThrottle for Store {
              RETURNING id"
         );
         let postgres = self.engine() == crate::Engine::Postgres;
-        let ids: Vec<i64> = with_pool!(self, pool => {
+        let ids: Vec<i64> = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             if postgres {
                 sqlx::query("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE")
@@ -330,7 +326,9 @@ impl LoginThrottle for Store {
                 .bind(now)
                 .bind(since);
             for (key, limit) in keys {
-                query = query.bind(*key).bind(i64::try_from(*limit).unwrap_or(i64::MAX));
+                query = query
+                    .bind(*key)
+                    .bind(i64::try_from(*limit).unwrap_or(i64::MAX));
             }
             let ids = query.fetch_all(&mut *tx).await?;
             tx.commit().await?;
@@ -350,7 +348,8 @@ impl LoginThrottle for Store {
         Ok(AttemptClaim::Refused { oldest })
     }
 
-    async fn release_login_attempt(&self, ids: &[i64]) -> StoreResult<()> {
+    /// Takes back the rows of a granted attempt (the password was right).
+    pub async fn release_login_attempt(&self, ids: &[i64]) -> StoreResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
@@ -359,7 +358,7 @@ impl LoginThrottle for Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("DELETE FROM login_failures WHERE id IN ({list})");
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let mut query = sqlx::query(AssertSqlSafe(sql.as_str()));
             for id in ids {
                 query = query.bind(id);
@@ -369,9 +368,13 @@ impl LoginThrottle for Store {
         Ok(())
     }
 
-    async fn prune_login_failures(&self, before: i64) -> StoreResult<u64> {
+    pub async fn prune_login_failures(&self, before: i64) -> StoreResult<u64> {
         let sql = "DELETE FROM login_failures WHERE at < $1";
-        let done = with_pool!(self, pool => sqlx::query(sql).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(done)
     }
 }

@@ -8,7 +8,7 @@ use postkamer_domain::mail::{FolderRole, TlsMode};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, PageRequest, Role, UserId};
 use postkamer_mail::imap::ImapAccount;
 use postkamer_store::mail::MailboxUpdate;
-use postkamer_store::{Orgs, Store, Users, with_database};
+use postkamer_store::{Store, with_database};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 
 const PG_URL_VAR: &str = "POSTKAMER_TEST_PG_URL";

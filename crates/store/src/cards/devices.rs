@@ -11,13 +11,13 @@ pub const MAX_DEVICES: i64 = 20;
 
 impl Store {
     pub async fn carddav_enabled(&self, org: OrgId, user: UserId) -> StoreResult<bool> {
-        let enabled: Option<bool> = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT carddav_enabled FROM users WHERE org_id = $1 AND id = $2",
-            )
-            .bind(org.0)
-            .bind(user.0)
-            .fetch_optional(pool)
-            .await)?;
+        let enabled: Option<bool> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT carddav_enabled FROM users WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org.0)
+        .bind(user.0)
+        .fetch_optional(pool)
+        .await)?;
         enabled.ok_or(StoreError::NotFound)
     }
 
@@ -27,15 +27,15 @@ impl Store {
         user: UserId,
         enabled: bool,
     ) -> StoreResult<()> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "UPDATE users SET carddav_enabled = $1 WHERE org_id = $2 AND id = $3",
-            )
-            .bind(enabled)
-            .bind(org.0)
-            .bind(user.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE users SET carddav_enabled = $1 WHERE org_id = $2 AND id = $3",
+        )
+        .bind(enabled)
+        .bind(org.0)
+        .bind(user.0)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         affected(done)
     }
 
@@ -46,16 +46,16 @@ impl Store {
         secret_hash: &str,
     ) -> StoreResult<AppPassword> {
         let now = now_millis();
-        let id: i64 = with_pool!(self, pool => sqlx::query_scalar(
-                "INSERT INTO app_passwords (user_id, name, secret_hash, created_at) \
+        let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(
+            "INSERT INTO app_passwords (user_id, name, secret_hash, created_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(user.0)
-            .bind(name)
-            .bind(secret_hash)
-            .bind(now)
-            .fetch_one(pool)
-            .await)?;
+        )
+        .bind(user.0)
+        .bind(name)
+        .bind(secret_hash)
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
         Ok(AppPassword {
             id,
             name: name.to_owned(),
@@ -65,13 +65,13 @@ impl Store {
     }
 
     pub async fn app_passwords(&self, user: UserId) -> StoreResult<Vec<AppPassword>> {
-        let rows: Vec<(i64, String, i64, Option<i64>)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT id, name, created_at, last_used_at FROM app_passwords \
+        let rows: Vec<(i64, String, i64, Option<i64>)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, created_at, last_used_at FROM app_passwords \
                  WHERE user_id = $1 ORDER BY created_at, id",
-            )
-            .bind(user.0)
-            .fetch_all(pool)
-            .await)?;
+        )
+        .bind(user.0)
+        .fetch_all(pool)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, created_at, last_used_at)| AppPassword {
@@ -86,7 +86,7 @@ impl Store {
     /// Revokes an app password; the devices that synced with it go from the list with it (they
     /// cannot sync any more, and would otherwise be listed as using the CRM password).
     pub async fn revoke_app_password(&self, user: UserId, id: i64) -> StoreResult<()> {
-        let done = with_pool!(self, pool => {
+        let done = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM sync_devices WHERE app_password_id = $1 AND user_id = $2")
                 .bind(id)
@@ -110,22 +110,24 @@ impl Store {
         &self,
         secret_hash: &str,
     ) -> StoreResult<Option<(UserId, i64, Option<i64>)>> {
-        let row: Option<(i64, i64, Option<i64>)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT user_id, id, last_used_at FROM app_passwords WHERE secret_hash = $1",
-            )
-            .bind(secret_hash)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<(i64, i64, Option<i64>)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT user_id, id, last_used_at FROM app_passwords WHERE secret_hash = $1",
+        )
+        .bind(secret_hash)
+        .fetch_optional(pool)
+        .await)?;
         Ok(row.map(|(user, id, used)| (UserId(user), id, used)))
     }
 
     pub async fn touch_app_password(&self, id: i64) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("UPDATE app_passwords SET last_used_at = $1 WHERE id = $2")
-            .bind(now_millis())
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE app_passwords SET last_used_at = $1 WHERE id = $2"
+        )
+        .bind(now_millis())
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -138,7 +140,8 @@ impl Store {
         app_password: Option<i64>,
     ) -> StoreResult<()> {
         let agent: String = user_agent.chars().take(200).collect();
-        with_pool!(self, pool => sqlx::query(
+        with_pool!(self, |pool| {
+            sqlx::query(
                 "INSERT INTO sync_devices (user_id, user_agent, app_password_id, last_seen_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, user_agent) DO UPDATE \
                  SET app_password_id = excluded.app_password_id, last_seen_at = excluded.last_seen_at",
@@ -149,10 +152,12 @@ impl Store {
             .bind(now_millis())
             .execute(pool)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+        })?;
         // The most recent devices only: a client that sends another User-Agent every time
         // cannot fill the table.
-        with_pool!(self, pool => sqlx::query(
+        with_pool!(self, |pool| {
+            sqlx::query(
                 "DELETE FROM sync_devices WHERE user_id = $1 AND user_agent <> $2 AND user_agent NOT IN \
                  (SELECT user_agent FROM sync_devices WHERE user_id = $1 AND user_agent <> $2 \
                   ORDER BY last_seen_at DESC, user_agent LIMIT $3)",
@@ -162,19 +167,20 @@ impl Store {
             .bind(MAX_DEVICES - 1)
             .execute(pool)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     pub async fn sync_devices(&self, user: UserId) -> StoreResult<Vec<SyncDevice>> {
-        let rows: Vec<(String, Option<String>, i64)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT d.user_agent, a.name, d.last_seen_at FROM sync_devices d \
+        let rows: Vec<(String, Option<String>, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT d.user_agent, a.name, d.last_seen_at FROM sync_devices d \
                  LEFT JOIN app_passwords a ON a.id = d.app_password_id \
                  WHERE d.user_id = $1 ORDER BY d.last_seen_at DESC, d.user_agent",
-            )
-            .bind(user.0)
-            .fetch_all(pool)
-            .await)?;
+        )
+        .bind(user.0)
+        .fetch_all(pool)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(user_agent, app_password, last_seen_at)| SyncDevice {

@@ -52,13 +52,15 @@ pub struct Notice {
 impl Store {
     /// The installation's keys, and the domain's own keys when `domain` is given.
     pub async fn dkim_keys(&self, domain: Option<SendingDomainId>) -> StoreResult<Vec<StoredKey>> {
-        let rows: Vec<KeyRow> = with_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<KeyRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT domain_id, selector, private_sealed, public_key, created_at FROM dkim_keys \
                  WHERE domain_id IS NULL OR domain_id = $1 ORDER BY selector, domain_id IS NOT NULL",
             )
             .bind(domain.map(|d| d.0))
             .fetch_all(pool)
-            .await)?;
+            .await
+        })?;
         rows.into_iter().map(KeyRow::into_key).collect()
     }
 
@@ -70,17 +72,19 @@ impl Store {
         private_sealed: &[u8],
         public_key: &str,
     ) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
-                "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
+        let done = with_pool!(self, |pool| {
+            sqlx::query(
+            "INSERT INTO dkim_keys (domain_id, selector, private_sealed, public_key, created_at) \
                  VALUES (NULL, $1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(selector.as_str())
-            .bind(private_sealed)
-            .bind(public_key)
-            .bind(now_millis())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(selector.as_str())
+        .bind(private_sealed)
+        .bind(public_key)
+        .bind(now_millis())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
         Ok(done == 1)
     }
 
@@ -115,7 +119,8 @@ impl Store {
         public_key: &str,
     ) -> StoreResult<()> {
         let domain = domain.map(|d| d.0);
-        with_pool!(self, pool => async {
+        with_pool!(self, |pool| {
+            async {
             let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "DELETE FROM dkim_keys WHERE domain_id IS NOT DISTINCT FROM $1 AND selector = $2",
@@ -136,7 +141,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await
-        }.await)?;
+        }.await
+        })?;
         Ok(())
     }
 
@@ -147,46 +153,48 @@ impl Store {
         domain: Option<SendingDomainId>,
         kind: &str,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
-                "INSERT INTO admin_notices (org_id, domain_id, kind, created_at) \
+        with_pool!(self, |pool| sqlx::query(
+            "INSERT INTO admin_notices (org_id, domain_id, kind, created_at) \
                  SELECT $1, $2, $3, $4 WHERE NOT EXISTS ( \
                    SELECT 1 FROM admin_notices WHERE org_id = $1 AND kind = $3 \
                      AND resolved_at IS NULL AND domain_id IS NOT DISTINCT FROM $2)",
-            )
-            .bind(org.0)
-            .bind(domain.map(|d| d.0))
-            .bind(kind)
-            .bind(now_millis())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(org.0)
+        .bind(domain.map(|d| d.0))
+        .bind(kind)
+        .bind(now_millis())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     pub async fn resolve_notices(&self, domain: SendingDomainId, kind: &str) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
-                "UPDATE admin_notices SET resolved_at = $1 \
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE admin_notices SET resolved_at = $1 \
                  WHERE domain_id = $2 AND kind = $3 AND resolved_at IS NULL",
-            )
-            .bind(now_millis())
-            .bind(domain.0)
-            .bind(kind)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(now_millis())
+        .bind(domain.0)
+        .bind(kind)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// The organisation's open notices, newest first.
     pub async fn open_notices(&self, org: OrgId) -> StoreResult<Vec<Notice>> {
-        let rows: Vec<NoticeRow> = with_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<NoticeRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT n.id, n.domain_id, d.domain, n.kind, n.created_at FROM admin_notices n \
                  LEFT JOIN sending_domains d ON d.id = n.domain_id \
                  WHERE n.org_id = $1 AND n.resolved_at IS NULL ORDER BY n.created_at DESC, n.id DESC",
             )
             .bind(org.0)
             .fetch_all(pool)
-            .await)?;
+            .await
+        })?;
         Ok(rows
             .into_iter()
             .map(|row| Notice {

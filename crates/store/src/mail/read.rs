@@ -200,15 +200,15 @@ impl Store {
         let page = query.page;
         // The folder first: the list then walks the (folder_id, sort_at, uid) index and stops
         // after one page.
-        let folder: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-                "SELECT f.id FROM mail_folders f JOIN mailboxes b ON b.id = f.mailbox_id \
+        let folder: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT f.id FROM mail_folders f JOIN mailboxes b ON b.id = f.mailbox_id \
                  WHERE b.org_id = $1 AND b.user_id = $2 AND f.role = $3",
-            )
-            .bind(org.0)
-            .bind(viewer.0)
-            .bind(query.folder.as_str())
-            .fetch_optional(pool)
-            .await)?;
+        )
+        .bind(org.0)
+        .bind(viewer.0)
+        .bind(query.folder.as_str())
+        .fetch_optional(pool)
+        .await)?;
         let Some(folder) = folder else {
             return Ok(Page {
                 items: Vec::new(),
@@ -236,7 +236,7 @@ impl Store {
             ),
             None => "SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = $1".to_owned(),
         };
-        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => {
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, |pool| {
             let mut list = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(list_sql))
                 .bind(folder)
                 .bind(viewer.0)
@@ -282,7 +282,7 @@ impl Store {
             page.offset()
         );
         let count_sql = format!("SELECT COUNT(*) {from}");
-        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, pool => (
+        let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(self, |pool| (
             sqlx::query_as(AssertSqlSafe(list_sql))
                 .bind(org.0)
                 .bind(viewer.0)
@@ -355,7 +355,7 @@ impl Store {
             Option<i64>,
             Option<String>,
         );
-        let rows: Vec<Row> = with_pool!(self, pool => {
+        let rows: Vec<Row> = with_pool!(self, |pool| {
             let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(org.0);
             for id in messages {
                 q = q.bind(id.0);
@@ -402,12 +402,13 @@ impl Store {
             group = copy_group("m"),
             visible = visible("m"),
         );
-        let found: Option<(i64, bool, String)> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(visible_sql))
-            .bind(org.0)
-            .bind(viewer.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await)?;
+        let found: Option<(i64, bool, String)> =
+            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(visible_sql))
+                .bind(org.0)
+                .bind(viewer.0)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await)?;
         let (mut id, mut owned_copy, group) = found.ok_or(StoreError::NotFound)?;
         if !owned_copy {
             let own_sql = format!(
@@ -416,12 +417,13 @@ impl Store {
                 copy_group("m"),
                 owned("m")
             );
-            let own: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(own_sql))
-                .bind(org.0)
-                .bind(viewer.0)
-                .bind(&group)
-                .fetch_optional(pool)
-                .await)?;
+            let own: Option<i64> =
+                with_pool!(self, |pool| sqlx::query_scalar(AssertSqlSafe(own_sql))
+                    .bind(org.0)
+                    .bind(viewer.0)
+                    .bind(&group)
+                    .fetch_optional(pool)
+                    .await)?;
             if let Some(own) = own {
                 (id, owned_copy) = (own, true);
             }
@@ -429,24 +431,28 @@ impl Store {
         let id = MessageId(id);
         let sql =
             format!("SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id = $3");
-        let row: SummaryRow = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let row: SummaryRow = with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql))
             .bind(org.0)
             .bind(viewer.0)
             .bind(id.0)
             .fetch_one(pool)
             .await)?;
-        let extra: Extra = with_pool!(self, pool => sqlx::query_as(
+        let extra: Extra = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT header_message_id, thread_key, size, raw, truncated FROM messages WHERE id = $1",
             )
             .bind(id.0)
             .fetch_one(pool)
-            .await)?;
-        let addresses: Vec<(String, String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(
+            .await
+        })?;
+        let addresses: Vec<(String, String, Option<String>)> = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT kind, email, name FROM message_addresses WHERE message_id = $1 ORDER BY position",
             )
             .bind(id.0)
             .fetch_all(pool)
-            .await)?;
+            .await
+        })?;
         let addresses = AddressKind::ALL
             .into_iter()
             .filter(|kind| owned_copy || *kind != AddressKind::Bcc)
@@ -461,15 +467,15 @@ impl Store {
                     })
             })
             .collect();
-        let locations: Vec<(i64, String, i64, i64)> = with_pool!(self, pool => sqlx::query_as(
-                "SELECT f.id, f.role, l.uid, b.id FROM mail_locations l \
+        let locations: Vec<(i64, String, i64, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT f.id, f.role, l.uid, b.id FROM mail_locations l \
                  JOIN mail_folders f ON f.id = l.folder_id JOIN mailboxes b ON b.id = f.mailbox_id \
                  WHERE l.message_id = $1 AND b.user_id = $2 ORDER BY f.role",
-            )
-            .bind(id.0)
-            .bind(viewer.0)
-            .fetch_all(pool)
-            .await)?;
+        )
+        .bind(id.0)
+        .bind(viewer.0)
+        .fetch_all(pool)
+        .await)?;
         let mut summary = row.into_summary();
         summary.relations = self
             .linked_persons(org, &[id])
@@ -520,7 +526,7 @@ impl Store {
                 copy_group("v")
             ))
         );
-        let rows: Vec<SummaryRow> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<SummaryRow> = with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql))
             .bind(org.0)
             .bind(viewer.0)
             .bind(thread_key)
@@ -535,7 +541,7 @@ impl Store {
 
     /// Marks or unmarks a message private for the owner. `NotFound` when `user` owns no copy.
     pub async fn set_private(&self, user: UserId, id: MessageId, private: bool) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_pool!(self, |pool| {
             let owned: bool = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM mail_locations l JOIN mail_folders f ON f.id = l.folder_id \
                  JOIN mailboxes b ON b.id = f.mailbox_id WHERE l.message_id = $1 AND b.user_id = $2)",
@@ -572,17 +578,17 @@ impl Store {
         seen: Option<bool>,
         flagged: Option<bool>,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
-                "UPDATE mail_locations SET seen = COALESCE($1, seen), flagged = COALESCE($2, flagged) \
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE mail_locations SET seen = COALESCE($1, seen), flagged = COALESCE($2, flagged) \
                  WHERE folder_id = $3 AND uid = $4",
-            )
-            .bind(seen)
-            .bind(flagged)
-            .bind(folder.0)
-            .bind(i64::from(uid))
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        )
+        .bind(seen)
+        .bind(flagged)
+        .bind(folder.0)
+        .bind(i64::from(uid))
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -593,7 +599,8 @@ impl Store {
         org: OrgId,
         id: MessageId,
     ) -> StoreResult<Vec<UnknownAddress>> {
-        let rows: Vec<(String, Option<String>)> = with_pool!(self, pool => sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<(String, Option<String>)> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT ma.email, ma.name FROM message_addresses ma \
                  WHERE ma.message_id = $1 AND ma.org_id = $2 AND {} \
                    AND NOT EXISTS (SELECT 1 FROM person_emails pe WHERE pe.org_id = ma.org_id AND pe.email = ma.email) \
@@ -602,7 +609,8 @@ impl Store {
             .bind(id.0)
             .bind(org.0)
             .fetch_all(pool)
-            .await)?;
+            .await
+        })?;
         let mut out: Vec<UnknownAddress> = Vec::new();
         for (email, name) in rows {
             let Ok(valid) = EmailAddress::parse(&email) else {
@@ -611,14 +619,16 @@ impl Store {
             if out.iter().any(|u| u.email == email) {
                 continue;
             }
-            let company: Option<(i64, String)> = with_pool!(self, pool => sqlx::query_as(
+            let company: Option<(i64, String)> = with_pool!(self, |pool| {
+                sqlx::query_as(
                     "SELECT c.id, c.name FROM company_domains d JOIN companies c ON c.id = d.company_id \
                      WHERE d.org_id = $1 AND d.domain = $2 ORDER BY c.sort_name, c.id LIMIT 1",
                 )
                 .bind(org.0)
                 .bind(valid.domain())
                 .fetch_optional(pool)
-                .await)?;
+                .await
+            })?;
             out.push(UnknownAddress {
                 email,
                 name,
@@ -647,7 +657,7 @@ impl Store {
             group = copy_group("m"),
             visible = visible("m"),
         );
-        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(sql))
+        let n: i64 = with_pool!(self, |pool| sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(org.0)
             .bind(viewer.0)
             .bind(email.as_str())
@@ -659,21 +669,25 @@ impl Store {
     /// Sync health of a mailbox and its folders.
     pub async fn sync_status(&self, mailbox: MailboxId) -> StoreResult<SyncStatus> {
         let now = now_millis();
-        let head: (Option<i64>, Option<String>, Option<i64>, i64) = with_pool!(self, pool => sqlx::query_as(
+        let head: (Option<i64>, Option<String>, Option<i64>, i64) = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT last_success_at, last_error, last_error_at, lease_until FROM mailboxes WHERE id = $1",
             )
             .bind(mailbox.0)
             .fetch_one(pool)
-            .await)?;
+            .await
+        })?;
         type Row = (String, String, i64, bool, Option<i64>, Option<String>, i64);
-        let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT f.role, f.name, f.on_server, f.first_sync_done, f.last_success_at, f.last_error, \
                    (SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = f.id) \
                  FROM mail_folders f WHERE f.mailbox_id = $1 ORDER BY f.role",
             )
             .bind(mailbox.0)
             .fetch_all(pool)
-            .await)?;
+            .await
+        })?;
         let mut folders: Vec<FolderStatus> = rows
             .into_iter()
             .filter_map(|(role, name, on_server, done, success, error, stored)| {

@@ -120,7 +120,7 @@ pub(super) async fn list_persons(
             format!("WITH hits(id) AS MATERIALIZED ({hits}) SELECT COUNT(*) FROM hits"),
         )
     };
-    let (rows, total): (Vec<SummaryRow>, Option<i64>) = with_pool!(store, pool => {
+    let (rows, total): (Vec<SummaryRow>, Option<i64>) = with_pool!(store, |pool| {
         let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
         let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
         if let Some(company) = query.company {
@@ -131,12 +131,17 @@ pub(super) async fn list_persons(
             list = list.bind(term.as_str()).bind(prefix_end(term));
             count = count.bind(term.as_str()).bind(prefix_end(term));
         }
-        let rows: Vec<SummaryRow> =
-            list.bind(query.page.limit()).bind(query.page.offset()).fetch_all(pool).await?;
+        let rows: Vec<SummaryRow> = list
+            .bind(query.page.limit())
+            .bind(query.page.offset())
+            .fetch_all(pool)
+            .await?;
         // A search page carries its total; otherwise (or past the last page) count apart.
         let total = match rows.first().and_then(|r| r.total) {
             Some(total) => Some(total),
-            None if terms.is_empty() || query.page.offset() > 0 => Some(count.fetch_one(pool).await?),
+            None if terms.is_empty() || query.page.offset() > 0 => {
+                Some(count.fetch_one(pool).await?)
+            }
             None => Some(0),
         };
         (rows, total)

@@ -2,7 +2,7 @@
 
 use crate::fixtures::{assert_not_found, email, new_user, org, user};
 use postkamer_domain::{Locale, Role, UserId};
-use postkamer_store::{Orgs, Store, StoreError, Users};
+use postkamer_store::{Store, StoreError};
 
 pub async fn migrations_are_idempotent_and_ping_works(store: Store) {
     store.ping().await.unwrap();

@@ -6,7 +6,7 @@ use postkamer_domain::Role;
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::relation::PersonQuery;
-use postkamer_store::{Companies, Persons, Store, StoreError};
+use postkamer_store::{Store, StoreError};
 
 fn synced(first: &str, last: &str, email: &str) -> PersonInput {
     PersonInput {

@@ -7,7 +7,7 @@ use crate::fixtures::{
 use postkamer_domain::relation::CompanyQuery;
 use postkamer_domain::relation::{Address, CompanyInput, CompanyRef, CompanySort};
 use postkamer_domain::{CompanyId, PageRequest, SortDir};
-use postkamer_store::{Companies, Persons, Store};
+use postkamer_store::Store;
 use std::collections::BTreeSet;
 
 pub async fn company_is_created_read_and_updated(store: Store) {

@@ -9,7 +9,7 @@ use postkamer_domain::relation::{CompanyQuery, PersonQuery};
 use postkamer_domain::{
     CompanyId, EmailAddress, Locale, NewUser, OrgId, Page, PageRequest, PersonId, Role, User,
 };
-use postkamer_store::{Companies, Orgs, Persons, Store, StoreError, Users};
+use postkamer_store::{Store, StoreError};
 
 pub fn email(address: &str) -> EmailAddress {
     EmailAddress::parse(address).expect("valid address")

@@ -11,7 +11,7 @@ use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonInput;
 use postkamer_domain::{OrgId, PageRequest, Role, User};
 use postkamer_store::mail::MailboxUpdate;
-use postkamer_store::{Persons, Store, StoreError};
+use postkamer_store::{Store, StoreError};
 
 pub(crate) fn addr(kind: AddressKind, email: &str) -> MailAddress {
     MailAddress {

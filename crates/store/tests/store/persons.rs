@@ -10,7 +10,7 @@ use postkamer_domain::relation::{
     Address, CompanyRef, PersonEmail, PersonInput, PersonSort, Phone, PhoneKind,
 };
 use postkamer_domain::{CompanyId, PageRequest, PersonId, Role, SortDir};
-use postkamer_store::{Companies, Persons, Store, StoreError, Users};
+use postkamer_store::{Store, StoreError};
 
 pub async fn person_is_created_with_emails_and_phones(store: Store) {
     let acme = org(&store, "Acme").await;

@@ -10,7 +10,7 @@ use postkamer_domain::mail::{AddressKind, TlsMode};
 use postkamer_domain::relation::{Actor, AddressSource, EmailInput};
 use postkamer_domain::{PageRequest, Role};
 use postkamer_store::mail::MailboxUpdate;
-use postkamer_store::{Persons, Store, StoreError};
+use postkamer_store::{Store, StoreError};
 
 fn own_address_refused<T: std::fmt::Debug>(result: Result<T, StoreError>, expected: &str) {
     match result {

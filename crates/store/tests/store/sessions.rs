@@ -2,7 +2,7 @@
 
 use crate::fixtures::{assert_not_found, org, user};
 use postkamer_domain::{ApiTokenId, Role, UserId};
-use postkamer_store::{ApiTokens, AttemptClaim, LoginThrottle, NewSession, Sessions, Store, Users};
+use postkamer_store::{AttemptClaim, NewSession, Store};
 
 fn session(token_hash: &str, user_id: UserId, now: i64, expires_at: i64) -> NewSession<'_> {
     NewSession {

@@ -6,7 +6,7 @@ use postkamer_carddav::vcard::{CardData, ReceivedCard};
 use postkamer_carddav::{Condition, StoredCard, WriteError, Written};
 use postkamer_domain::ValidationErrors;
 use postkamer_domain::relation::{Actor, AddressSource, PersonInput};
-use postkamer_store::{Companies, Persons, StoreError};
+use postkamer_store::StoreError;
 
 use super::{AddressBook, BOOK_QUOTA_BYTES, stored};
 
