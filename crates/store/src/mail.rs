@@ -10,10 +10,12 @@
 //! it private. Every read here takes the viewer and applies that rule in SQL.
 
 mod batch;
+mod marks;
+mod message;
 mod read;
 mod sync;
 
-pub use read::MessageRecord;
+pub use message::{MessageRecord, OwnLocation};
 
 use crate::sql::{Statement, Tx};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};

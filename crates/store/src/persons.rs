@@ -7,11 +7,13 @@ use crate::search::{Tokens, fold, multi_insert};
 use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
 use postkamer_domain::relation::PersonQuery;
 use postkamer_domain::relation::{
-    Actor, Address, AddressLogEntry, AddressSource, CompanyRef, Person, PersonEmail, PersonSummary,
-    Phone, PhoneKind, ValidPerson, display_name,
+    Actor, CompanyRef, Person, PersonSummary, ValidPerson, display_name,
 };
-use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PageRequest, PersonId};
+use postkamer_domain::{CompanyId, EmailAddress, OrgId, Page, PersonId};
 use sqlx::AssertSqlSafe;
+
+mod addresses;
+mod read;
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -281,75 +283,6 @@ impl Store {
         self.person(org, PersonId(id)).await
     }
 
-    pub async fn person(&self, org: OrgId, id: PersonId) -> StoreResult<Person> {
-        let sql = "SELECT p.id, p.uid, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, p.street, \
-                   p.postal_code, p.city, p.country, p.notes, p.company_id, c.name AS company_name, \
-                   p.synchroniseren, p.created_at, p.updated_at \
-                   FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
-                   WHERE p.org_id = $1 AND p.id = $2";
-        let emails_sql =
-            "SELECT email, is_primary FROM person_emails WHERE person_id = $1 ORDER BY position";
-        let phones_sql =
-            "SELECT number, kind FROM person_phones WHERE person_id = $1 ORDER BY position";
-        type Rows = (PersonRow, Vec<(String, bool)>, Vec<(String, String)>);
-        let (row, emails, phones): Rows = with_pool!(self, |pool| {
-            let row: PersonRow = sqlx::query_as(sql)
-                .bind(org.0)
-                .bind(id.0)
-                .fetch_one(pool)
-                .await?;
-            let emails = sqlx::query_as(emails_sql)
-                .bind(id.0)
-                .fetch_all(pool)
-                .await?;
-            let phones = sqlx::query_as(phones_sql)
-                .bind(id.0)
-                .fetch_all(pool)
-                .await?;
-            (row, emails, phones)
-        });
-        let emails = emails
-            .into_iter()
-            .map(|(address, primary)| {
-                EmailAddress::parse(&address)
-                    .map(|address| PersonEmail { address, primary })
-                    .map_err(|e| StoreError::Corrupt(format!("person {}: {e}", row.id)))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Person {
-            id: PersonId(row.id),
-            uid: row.uid,
-            display_name: display_name(
-                row.first_name.as_deref(),
-                row.tussenvoegsel.as_deref(),
-                &row.last_name,
-            ),
-            first_name: row.first_name,
-            tussenvoegsel: row.tussenvoegsel,
-            last_name: row.last_name,
-            job_title: row.job_title,
-            emails,
-            phones: phones
-                .into_iter()
-                .map(|(number, kind)| Phone {
-                    number,
-                    kind: PhoneKind::parse(&kind),
-                })
-                .collect(),
-            address: Address {
-                street: row.street,
-                postal_code: row.postal_code,
-                city: row.city,
-                country: row.country,
-            },
-            notes: row.notes,
-            company: company_ref(row.company_id, row.company_name),
-            synchroniseren: row.synchroniseren,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-
     pub async fn update_person(
         &self,
         org: OrgId,
@@ -429,80 +362,5 @@ impl Store {
             .fetch_all(pool)
             .await)?;
         Ok(ids.into_iter().map(PersonId).collect())
-    }
-}
-
-impl Store {
-    /// Those of `emails` that are the organisation's own addresses (see [`Persons`]).
-    pub async fn own_addresses_among(
-        &self,
-        org: OrgId,
-        emails: &[EmailAddress],
-    ) -> StoreResult<Vec<EmailAddress>> {
-        let mut own = Vec::new();
-        for email in emails {
-            let is_own = with_pool!(self, |pool| own_address!(pool, org, email));
-            if is_own {
-                own.push(email.clone());
-            }
-        }
-        Ok(own)
-    }
-
-    /// A page of the organisation's address log, newest first.
-    pub async fn address_log(
-        &self,
-        org: OrgId,
-        page: PageRequest,
-    ) -> StoreResult<Page<AddressLogEntry>> {
-        type Row = (
-            i64,
-            Option<i64>,
-            Option<String>,
-            Option<i64>,
-            String,
-            String,
-            bool,
-            String,
-        );
-        let sql = format!(
-            "SELECT l.at, l.user_id, l.user_name, p.id, l.person_name, l.email, l.added, l.source \
-             FROM address_log l LEFT JOIN persons p ON p.id = l.person_id AND p.org_id = l.org_id \
-             WHERE l.org_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT {} OFFSET {}",
-            page.limit(),
-            page.offset()
-        );
-        let (rows, total): (Vec<Row>, i64) = with_pool!(self, |pool| (
-            sqlx::query_as(AssertSqlSafe(sql))
-                .bind(org.0)
-                .fetch_all(pool)
-                .await?,
-            sqlx::query_scalar("SELECT COUNT(*) FROM address_log WHERE org_id = $1")
-                .bind(org.0)
-                .fetch_one(pool)
-                .await?,
-        ));
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(
-                    |(at, user, user_name, person, person_name, email, added, source)| {
-                        AddressLogEntry {
-                            at,
-                            user_id: user.map(postkamer_domain::UserId),
-                            user_name,
-                            person_id: person.map(PersonId),
-                            person_name,
-                            email,
-                            added,
-                            source: AddressSource::parse(&source).unwrap_or(AddressSource::System),
-                        }
-                    },
-                )
-                .collect(),
-            page: page.page,
-            per_page: page.per_page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
     }
 }

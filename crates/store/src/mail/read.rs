@@ -1,46 +1,16 @@
 //! Reading mail, always as a viewer: a user's folders, a relation's timeline, one message, its
 //! conversation, and the counts the UI shows.
 
-use super::FolderId;
 use crate::search::fold;
-use crate::{Engine, Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{Engine, Store, StoreResult, now_millis, with_pool};
 use postkamer_domain::mail::{
-    AddressKind, FolderRole, FolderStatus, LinkedPerson, MailAddress, MessageSummary, SyncStatus,
-    UnknownAddress,
+    AddressKind, FolderStatus, LinkedPerson, MailAddress, MessageSummary, SyncStatus,
 };
 use postkamer_domain::mail::{MessageQuery, TimelineOf};
-use postkamer_domain::relation::{CompanyRef, display_name};
-use postkamer_domain::{
-    CompanyId, EmailAddress, MailboxId, MessageId, OrgId, Page, PageRequest, PersonId, UserId,
-};
+use postkamer_domain::relation::display_name;
+use postkamer_domain::{MailboxId, MessageId, OrgId, Page, PageRequest, PersonId, UserId};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
-
-/// One message for the message view: its summary, addresses and compressed raw bytes.
-#[derive(Debug, Clone)]
-pub struct MessageRecord {
-    pub summary: MessageSummary,
-    pub addresses: Vec<MailAddress>,
-    pub header_message_id: Option<String>,
-    pub thread_key: String,
-    pub size: u64,
-    pub raw_compressed: Vec<u8>,
-    /// Stored without its body: larger than the per-message cap.
-    pub truncated: bool,
-    /// The viewer owns this copy. When not, its per-recipient headers are not theirs to read.
-    pub owned: bool,
-    /// The viewer's own copies: (folder, UID, folder name, mailbox).
-    pub locations: Vec<OwnLocation>,
-}
-
-/// Where the viewer has a message on their own server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnLocation {
-    pub folder: FolderId,
-    pub role: FolderRole,
-    pub uid: u32,
-    pub mailbox: MailboxId,
-}
 
 /// `a.email`, an address row of a message, is one of the organisation's own: a user's login,
 /// an IMAP login, or an address at one of its sending domains. Such an address never links a
@@ -61,7 +31,7 @@ pub(super) fn counterparty(a: &str) -> String {
 }
 
 /// The viewer (`$2`) has message `m` in one of their own folders.
-fn owned(m: &str) -> String {
+pub(super) fn owned(m: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
                  JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
@@ -72,7 +42,7 @@ fn owned(m: &str) -> String {
 /// The viewer may see message `m`: they own this copy, or it is linked to a relation of the
 /// organisation through its counterparty and no owner of the copy marked it private.
 /// Parameters: `$1` org, `$2` viewer.
-fn visible(m: &str) -> String {
+pub(super) fn visible(m: &str) -> String {
     format!(
         "{m}.org_id = $1 AND ({} \
          OR (NOT EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = {m}.id) \
@@ -86,13 +56,13 @@ fn visible(m: &str) -> String {
 
 /// The copies of one message that read alike (see the mail engine's display key); rows from
 /// before the key existed stand alone.
-fn copy_group(m: &str) -> String {
+pub(super) fn copy_group(m: &str) -> String {
     format!("COALESCE({m}.display_key, {m}.dedupe_key)")
 }
 
 /// Of the visible copies `v` that `condition` selects, one per message: the viewer's own copy
 /// when they have one, else the oldest row.
-fn one_copy_each(condition: &str) -> String {
+pub(super) fn one_copy_each(condition: &str) -> String {
     format!(
         "SELECT COALESCE(MIN(CASE WHEN {owned} THEN v.id END), MIN(v.id)) FROM messages v \
          WHERE {condition} AND {visible} GROUP BY {group}",
@@ -103,7 +73,7 @@ fn one_copy_each(condition: &str) -> String {
 }
 
 /// The viewer's own copy's flags and folder (NULL when they have none). `$2` is the viewer.
-const OWN_COLUMNS: &str = "\
+pub(super) const OWN_COLUMNS: &str = "\
     (SELECT ol.seen FROM mail_locations ol JOIN mail_folders ofo ON ofo.id = ol.folder_id \
        JOIN mailboxes omb ON omb.id = ofo.mailbox_id \
      WHERE ol.message_id = m.id AND omb.user_id = $2 ORDER BY ofo.role LIMIT 1) AS own_seen, \
@@ -116,12 +86,12 @@ const OWN_COLUMNS: &str = "\
 
 /// A summary's columns; `private` is the viewer's (`$2`) own mark on the copy (colleagues never
 /// see a copy marked private).
-const SUMMARY_COLUMNS: &str = "m.id, m.subject, m.from_email, m.from_name, m.sort_at, m.snippet, \
+pub(super) const SUMMARY_COLUMNS: &str = "m.id, m.subject, m.from_email, m.from_name, m.sort_at, m.snippet, \
     m.attachment_count, \
     EXISTS (SELECT 1 FROM private_messages pm WHERE pm.message_id = m.id AND pm.user_id = $2) AS private";
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
     id: i64,
     subject: String,
     from_email: Option<String>,
@@ -136,7 +106,7 @@ struct SummaryRow {
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> MessageSummary {
+    pub(super) fn into_summary(self) -> MessageSummary {
         MessageSummary {
             id: MessageId(self.id),
             subject: self.subject,
@@ -299,7 +269,7 @@ impl Store {
         self.summaries_page(org, rows, page, total).await
     }
 
-    async fn summaries_page(
+    pub(super) async fn summaries_page(
         &self,
         org: OrgId,
         rows: Vec<SummaryRow>,
@@ -375,295 +345,6 @@ impl Store {
             });
         }
         Ok(out)
-    }
-
-    /// One message, if the viewer may see it (else `NotFound`, also across organisations).
-    /// A viewer who owns a copy of the same message gets their own copy (with their own
-    /// headers, Bcc included); a colleague gets the copy asked for without its Bcc addresses
-    /// (the caller leaves the per-recipient headers out of its bytes: see `owned`).
-    pub async fn message(
-        &self,
-        org: OrgId,
-        viewer: UserId,
-        id: MessageId,
-    ) -> StoreResult<MessageRecord> {
-        #[derive(sqlx::FromRow)]
-        struct Extra {
-            header_message_id: Option<String>,
-            thread_key: String,
-            size: i64,
-            raw: Vec<u8>,
-            truncated: bool,
-        }
-        let visible_sql = format!(
-            "SELECT m.id, {owned} AS owned, {group} AS copy_group FROM messages m \
-             WHERE m.id = $3 AND {visible}",
-            owned = owned("m"),
-            group = copy_group("m"),
-            visible = visible("m"),
-        );
-        let found: Option<(i64, bool, String)> =
-            with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(visible_sql))
-                .bind(org.0)
-                .bind(viewer.0)
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await)?;
-        let (mut id, mut owned_copy, group) = found.ok_or(StoreError::NotFound)?;
-        if !owned_copy {
-            let own_sql = format!(
-                "SELECT m.id FROM messages m WHERE m.org_id = $1 AND {} = $3 AND {} \
-                 ORDER BY m.id LIMIT 1",
-                copy_group("m"),
-                owned("m")
-            );
-            let own: Option<i64> =
-                with_pool!(self, |pool| sqlx::query_scalar(AssertSqlSafe(own_sql))
-                    .bind(org.0)
-                    .bind(viewer.0)
-                    .bind(&group)
-                    .fetch_optional(pool)
-                    .await)?;
-            if let Some(own) = own {
-                (id, owned_copy) = (own, true);
-            }
-        }
-        let id = MessageId(id);
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id = $3");
-        let row: SummaryRow = with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql))
-            .bind(org.0)
-            .bind(viewer.0)
-            .bind(id.0)
-            .fetch_one(pool)
-            .await)?;
-        let extra: Extra = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT header_message_id, thread_key, size, raw, truncated FROM messages WHERE id = $1",
-            )
-            .bind(id.0)
-            .fetch_one(pool)
-            .await
-        })?;
-        let addresses: Vec<(String, String, Option<String>)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT kind, email, name FROM message_addresses WHERE message_id = $1 ORDER BY position",
-            )
-            .bind(id.0)
-            .fetch_all(pool)
-            .await
-        })?;
-        let addresses = AddressKind::ALL
-            .into_iter()
-            .filter(|kind| owned_copy || *kind != AddressKind::Bcc)
-            .flat_map(|kind| {
-                addresses
-                    .iter()
-                    .filter(move |(k, _, _)| k == kind.as_str())
-                    .map(move |(_, email, name)| MailAddress {
-                        kind,
-                        email: email.clone(),
-                        name: name.clone(),
-                    })
-            })
-            .collect();
-        let locations: Vec<(i64, String, i64, i64)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT f.id, f.role, l.uid, b.id FROM mail_locations l \
-                 JOIN mail_folders f ON f.id = l.folder_id JOIN mailboxes b ON b.id = f.mailbox_id \
-                 WHERE l.message_id = $1 AND b.user_id = $2 ORDER BY f.role",
-        )
-        .bind(id.0)
-        .bind(viewer.0)
-        .fetch_all(pool)
-        .await)?;
-        let mut summary = row.into_summary();
-        summary.relations = self
-            .linked_persons(org, &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default();
-        Ok(MessageRecord {
-            summary,
-            addresses,
-            header_message_id: extra.header_message_id,
-            thread_key: extra.thread_key,
-            size: u64::try_from(extra.size).unwrap_or(0),
-            raw_compressed: extra.raw,
-            truncated: extra.truncated,
-            owned: owned_copy,
-            locations: locations
-                .into_iter()
-                .filter_map(|(folder, role, uid, mailbox)| {
-                    Some(OwnLocation {
-                        folder: FolderId(folder),
-                        role: role.parse().ok()?,
-                        uid: u32::try_from(uid).ok()?,
-                        mailbox: MailboxId(mailbox),
-                    })
-                })
-                .collect(),
-        })
-    }
-
-    /// The other messages of a conversation the viewer may see, oldest first (at most 50),
-    /// one copy of each.
-    pub async fn thread(
-        &self,
-        org: OrgId,
-        viewer: UserId,
-        message: MessageId,
-        thread_key: &str,
-    ) -> StoreResult<Vec<MessageSummary>> {
-        let group_of_this = format!(
-            "(SELECT {} FROM messages t WHERE t.id = $4)",
-            copy_group("t")
-        );
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {OWN_COLUMNS} FROM messages m WHERE m.id IN ({}) \
-             ORDER BY m.sort_at, m.id LIMIT 50",
-            one_copy_each(&format!(
-                "v.org_id = $1 AND v.thread_key = $3 AND {} <> {group_of_this}",
-                copy_group("v")
-            ))
-        );
-        let rows: Vec<SummaryRow> = with_pool!(self, |pool| sqlx::query_as(AssertSqlSafe(sql))
-            .bind(org.0)
-            .bind(viewer.0)
-            .bind(thread_key)
-            .bind(message.0)
-            .fetch_all(pool)
-            .await)?;
-        Ok(self
-            .summaries_page(org, rows, PageRequest::new(Some(1), Some(50)), 0)
-            .await?
-            .items)
-    }
-
-    /// Marks or unmarks a message private for the owner. `NotFound` when `user` owns no copy.
-    pub async fn set_private(&self, user: UserId, id: MessageId, private: bool) -> StoreResult<()> {
-        with_pool!(self, |pool| {
-            let owned: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM mail_locations l JOIN mail_folders f ON f.id = l.folder_id \
-                 JOIN mailboxes b ON b.id = f.mailbox_id WHERE l.message_id = $1 AND b.user_id = $2)",
-            )
-            .bind(id.0)
-            .bind(user.0)
-            .fetch_one(pool)
-            .await?;
-            if !owned {
-                return Err(StoreError::NotFound);
-            }
-            if private {
-                sqlx::query("INSERT INTO private_messages (user_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(user.0)
-                    .bind(id.0)
-                    .execute(pool)
-                    .await?;
-            } else {
-                sqlx::query("DELETE FROM private_messages WHERE user_id = $1 AND message_id = $2")
-                    .bind(user.0)
-                    .bind(id.0)
-                    .execute(pool)
-                    .await?;
-            }
-        });
-        Ok(())
-    }
-
-    /// Sets the flags of one location after they were written to the server.
-    pub async fn set_location_flags(
-        &self,
-        folder: FolderId,
-        uid: u32,
-        seen: Option<bool>,
-        flagged: Option<bool>,
-    ) -> StoreResult<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE mail_locations SET seen = COALESCE($1, seen), flagged = COALESCE($2, flagged) \
-                 WHERE folder_id = $3 AND uid = $4",
-        )
-        .bind(seen)
-        .bind(flagged)
-        .bind(folder.0)
-        .bind(i64::from(uid))
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// The message's addresses that match no contact person and no user of the organisation,
-    /// with a company whose e-mail domain fits.
-    pub async fn unknown_addresses(
-        &self,
-        org: OrgId,
-        id: MessageId,
-    ) -> StoreResult<Vec<UnknownAddress>> {
-        let rows: Vec<(String, Option<String>)> = with_pool!(self, |pool| {
-            sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT ma.email, ma.name FROM message_addresses ma \
-                 WHERE ma.message_id = $1 AND ma.org_id = $2 AND {} \
-                   AND NOT EXISTS (SELECT 1 FROM person_emails pe WHERE pe.org_id = ma.org_id AND pe.email = ma.email) \
-                 ORDER BY ma.position", counterparty("ma")
-            )))
-            .bind(id.0)
-            .bind(org.0)
-            .fetch_all(pool)
-            .await
-        })?;
-        let mut out: Vec<UnknownAddress> = Vec::new();
-        for (email, name) in rows {
-            let Ok(valid) = EmailAddress::parse(&email) else {
-                continue;
-            };
-            if out.iter().any(|u| u.email == email) {
-                continue;
-            }
-            let company: Option<(i64, String)> = with_pool!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT c.id, c.name FROM company_domains d JOIN companies c ON c.id = d.company_id \
-                     WHERE d.org_id = $1 AND d.domain = $2 ORDER BY c.sort_name, c.id LIMIT 1",
-                )
-                .bind(org.0)
-                .bind(valid.domain())
-                .fetch_optional(pool)
-                .await
-            })?;
-            out.push(UnknownAddress {
-                email,
-                name,
-                company: company.map(|(id, name)| CompanyRef {
-                    id: CompanyId(id),
-                    name,
-                }),
-            });
-        }
-        Ok(out)
-    }
-
-    /// How many messages with this address (in From, To, Cc, Reply-To) the viewer may see,
-    /// each message once: what the viewer sees of its mail once the address is a contact
-    /// person's. Follows the same visibility as the messages themselves.
-    pub async fn messages_with_address(
-        &self,
-        org: OrgId,
-        viewer: UserId,
-        email: &EmailAddress,
-    ) -> StoreResult<u64> {
-        let sql = format!(
-            "SELECT COUNT(DISTINCT {group}) FROM messages m WHERE m.id IN \
-               (SELECT message_id FROM message_addresses WHERE org_id = $1 AND email = $3 AND kind <> 'bcc') \
-             AND {visible}",
-            group = copy_group("m"),
-            visible = visible("m"),
-        );
-        let n: i64 = with_pool!(self, |pool| sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(org.0)
-            .bind(viewer.0)
-            .bind(email.as_str())
-            .fetch_one(pool)
-            .await)?;
-        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// Sync health of a mailbox and its folders.

@@ -63,64 +63,8 @@ pub(super) async fn list_persons(
     query: &PersonQuery,
 ) -> StoreResult<Page<PersonSummary>> {
     let terms = query_terms(&query.search);
-    let dir = match query.dir {
-        SortDir::Asc => "ASC",
-        SortDir::Desc => "DESC",
-    };
-    let order = match query.sort {
-        PersonSort::Name => format!("p.sort_name {dir}, p.id {dir}"),
-        PersonSort::Company => {
-            format!("COALESCE(c.sort_name, '') {dir}, p.sort_name {dir}, p.id {dir}")
-        }
-        PersonSort::City => format!("p.sort_city {dir}, p.sort_name {dir}, p.id {dir}"),
-        PersonSort::Updated => format!("p.updated_at {dir}, p.id {dir}"),
-    };
-    let company_param = query.company.map(|_| 2);
-    let first_term_param = if query.company.is_some() { 3 } else { 2 };
-    let limit_param = first_term_param + 2 * terms.len();
-    let page = format!("LIMIT ${limit_param} OFFSET ${}", limit_param + 1);
-    let (list_sql, count_sql) = if terms.is_empty() {
-        // No search: walk the sort index of the organisation's persons.
-        let mut filter = match company_param {
-            Some(n) => format!("p.org_id = $1 AND p.company_id = ${n}"),
-            None => "p.org_id = $1".to_owned(),
-        };
-        if query.synced_only {
-            filter.push_str(" AND p.synchroniseren");
-        }
-        (
-            format!(
-                "SELECT {SUMMARY_COLUMNS}, NULL AS total FROM persons p \
-                 LEFT JOIN companies c ON c.id = p.company_id WHERE {filter} ORDER BY {order} {page}"
-            ),
-            format!("SELECT COUNT(*) FROM persons p WHERE {filter}"),
-        )
-    } else {
-        // Search: the ids matching every term are computed once, then counted and paged.
-        let hits = search_hits(
-            terms.len(),
-            first_term_param,
-            company_param,
-            query.synced_only,
-        );
-        // The page is chosen on the sort key alone; only its rows are read in full.
-        let sort_join = match query.sort {
-            PersonSort::Company => "LEFT JOIN companies c ON c.id = p.company_id",
-            _ => "",
-        };
-        (
-            format!(
-                "WITH hits(id) AS MATERIALIZED ({hits}), \
-                 page(id) AS (SELECT p.id FROM hits h JOIN persons p ON p.id = h.id {sort_join} \
-                   ORDER BY {order} {page}) \
-                 SELECT {SUMMARY_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total \
-                 FROM page g JOIN persons p ON p.id = g.id \
-                 LEFT JOIN companies c ON c.id = p.company_id ORDER BY {order}"
-            ),
-            format!("WITH hits(id) AS MATERIALIZED ({hits}) SELECT COUNT(*) FROM hits"),
-        )
-    };
-    let (rows, total): (Vec<SummaryRow>, Option<i64>) = with_pool!(store, |pool| {
+    let (list_sql, count_sql) = list_sql(query, terms.len());
+    let (rows, total): (Vec<SummaryRow>, i64) = with_pool!(store, |pool| {
         let mut list = sqlx::query_as(AssertSqlSafe(list_sql.as_str())).bind(org.0);
         let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str())).bind(org.0);
         if let Some(company) = query.company {
@@ -138,37 +82,98 @@ pub(super) async fn list_persons(
             .await?;
         // A search page carries its total; otherwise (or past the last page) count apart.
         let total = match rows.first().and_then(|r| r.total) {
-            Some(total) => Some(total),
-            None if terms.is_empty() || query.page.offset() > 0 => {
-                Some(count.fetch_one(pool).await?)
-            }
-            None => Some(0),
+            Some(total) => total,
+            None if terms.is_empty() || query.page.offset() > 0 => count.fetch_one(pool).await?,
+            None => 0,
         };
         (rows, total)
     });
-    let total = total.unwrap_or(0);
     Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|r| PersonSummary {
-                id: PersonId(r.id),
-                display_name: display_name(
-                    r.first_name.as_deref(),
-                    r.tussenvoegsel.as_deref(),
-                    &r.last_name,
-                ),
-                job_title: r.job_title,
-                company: company_ref(r.company_id, r.company_name),
-                primary_email: r.primary_email,
-                primary_phone: r.primary_phone,
-                city: r.city,
-                synchroniseren: r.synchroniseren,
-            })
-            .collect(),
+        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
         page: query.page.page,
         per_page: query.page.per_page,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> PersonSummary {
+        PersonSummary {
+            id: PersonId(self.id),
+            display_name: display_name(
+                self.first_name.as_deref(),
+                self.tussenvoegsel.as_deref(),
+                &self.last_name,
+            ),
+            job_title: self.job_title,
+            company: company_ref(self.company_id, self.company_name),
+            primary_email: self.primary_email,
+            primary_phone: self.primary_phone,
+            city: self.city,
+            synchroniseren: self.synchroniseren,
+        }
+    }
+}
+
+/// `ORDER BY` of the list, a unique order whatever the sort.
+fn order_by(query: &PersonQuery) -> String {
+    let dir = match query.dir {
+        SortDir::Asc => "ASC",
+        SortDir::Desc => "DESC",
+    };
+    match query.sort {
+        PersonSort::Name => format!("p.sort_name {dir}, p.id {dir}"),
+        PersonSort::Company => {
+            format!("COALESCE(c.sort_name, '') {dir}, p.sort_name {dir}, p.id {dir}")
+        }
+        PersonSort::City => format!("p.sort_city {dir}, p.sort_name {dir}, p.id {dir}"),
+        PersonSort::Updated => format!("p.updated_at {dir}, p.id {dir}"),
+    }
+}
+
+/// The page's statement and the count's, for a query with `terms` search terms. Parameters:
+/// `$1` the organisation, then the company (when filtered), two per term, limit and offset.
+fn list_sql(query: &PersonQuery, terms: usize) -> (String, String) {
+    let order = order_by(query);
+    let company_param = query.company.map(|_| 2);
+    let first_term_param = if query.company.is_some() { 3 } else { 2 };
+    let limit_param = first_term_param + 2 * terms;
+    let page = format!("LIMIT ${limit_param} OFFSET ${}", limit_param + 1);
+    if terms == 0 {
+        // No search: walk the sort index of the organisation's persons.
+        let mut filter = match company_param {
+            Some(n) => format!("p.org_id = $1 AND p.company_id = ${n}"),
+            None => "p.org_id = $1".to_owned(),
+        };
+        if query.synced_only {
+            filter.push_str(" AND p.synchroniseren");
+        }
+        return (
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, NULL AS total FROM persons p \
+                 LEFT JOIN companies c ON c.id = p.company_id WHERE {filter} ORDER BY {order} {page}"
+            ),
+            format!("SELECT COUNT(*) FROM persons p WHERE {filter}"),
+        );
+    }
+    // Search: the ids matching every term are computed once, then counted and paged.
+    let hits = search_hits(terms, first_term_param, company_param, query.synced_only);
+    // The page is chosen on the sort key alone; only its rows are read in full.
+    let sort_join = match query.sort {
+        PersonSort::Company => "LEFT JOIN companies c ON c.id = p.company_id",
+        _ => "",
+    };
+    (
+        format!(
+            "WITH hits(id) AS MATERIALIZED ({hits}), \
+             page(id) AS (SELECT p.id FROM hits h JOIN persons p ON p.id = h.id {sort_join} \
+               ORDER BY {order} {page}) \
+             SELECT {SUMMARY_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total \
+             FROM page g JOIN persons p ON p.id = g.id \
+             LEFT JOIN companies c ON c.id = p.company_id ORDER BY {order}"
+        ),
+        format!("WITH hits(id) AS MATERIALIZED ({hits}) SELECT COUNT(*) FROM hits"),
+    )
 }
 
 /// A condition over `persons p` met by every person the query matches (its page and sort
