@@ -81,7 +81,7 @@ pub struct Core {
 
 impl Core {
     pub fn new(database: impl Into<Database>, config: CoreConfig) -> Self {
-        let store = database.into().0;
+        let store = database.into().0.with_clock(Arc::clone(&config.clock));
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self {
             store,

@@ -1,6 +1,6 @@
 //! Organisations and users.
 
-use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, affected, with_pool};
 use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, Role, User, UserId};
 use sqlx::AssertSqlSafe;
 
@@ -54,7 +54,7 @@ impl Store {
         let sql = "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id";
         let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql)
             .bind(name)
-            .bind(now_millis())
+            .bind(self.now())
             .fetch_one(pool)
             .await)?;
         Ok(Org {
@@ -102,7 +102,7 @@ impl Store {
             .bind(user.role.as_str())
             .bind(user.locale.as_str())
             .bind(&user.password_hash)
-            .bind(now_millis())
+            .bind(self.now())
             .fetch_one(pool)
             .await)
         .map_err(|e| match StoreError::from(e) {
@@ -163,7 +163,7 @@ impl Store {
             .bind(org.0)
             .bind(id.0)
             .bind(role.as_str())
-            .bind(now_millis())
+            .bind(self.now())
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
@@ -176,7 +176,7 @@ impl Store {
             .bind(org.0)
             .bind(id.0)
             .bind(active)
-            .bind(now_millis())
+            .bind(self.now())
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
@@ -190,7 +190,7 @@ impl Store {
             .bind(org.0)
             .bind(id.0)
             .bind(hash)
-            .bind(now_millis())
+            .bind(self.now())
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;

@@ -12,7 +12,7 @@ mod read;
 
 pub use devices::MAX_DEVICES;
 
-use crate::{BeginWrite, Store, StoreResult, affected, now_millis, with_pool};
+use crate::{BeginWrite, Store, StoreResult, affected, with_pool};
 
 /// A synced person as the CardDAV mapping needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +201,7 @@ impl Store {
         )
         .bind(card_name)
         .bind(original)
-        .bind(now_millis())
+        .bind(self.now())
         .bind(org.0)
         .bind(person.0)
         .execute(pool)
@@ -262,7 +262,7 @@ impl Store {
                 );
                 done += sqlx::query(AssertSqlSafe(sql.as_str()))
                     .bind(synced)
-                    .bind(now_millis())
+                    .bind(self.now())
                     .bind(org.0)
                     .execute(&mut *tx)
                     .await?

@@ -2,7 +2,7 @@
 
 use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert, prefix_end, query_terms};
-use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::relation::CompanyQuery;
 use postkamer_domain::relation::{
     Address, Company, CompanyRef, CompanySort, CompanySummary, ValidCompany,
@@ -114,7 +114,7 @@ macro_rules! write_children {
 
 impl Store {
     pub async fn create_company(&self, org: OrgId, company: &ValidCompany) -> StoreResult<Company> {
-        let now = now_millis();
+        let now = self.now();
         let id = with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let insert = sqlx::query_scalar(
@@ -178,7 +178,7 @@ impl Store {
         id: CompanyId,
         company: &ValidCompany,
     ) -> StoreResult<Company> {
-        let now = now_millis();
+        let now = self.now();
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let update = sqlx::query(

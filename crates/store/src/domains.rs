@@ -10,7 +10,7 @@ mod keys;
 
 pub use keys::{Notice, StoredKey};
 
-use crate::{BeginWrite, Store, StoreError, StoreResult, affected, now_millis, with_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, affected, with_pool};
 
 /// A sending domain as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Store {
     /// the organisation has it already; other organisations may claim it too (the verification
     /// token decides which one holds it).
     pub async fn add_domain(&self, org: OrgId, domain: &str) -> StoreResult<DomainRecord> {
-        let now = now_millis();
+        let now = self.now();
         let row: Result<DomainRow, sqlx::Error> =
             with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO sending_domains (org_id, domain, next_check_at, created_at) \
@@ -310,7 +310,7 @@ impl Store {
         owner: &str,
         until: i64,
     ) -> StoreResult<Option<SendingDomainId>> {
-        let now = now_millis();
+        let now = self.now();
         let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
             "UPDATE sending_domains SET lease_owner = $1, lease_until = $2 \
                  WHERE id = (SELECT id FROM sending_domains \

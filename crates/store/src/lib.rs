@@ -24,11 +24,13 @@ pub use accounts::Org;
 pub use error::{StoreError, StoreResult};
 pub use sessions::{AttemptClaim, NewSession, Revoked};
 
+use postkamer_domain::{Clock, SystemClock};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which database engine a [`Store`] runs on.
@@ -44,10 +46,20 @@ enum Db {
     Postgres(PgPool),
 }
 
-/// The handle to the database: cheap to clone, shared by every request.
-#[derive(Debug, Clone)]
+/// The handle to the database: cheap to clone, shared by every request. Every time it writes
+/// (created, updated, changed at) comes from its clock: the system's, or one a test drives.
+#[derive(Clone)]
 pub struct Store {
     db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the store's pool, whichever engine it is. The body is
@@ -66,6 +78,17 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrat
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 impl Store {
+    /// The store with its times taken from `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the store's clock (Unix milliseconds).
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
     /// Connects to `url`: `sqlite://path/to/file.db` (created when missing), `sqlite::memory:`,
     /// or `postgres://…`.
     pub async fn connect(url: &str) -> StoreResult<Store> {
@@ -105,7 +128,10 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            clock: Arc::new(SystemClock),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -220,8 +246,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 }
 
 /// Milliseconds since the Unix epoch.
+/// (The system's; the store itself reads its own clock.)
 pub fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    SystemClock.now_millis()
 }

@@ -18,7 +18,7 @@ mod sync;
 pub use message::{MessageRecord, OwnLocation};
 
 use crate::sql::{Statement, Tx};
-use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::mail::sync::{FolderId, FolderRecord, MailboxRecord};
 use postkamer_domain::mail::{FolderRole, MailboxSettings, TlsMode};
 use postkamer_domain::{MailboxId, OrgId, UserId};
@@ -147,7 +147,7 @@ impl Store {
         user: UserId,
         input: &MailboxUpdate,
     ) -> StoreResult<MailboxRecord> {
-        let now = now_millis();
+        let now = self.now();
         let mut tx = self.begin().await?;
         let find = Statement::new(
             "SELECT id, host, port, login FROM mailboxes WHERE user_id = $1 AND org_id = $2",
@@ -243,7 +243,7 @@ impl Store {
     /// instance id) syncs it until `until` and renews before then. Atomic in both engines: of
     /// several instances asking at once, one gets each mailbox.
     pub async fn claim_mailbox(&self, owner: &str, until: i64) -> StoreResult<Option<MailboxId>> {
-        let now = now_millis();
+        let now = self.now();
         let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
             "UPDATE mailboxes SET lease_owner = $1, lease_until = $2 \
                  WHERE id = (SELECT id FROM mailboxes WHERE enabled AND lease_until < $3 \
@@ -295,7 +295,7 @@ impl Store {
         with_pool!(self, |pool| sqlx::query(
             "UPDATE mailboxes SET wake_at = $1 WHERE id = $2"
         )
-        .bind(now_millis())
+        .bind(self.now())
         .bind(id.0)
         .execute(pool)
         .await
@@ -315,7 +315,7 @@ impl Store {
 
     /// Records the outcome of a sync pass for the account.
     pub async fn mailbox_synced(&self, id: MailboxId, error: Option<&str>) -> StoreResult<()> {
-        let now = now_millis();
+        let now = self.now();
         with_pool!(self, |pool| {
             match error {
             None => sqlx::query(
@@ -376,7 +376,7 @@ impl Store {
             None => sqlx::query(
                 "UPDATE mail_folders SET last_success_at = $1, last_error = NULL WHERE id = $2"
             )
-            .bind(now_millis())
+            .bind(self.now())
             .bind(folder.0)
             .execute(pool)
             .await

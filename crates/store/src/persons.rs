@@ -4,7 +4,7 @@ pub(crate) mod list;
 
 use crate::BeginWrite;
 use crate::search::{Tokens, fold, multi_insert};
-use crate::{Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, with_pool};
 use postkamer_domain::relation::PersonQuery;
 use postkamer_domain::relation::{
     Actor, CompanyRef, Person, PersonSummary, ValidPerson, display_name,
@@ -92,7 +92,7 @@ pub(crate) use own_address;
 
 /// Logs the addresses a person gained and lost, inside the open transaction `$tx`.
 macro_rules! log_addresses {
-    ($tx:ident, $org:expr, $person:expr, $name:expr, $old:expr, $new:expr, $by:expr) => {{
+    ($tx:ident, $org:expr, $person:expr, $name:expr, $old:expr, $new:expr, $by:expr, $now:expr) => {{
         let old: &[String] = $old;
         let new: &[String] = $new;
         let by: Actor = $by;
@@ -109,7 +109,7 @@ macro_rules! log_addresses {
                  VALUES ($1, $2, $3, (SELECT name FROM users WHERE id = $3), $4, $5, $6, $7, $8)",
             )
             .bind($org.0)
-            .bind(now_millis())
+            .bind($now)
             .bind(by.user.map(|u| u.0))
             .bind($person)
             .bind(name)
@@ -225,7 +225,7 @@ macro_rules! check_company {
 
 /// Binds the person's columns `$3`..`$18`, in the order INSERT and UPDATE share.
 macro_rules! bind_person {
-    ($query:expr, $p:expr) => {
+    ($query:expr, $p:expr, $now:expr) => {
         $query
             .bind($p.company_id.map(|c| c.0))
             .bind(&$p.first_name)
@@ -242,7 +242,7 @@ macro_rules! bind_person {
             .bind($p.primary_email().map(EmailAddress::as_str))
             .bind($p.phones.first().map(|ph| ph.number.as_str()))
             .bind($p.synchroniseren)
-            .bind(now_millis())
+            .bind($now)
     };
 }
 
@@ -274,9 +274,20 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             check_company!(tx, org, p.company_id);
             let insert = sqlx::query_scalar(PERSON_INSERT).bind(org.0).bind(&uid);
-            let id: i64 = bind_person!(insert, p).fetch_one(&mut *tx).await?;
+            let id: i64 = bind_person!(insert, p, self.now())
+                .fetch_one(&mut *tx)
+                .await?;
             write_children!(tx, org, id, p);
-            log_addresses!(tx, org, id, name_of(p), &[], &addresses_of(p), by);
+            log_addresses!(
+                tx,
+                org,
+                id,
+                name_of(p),
+                &[],
+                &addresses_of(p),
+                by,
+                self.now()
+            );
             tx.commit().await?;
             id
         });
@@ -295,7 +306,9 @@ impl Store {
             check_company!(tx, org, p.company_id);
             let old = stored_addresses!(tx, id.0);
             let update = sqlx::query(PERSON_UPDATE).bind(org.0).bind(id.0);
-            let done = bind_person!(update, p).execute(&mut *tx).await?;
+            let done = bind_person!(update, p, self.now())
+                .execute(&mut *tx)
+                .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
@@ -308,7 +321,16 @@ impl Store {
                 .await?;
             }
             write_children!(tx, org, id.0, p);
-            log_addresses!(tx, org, id.0, name_of(p), &old, &addresses_of(p), by);
+            log_addresses!(
+                tx,
+                org,
+                id.0,
+                name_of(p),
+                &old,
+                &addresses_of(p),
+                by,
+                self.now()
+            );
             tx.commit().await?;
         });
         self.person(org, id).await
@@ -329,7 +351,7 @@ impl Store {
             };
             let old = stored_addresses!(tx, id.0);
             let name = display_name(first.as_deref(), tussen.as_deref(), &last);
-            log_addresses!(tx, org, id.0, name, &old, &[], by);
+            log_addresses!(tx, org, id.0, name, &old, &[], by, self.now());
             sqlx::query("DELETE FROM persons WHERE org_id = $1 AND id = $2")
                 .bind(org.0)
                 .bind(id.0)

@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::cards::{CardName, CardRecord};
 use crate::persons::list::members_condition;
-use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, affected, with_pool};
 
 type SelectionRow = (i64, String, String, Option<i64>, bool, bool, i64);
 
@@ -96,7 +96,7 @@ impl Store {
                 .bind(query.search.trim())
                 .bind(query.company.map(|c| c.0))
                 .bind(query.synced_only)
-                .bind(now_millis())
+                .bind(self.now())
                 .fetch_optional(pool)
                 .await)
             .map_err(|e| match StoreError::from(e) {

@@ -4,7 +4,7 @@
 use postkamer_domain::relation::{AppPassword, SyncDevice};
 use postkamer_domain::{OrgId, UserId};
 
-use crate::{Store, StoreError, StoreResult, affected, now_millis, with_pool};
+use crate::{Store, StoreError, StoreResult, affected, with_pool};
 
 /// Devices kept per user (the most recent).
 pub const MAX_DEVICES: i64 = 20;
@@ -45,7 +45,7 @@ impl Store {
         name: &str,
         secret_hash: &str,
     ) -> StoreResult<AppPassword> {
-        let now = now_millis();
+        let now = self.now();
         let id: i64 = with_pool!(self, |pool| sqlx::query_scalar(
             "INSERT INTO app_passwords (user_id, name, secret_hash, created_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",
@@ -123,7 +123,7 @@ impl Store {
         with_pool!(self, |pool| sqlx::query(
             "UPDATE app_passwords SET last_used_at = $1 WHERE id = $2"
         )
-        .bind(now_millis())
+        .bind(self.now())
         .bind(id)
         .execute(pool)
         .await
@@ -149,7 +149,7 @@ impl Store {
             .bind(user.0)
             .bind(&agent)
             .bind(app_password)
-            .bind(now_millis())
+            .bind(self.now())
             .execute(pool)
             .await
             .map(|r| r.rows_affected())

@@ -4,7 +4,7 @@
 use postkamer_domain::sending::Selector;
 use postkamer_domain::{OrgId, SendingDomainId};
 
-use crate::{BeginWrite, Store, StoreError, StoreResult, now_millis, with_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, with_pool};
 
 /// A DKIM key pair as stored: the private key sealed by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl Store {
         .bind(selector.as_str())
         .bind(private_sealed)
         .bind(public_key)
-        .bind(now_millis())
+        .bind(self.now())
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
@@ -137,7 +137,7 @@ impl Store {
             .bind(selector.as_str())
             .bind(private_sealed)
             .bind(public_key)
-            .bind(now_millis())
+            .bind(self.now())
             .execute(&mut *tx)
             .await?;
             tx.commit().await
@@ -162,7 +162,7 @@ impl Store {
         .bind(org.0)
         .bind(domain.map(|d| d.0))
         .bind(kind)
-        .bind(now_millis())
+        .bind(self.now())
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
@@ -174,7 +174,7 @@ impl Store {
             "UPDATE admin_notices SET resolved_at = $1 \
                  WHERE domain_id = $2 AND kind = $3 AND resolved_at IS NULL",
         )
-        .bind(now_millis())
+        .bind(self.now())
         .bind(domain.0)
         .bind(kind)
         .execute(pool)

@@ -2,7 +2,7 @@
 //! conversation, and the counts the UI shows.
 
 use crate::search::fold;
-use crate::{Engine, Store, StoreResult, now_millis, with_pool};
+use crate::{Engine, Store, StoreResult, with_pool};
 use postkamer_domain::mail::{
     AddressKind, FolderStatus, LinkedPerson, MailAddress, MessageSummary, SyncStatus,
 };
@@ -349,7 +349,7 @@ impl Store {
 
     /// Sync health of a mailbox and its folders.
     pub async fn sync_status(&self, mailbox: MailboxId) -> StoreResult<SyncStatus> {
-        let now = now_millis();
+        let now = self.now();
         let head: (Option<i64>, Option<String>, Option<i64>, i64) = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT last_success_at, last_error, last_error_at, lease_until FROM mailboxes WHERE id = $1",

@@ -63,7 +63,7 @@ impl Store {
         progress: FolderProgress,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        super::batch::store_batch(&mut tx, org, folder, batch, crate::now_millis()).await?;
+        super::batch::store_batch(&mut tx, org, folder, batch, self.now()).await?;
         write_progress(&mut tx, folder, progress).await?;
         tx.commit().await
     }
