@@ -28,12 +28,16 @@ mod sessions;
 
 /// Generates `sqlite::<test>` and `postgres::<test>` for every listed test function.
 macro_rules! on_both_engines {
-    ($($module:ident: [$($test:ident),* $(,)?]),* $(,)?) => {
+    ($($($module:ident)::+: [$($test:ident),* $(,)?]),* $(,)?) => {
+        /// Every listed test function by its name alone, for the two modules below.
+        mod listed {
+            $(pub(super) use crate::$($module)::+::{$($test),*};)*
+        }
         mod sqlite {
             $($(
                 #[tokio::test]
                 async fn $test() {
-                    crate::harness::run_sqlite(crate::$module::$test).await;
+                    crate::harness::run_sqlite(crate::listed::$test).await;
                 }
             )*)*
         }
@@ -41,7 +45,7 @@ macro_rules! on_both_engines {
             $($(
                 #[tokio::test]
                 async fn $test() {
-                    crate::harness::run_postgres(crate::$module::$test).await;
+                    crate::harness::run_postgres(crate::listed::$test).await;
                 }
             )*)*
         }
@@ -69,51 +73,69 @@ on_both_engines! {
         login_failures_are_counted_cleared_and_pruned,
         login_attempts_are_claimed_atomically,
     ],
-    companies: [
+    companies::records: [
         company_is_created_read_and_updated,
         deleting_a_company_keeps_its_persons,
+    ],
+    companies::lists: [
         companies_are_searched,
         companies_are_sorted,
         company_pages_are_stable,
+    ],
+    companies::records: [
         companies_by_domain_and_refs,
         companies_are_isolated_between_orgs,
     ],
-    persons: [
+    persons::writes: [
         person_is_created_with_emails_and_phones,
         person_update_keeps_uid_and_replaces_children,
+    ],
+    persons::search: [
         persons_are_found_by_email,
         persons_are_searched,
         persons_are_filtered_and_sorted,
+    ],
+    persons::integrity: [
         unknown_company_is_refused_and_nothing_stored,
         deleting_a_person_removes_its_emails,
         persons_are_isolated_between_orgs,
         hostile_text_is_stored_as_plain_text,
     ],
-    cards: [
+    cards::sync: [
         the_change_log_follows_every_change_a_phone_must_see,
         phones_cards_keep_their_name_and_original,
         app_passwords_and_devices,
+    ],
+    cards::selections: [
         selections_and_the_person_log,
     ],
-    domains: [
+    domains::claims: [
         domains_are_claimed_per_organisation_and_held_by_one,
         each_organisation_keeps_one_verification_token,
+    ],
+    domains::checks: [
         due_domains_are_leased_to_one_instance,
         dkim_keys_and_notices,
     ],
-    mail: [
+    mail::storing: [
         batches_are_idempotent_and_messages_stored_once,
         mail_links_to_persons_by_address_including_earlier_mail,
+    ],
+    mail::reading: [
         private_mail_stays_with_its_owner,
         mail_is_searched_in_subject_body_and_addresses,
+    ],
+    mail::state: [
         flags_and_progress_are_kept,
         leases_give_each_mailbox_to_one_instance,
         changing_the_server_starts_over,
     ],
-    privacy: [
+    privacy::addresses: [
         own_addresses_never_become_a_contact_persons,
         address_changes_are_logged_with_who_and_how,
         colleagues_mail_is_never_linked_through_their_own_address,
+    ],
+    privacy::copies: [
         a_copy_with_the_same_headers_is_another_message,
         each_user_is_served_their_own_copy,
         counts_follow_visibility,
@@ -123,7 +145,9 @@ on_both_engines! {
 /// The migration that stores copies apart (`mail_copies`), on both engines.
 mod upgrade {
     use crate::harness::run_upgrade;
-    use crate::privacy::{LEGACY_SHARED_MESSAGES, shared_rows_of_old_are_split_into_copies};
+    use crate::privacy::upgrade::{
+        LEGACY_SHARED_MESSAGES, shared_rows_of_old_are_split_into_copies,
+    };
     use postkamer_store::Engine;
 
     const MAIL_COPIES: i64 = 20261206000001;
@@ -157,7 +181,7 @@ mod upgrade {
 /// The migration that lets several organisations claim a domain (`domain_ownership`; on SQLite a
 /// rebuild of the table), on both engines: nothing that hangs off a domain is lost.
 mod domain_upgrade {
-    use crate::domains::{
+    use crate::domains::upgrade::{
         LEGACY_HELD_DOMAIN, held_domains_keep_everything_and_are_checked_at_once,
     };
     use crate::harness::run_upgrade;
