@@ -8,7 +8,8 @@ use calcard::vcard::{
 use postkamer_domain::relation::{Address, EmailInput, PhoneInput, PhoneKind};
 use sha2::{Digest, Sha256};
 
-use super::{CardData, Version, modelled_address, parse_one, phone_kind, sent, text_of};
+use super::read::{modelled_address, parse_one, phone_kind, read, text_of};
+use super::{CardData, Version, sent};
 
 fn text(value: &str) -> VCardValue {
     VCardValue::Text(value.to_owned())
@@ -150,7 +151,7 @@ fn merge(card: &mut VCard, data: &CardData) {
         let probe = VCard {
             entries: old.clone(),
         };
-        (modelled_address(&probe), super::read(&probe).ok())
+        (modelled_address(&probe), read(&probe).ok())
     };
     // The name as the client wrote it (FN exactly, N with its parameters and group) while the
     // CRM has the same name: rewritten only when the name was changed in the CRM.

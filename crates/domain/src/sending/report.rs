@@ -1,10 +1,42 @@
-//! What a check left: one row per record, the domain's report, where the domain stands, and
-//! what the domain page shows.
+//! What a check left: one row per record (SPF's with its lookup tree), the domain's report,
+//! where the domain stands, and what the domain page shows.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Finding, LookupNode, RecordKind, Selector, Severity, Status};
+use super::{Finding, RecordKind, Selector, Severity, Status};
 use crate::Locale;
+
+/// One node of the SPF lookup tree: a term that costs a DNS lookup, and what it pulled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LookupNode {
+    /// The term as written (`include:_spf.google.com`, `mx`, `redirect=…`); the root is the domain.
+    pub term: String,
+    /// DNS lookups this term costs, itself and everything below it.
+    pub lookups: u32,
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub children: Vec<LookupNode>,
+}
+
+impl LookupNode {
+    /// The tree as indented lines, for the CLI and the UI.
+    pub fn lines(&self) -> Vec<String> {
+        fn walk(node: &LookupNode, depth: usize, out: &mut Vec<String>) {
+            out.push(format!(
+                "{}{} ({})",
+                "  ".repeat(depth),
+                node.term,
+                node.lookups
+            ));
+            for child in &node.children {
+                walk(child, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, 0, &mut out);
+        out
+    }
+}
 
 /// One row of a domain page as a check left it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,4 +251,33 @@ pub struct DomainView {
     /// The selector the signing could switch to now (its record verifies), if any.
     pub can_switch_to: Option<Selector>,
     pub history: Vec<HistoryEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_is_the_worst_severity_and_unknown_wins() {
+        assert_eq!(RecordCheck::status_of(&[]), Status::Ok);
+        assert_eq!(
+            RecordCheck::status_of(&[Finding::DkimSplitOk { strings: 2 }]),
+            Status::Ok
+        );
+        assert_eq!(
+            RecordCheck::status_of(&[Finding::DkimTesting, Finding::DkimSplitOk { strings: 2 }]),
+            Status::Warning
+        );
+        assert_eq!(
+            RecordCheck::status_of(&[Finding::DkimTesting, Finding::DkimRevoked]),
+            Status::Error
+        );
+        assert_eq!(
+            RecordCheck::status_of(&[
+                Finding::DkimRevoked,
+                Finding::DnsUnavailable { detail: "x".into() }
+            ]),
+            Status::Unknown
+        );
+    }
 }
