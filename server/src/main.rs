@@ -412,47 +412,22 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
         public_url: config.public_url.clone(),
     };
     let app = router::router(state, config.limits());
-    let core_for_sync = core.clone();
-
-    let housekeeping = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(err) = core.prune().await {
-                tracing::warn!(%err, "housekeeping failed");
-            }
-        }
-    });
-
-    let (stop_sync, sync_stopped) = tokio::sync::watch::channel(false);
-    let mail_sync = config.mail_sync.then(|| {
-        let worker_config = postkamer_core::mail::WorkerConfig {
-            owner: format!("{}-{}", config.listen, uuid::Uuid::new_v4()),
-            poll: Duration::from_secs(config.mail_poll_secs.max(10)),
-            max_message_bytes: config.mail_max_message_bytes,
-            ..Default::default()
-        };
-        let core = core_for_sync.clone();
-        tokio::spawn(async move { core.run_mail_sync(worker_config, sync_stopped).await })
-    });
-
-    let domain_checks = config.domain_checks.then(|| {
-        let core = core_for_sync.clone();
+    // Mail sync, domain re-checks and housekeeping: jobs in the database, each run by one
+    // instance however many share it.
+    let (stop_background, background_stopped) = tokio::sync::watch::channel(false);
+    let background = {
         let owner = format!("{}-{}", config.listen, uuid::Uuid::new_v4());
-        tokio::spawn(async move {
-            // Due domains are claimed through the database: with several instances each domain
-            // is checked once. A minute is fine-grained enough for hourly and daily checks.
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                match core.check_due_domains(&owner).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(domains = n, "domains re-checked"),
-                    Err(err) => tracing::warn!(%err, "domain re-checks failed"),
-                }
-            }
-        })
-    });
+        let mut jobs = postkamer_core::background::BackgroundConfig::new(owner);
+        jobs.mail_sync = config
+            .mail_sync
+            .then(|| postkamer_core::mail::WorkerConfig {
+                poll: Duration::from_secs(config.mail_poll_secs.max(10)),
+                max_message_bytes: config.mail_max_message_bytes,
+                ..Default::default()
+            });
+        jobs.domain_checks = config.domain_checks;
+        tokio::spawn(async move { core.run_background(jobs, background_stopped).await })
+    };
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -461,14 +436,8 @@ async fn serve(core: Core, config: &Config) -> anyhow::Result<()> {
     postkamer_server::serve::serve(listener, app, config.header_timeout(), shutdown_signal())
         .await
         .context("serving")?;
-    housekeeping.abort();
-    if let Some(checks) = domain_checks {
-        checks.abort();
-    }
-    let _ = stop_sync.send(true);
-    if let Some(sync) = mail_sync {
-        let _ = sync.await;
-    }
+    let _ = stop_background.send(true);
+    let _ = background.await;
     tracing::info!("stopped");
     Ok(())
 }

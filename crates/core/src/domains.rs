@@ -404,23 +404,13 @@ impl Core {
         }))
     }
 
-    /// Checks every domain that is due, one at a time, each under a database lease (so with
-    /// several instances each domain is checked once). Returns how many were checked.
-    pub async fn check_due_domains(&self, owner: &str) -> CoreResult<usize> {
-        let mut checked = 0;
-        loop {
-            let lease = self.now() + millis(self.config.domains.check.dns.timeout) * 20 + 60_000;
-            let Some(id) = self.store.claim_due_domain(owner, lease).await? else {
-                return Ok(checked);
-            };
-            let record = self.store.domain_by_id(id).await?;
-            if let Err(e) = self.run_check(&record, CheckReason::Scheduled).await {
-                tracing::warn!(domain = %record.domain, error = %e, "domain check failed");
-                let retry = self.now() + millis(self.config.domains.retry_every);
-                self.store.release_domain(id, owner, retry).await?;
-            }
-            checked += 1;
-        }
+    /// Makes a domain due for its scheduled check now (for tests and operators: a check by
+    /// hand is [`Core::check_domain_now`]).
+    #[doc(hidden)]
+    pub async fn make_domain_due(&self, id: SendingDomainId) -> CoreResult<()> {
+        let record = self.store.domain_by_id(id).await?;
+        self.store.make_domain_due(id).await?;
+        self.schedule_domain_check(record.org, id, self.now()).await
     }
 
     /// The organisation's open notices for SuperAdmins (Dutch/English text by kind).
@@ -439,7 +429,7 @@ impl Core {
     /// broken (with a notice) when the signing key no longer verifies; broken → active when it
     /// does again; active or broken → pending (with a notice) when the token is gone. A check
     /// that could not reach DNS changes nothing.
-    async fn run_check(
+    pub(crate) async fn run_check(
         &self,
         record: &DomainRecord,
         reason: CheckReason,
@@ -477,6 +467,9 @@ impl Core {
             }
         };
         self.notify(record, state).await?;
+        let next = self.store.domain_by_id(record.id).await?.next_check_at;
+        self.schedule_domain_check(record.org, record.id, next)
+            .await?;
         Ok(report)
     }
 

@@ -11,6 +11,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
 use postkamer_domain::clock::millis;
 use postkamer_domain::{Clock, JobId, OrgId};
 use postkamer_store::Store;
@@ -19,7 +22,17 @@ use postkamer_store::jobs::{JobRecord, NewJob};
 use crate::{CoreError, CoreResult};
 
 /// What a handler returns: `Err` with a message for the SuperAdmins (Dutch, no secrets).
-pub type JobResult = Result<(), String>;
+pub type JobResult = Result<Next, String>;
+
+/// What comes after a job that went well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Done: the job is removed.
+    Done,
+    /// A recurring job: it runs again at this time (Unix milliseconds), its attempts counted
+    /// afresh.
+    At(i64),
+}
 
 type Handler =
     Arc<dyn Fn(JobRecord) -> Pin<Box<dyn Future<Output = JobResult> + Send>> + Send + Sync>;
@@ -102,6 +115,11 @@ impl JobKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ran {
     Done(JobId),
+    /// Done for now; runs again at `at` (Unix milliseconds).
+    Rescheduled {
+        id: JobId,
+        at: i64,
+    },
     /// Failed; runs again at `at` (Unix milliseconds).
     Retry {
         id: JobId,
@@ -113,8 +131,8 @@ pub enum Ran {
         id: JobId,
         error: String,
     },
-    /// The lease ran out while it ran and another runner took the job over; this outcome was
-    /// not recorded.
+    /// The lease was lost while it ran (another runner took the job over): the handler was
+    /// stopped and its outcome not recorded.
     Lost(JobId),
 }
 
@@ -124,8 +142,11 @@ pub struct JobRunner {
     clock: Arc<dyn Clock>,
     owner: String,
     kinds: Vec<JobKind>,
-    running: Mutex<HashMap<&'static str, usize>>,
+    running: Running,
 }
+
+/// Jobs running per kind.
+type Running = Arc<Mutex<HashMap<&'static str, usize>>>;
 
 impl std::fmt::Debug for JobRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -138,18 +159,34 @@ impl std::fmt::Debug for JobRunner {
 
 /// A place taken in a kind's concurrency, given back when dropped (also when the run is
 /// cancelled).
-struct Slot<'a> {
-    running: &'a Mutex<HashMap<&'static str, usize>>,
+struct Slot {
+    running: Running,
     kind: &'static str,
 }
 
-impl Drop for Slot<'_> {
+impl Drop for Slot {
     fn drop(&mut self) {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(n) = running.get_mut(self.kind) {
             *n = n.saturating_sub(1);
         }
     }
+}
+
+/// A handler's task, stopped when its run is dropped (lease lost, runner shut down).
+struct AbortOnDrop(tokio::task::JoinHandle<JobResult>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A job claimed and the kind it is of, with its place in the kind's concurrency.
+struct Claimed {
+    kind: JobKind,
+    job: JobRecord,
+    _slot: Slot,
 }
 
 impl JobRunner {
@@ -164,7 +201,7 @@ impl JobRunner {
             clock,
             owner: owner.into(),
             kinds,
-            running: Mutex::new(HashMap::new()),
+            running: Running::default(),
         }
     }
 
@@ -198,22 +235,22 @@ impl JobRunner {
         Ok(self.store.enqueue_job(&job, now).await?)
     }
 
-    fn take_slot(&self, kind: &JobKind) -> Option<Slot<'_>> {
+    fn take_slot(&self, kind: &JobKind) -> Option<Slot> {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         let n = running.entry(kind.name).or_default();
         (*n < kind.concurrency).then(|| {
             *n += 1;
             Slot {
-                running: &self.running,
+                running: Arc::clone(&self.running),
                 kind: kind.name,
             }
         })
     }
 
-    /// Claims one due job of a kind with room and runs it to the end; `None` when nothing is due.
-    pub async fn run_once(&self) -> CoreResult<Option<Ran>> {
+    /// Claims one due job of a kind with room to run it.
+    async fn claim(&self) -> CoreResult<Option<Claimed>> {
         for kind in &self.kinds {
-            let Some(_slot) = self.take_slot(kind) else {
+            let Some(slot) = self.take_slot(kind) else {
                 continue;
             };
             let now = self.clock.now_millis();
@@ -223,27 +260,146 @@ impl JobRunner {
                 .claim_job(kind.name, &self.owner, now, until)
                 .await?
             {
-                return self.run(kind, job).await.map(Some);
+                return Ok(Some(Claimed {
+                    kind: kind.clone(),
+                    job,
+                    _slot: slot,
+                }));
             }
         }
         Ok(None)
     }
 
-    async fn run(&self, kind: &JobKind, job: JobRecord) -> CoreResult<Ran> {
+    /// Claims one due job of a kind with room and runs it to the end; `None` when nothing is due.
+    pub async fn run_once(&self) -> CoreResult<Option<Ran>> {
+        match self.claim().await? {
+            Some(claimed) => self.execute(&claimed.kind, claimed.job).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs jobs until `shutdown` turns true (or its sender is gone): every due job a kind has
+    /// room for, each on a task of its own, looking for more every `poll`, whenever `wake` is
+    /// notified (a job queued by this instance) and whenever a job ends. On shutdown the jobs
+    /// still running are stopped and given back to the queue, free for another runner at once.
+    pub async fn run(
+        self: Arc<Self>,
+        poll: Duration,
+        wake: Arc<tokio::sync::Notify>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut tasks = JoinSet::new();
+        let mut running: HashMap<tokio::task::Id, JobId> = HashMap::new();
+        while !*shutdown.borrow() {
+            loop {
+                match self.claim().await {
+                    Ok(Some(claimed)) => {
+                        let id = claimed.job.id;
+                        let runner = Arc::clone(&self);
+                        let task = tasks.spawn(async move {
+                            let Claimed { kind, job, _slot } = claimed;
+                            if let Err(err) = runner.execute(&kind, job).await {
+                                tracing::warn!(job = %id, kind = kind.name, %err, "recording a job's outcome failed");
+                            }
+                        });
+                        running.insert(task.id(), id);
+                    }
+                    Ok(None) => break,
+                    Err(err) => {
+                        tracing::warn!(%err, "claiming jobs failed");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(poll) => {}
+                () = wake.notified() => {}
+                changed = shutdown.changed() => if changed.is_err() { break },
+                Some(ended) = tasks.join_next_with_id() => {
+                    let task = match ended {
+                        Ok((task, ())) => task,
+                        Err(err) => err.id(),
+                    };
+                    running.remove(&task);
+                }
+            }
+        }
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+        for id in running.into_values() {
+            if let Err(err) = self.store.release_job(id, &self.owner).await {
+                tracing::warn!(job = %id, %err, "giving a job back failed");
+            }
+        }
+    }
+
+    /// Runs a claimed job, renewing its lease every third of it, and records the outcome.
+    async fn execute(&self, kind: &JobKind, job: JobRecord) -> CoreResult<Ran> {
         let (id, attempts, max_attempts) = (job.id, job.attempts, job.max_attempts);
+        let started = self.clock.now_millis();
         // On a task of its own: a handler that panics fails its attempt, not the runner.
-        let outcome = match tokio::spawn((kind.handler)(job)).await {
-            Ok(outcome) => outcome,
-            Err(err) if err.is_panic() => Err("De taak is onverwacht afgebroken.".to_owned()),
-            Err(_) => Err("De taak is geannuleerd.".to_owned()),
+        let mut handler = AbortOnDrop(tokio::spawn((kind.handler)(job)));
+        let outcome = tokio::select! {
+            joined = &mut handler.0 => match joined {
+                Ok(outcome) => outcome,
+                Err(err) if err.is_panic() => Err("De taak is onverwacht afgebroken.".to_owned()),
+                Err(_) => Err("De taak is geannuleerd.".to_owned()),
+            },
+            () = self.keep_lease(id, kind.lease) => {
+                tracing::info!(job = %id, kind = kind.name, "lease lost: another runner has the job");
+                return Ok(Ran::Lost(id));
+            }
         };
         let now = self.clock.now_millis();
+        // A job that had been working longer than its lease failed afresh (a sync whose
+        // connection dropped after hours): back-off and attempts start over.
+        let attempts = if now - started > millis(kind.lease) {
+            1
+        } else {
+            attempts
+        };
+        let ran = self
+            .record(kind, id, outcome, attempts.max(1), max_attempts, now)
+            .await?;
+        Ok(ran)
+    }
+
+    /// Renews a running job's lease every third of it; returns when the lease is lost.
+    async fn keep_lease(&self, id: JobId, lease: Duration) {
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            let until = self.clock.now_millis().saturating_add(millis(lease));
+            match self.store.renew_job(id, &self.owner, until).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                // Tried again a third of a lease later; meanwhile the lease may run out.
+                Err(err) => tracing::warn!(job = %id, %err, "renewing a job's lease failed"),
+            }
+        }
+    }
+
+    async fn record(
+        &self,
+        kind: &JobKind,
+        id: JobId,
+        outcome: JobResult,
+        attempts: u32,
+        max_attempts: u32,
+        now: i64,
+    ) -> CoreResult<Ran> {
         let owner = &self.owner;
         let (held, ran) = match outcome {
-            Ok(()) => (self.store.complete_job(id, owner).await?, Ran::Done(id)),
+            Ok(Next::Done) => (self.store.complete_job(id, owner).await?, Ran::Done(id)),
+            Ok(Next::At(at)) => (
+                self.store.reschedule_job(id, owner, at).await?,
+                Ran::Rescheduled { id, at },
+            ),
             Err(error) if attempts >= max_attempts => {
                 tracing::warn!(job = %id, kind = kind.name, %error, "job failed for good");
-                let held = self.store.fail_job(id, owner, &error, None, now).await?;
+                let held = self
+                    .store
+                    .fail_job(id, owner, &error, None, attempts, now)
+                    .await?;
                 (held, Ran::Failed { id, error })
             }
             Err(error) => {
@@ -251,7 +407,7 @@ impl JobRunner {
                 tracing::info!(job = %id, kind = kind.name, %error, attempts, "job failed; retried later");
                 let held = self
                     .store
-                    .fail_job(id, owner, &error, Some(at), now)
+                    .fail_job(id, owner, &error, Some(at), attempts, now)
                     .await?;
                 (held, Ran::Retry { id, at, error })
             }
@@ -266,7 +422,7 @@ mod tests {
 
     #[test]
     fn back_off_doubles_up_to_its_maximum() {
-        let kind = JobKind::new("x", |_| async { Ok(()) })
+        let kind = JobKind::new("x", |_| async { Ok(Next::Done) })
             .backoff(Duration::from_secs(30), Duration::from_secs(100));
         let delays: Vec<u64> = (1..=5).map(|n| kind.retry_delay(n).as_secs()).collect();
         assert_eq!(delays, [30, 60, 100, 100, 100]);

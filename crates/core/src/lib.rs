@@ -5,6 +5,7 @@
 //! organisation only: a record of another organisation is [`CoreError::NotFound`], never its data.
 
 mod auth;
+pub mod background;
 pub mod carddav;
 mod database;
 pub mod demo;
@@ -77,6 +78,8 @@ pub struct Core {
     hashing: Arc<tokio::sync::Semaphore>,
     /// CRM passwords recently checked for CardDAV (see `Core::authenticate_dav`).
     credentials: Arc<carddav::CredentialCache>,
+    /// Tells this instance's job runner a job was queued (see `Core::run_background`).
+    jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Core {
@@ -89,6 +92,7 @@ impl Core {
             dummy_hash: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(permits)),
             credentials: Arc::default(),
+            jobs_wake: Arc::default(),
         }
     }
 

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 mod storage;
 
-/// Mailbox connection policy and the sync worker's settings, for the server's configuration.
+/// Mailbox connection policy and the sync's settings, for the server's configuration.
 pub use postkamer_mail::imap::HostDeny;
 pub use postkamer_mail::worker::WorkerConfig;
 
@@ -66,20 +66,7 @@ pub struct Linked {
 }
 
 impl Core {
-    /// Keeps every mailbox in step until `shutdown` turns true: the mail engine's background
-    /// sync, leasing mailboxes through the database (see `postkamer_mail::worker`).
-    pub async fn run_mail_sync(
-        &self,
-        config: WorkerConfig,
-        shutdown: tokio::sync::watch::Receiver<bool>,
-    ) {
-        let core = self.clone();
-        let unseal: postkamer_mail::worker::Unseal =
-            std::sync::Arc::new(move |mailbox| core.imap_account(mailbox));
-        postkamer_mail::worker::run(self.mail_storage(), config, unseal, shutdown).await;
-    }
-
-    /// The database as the mail engine's storage (for its sync worker).
+    /// The database as the mail engine's storage.
     pub fn mail_storage(&self) -> MailStorage {
         MailStorage::new(self.store.clone())
     }
@@ -142,6 +129,12 @@ impl Core {
             .save_mailbox(caller.org_id, caller.id, &update)
             .await?;
         tracing::info!(user = %caller.id, host = %saved.settings.host, "mailbox account saved");
+        // A running sync starts afresh with the new settings (or stops, switched off).
+        self.store.wake_mailbox(saved.settings.id).await?;
+        if saved.settings.enabled {
+            self.schedule_mail_sync(caller.org_id, saved.settings.id)
+                .await?;
+        }
         Ok(saved.settings)
     }
 
@@ -186,17 +179,24 @@ impl Core {
         Ok(self.store.delete_mailbox(caller.org_id, caller.id).await?)
     }
 
-    /// Asks the background sync to run a pass now.
+    /// Asks the background sync to run a pass now (and, after a failure, to stop waiting).
     pub async fn sync_now(&self, caller: &User) -> CoreResult<()> {
         let mailbox = self.own_mailbox(caller).await?;
-        Ok(self.store.wake_mailbox(mailbox.settings.id).await?)
+        self.store.wake_mailbox(mailbox.settings.id).await?;
+        self.schedule_mail_sync(caller.org_id, mailbox.settings.id)
+            .await
     }
 
+    /// The caller's mailbox sync: running while its sync job runs, the last pass's outcome, each
+    /// folder's progress.
     pub async fn sync_status(&self, caller: &User) -> CoreResult<Option<SyncStatus>> {
-        match self.store.mailbox_of_user(caller.org_id, caller.id).await? {
-            Some(m) => Ok(Some(self.store.sync_status(m.settings.id).await?)),
-            None => Ok(None),
-        }
+        let Some(mailbox) = self.store.mailbox_of_user(caller.org_id, caller.id).await? else {
+            return Ok(None);
+        };
+        let id = mailbox.settings.id;
+        let key = crate::background::mailbox_job_key(id);
+        let job = (crate::background::MAIL_SYNC, key.as_str());
+        Ok(Some(self.store.sync_status(id, job).await?))
     }
 
     /// One full sync pass of the caller's mailbox, here and now (the CLI's `mailbox sync --once`).

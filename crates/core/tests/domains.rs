@@ -123,3 +123,10 @@ async fn publish_authentication(dns: &TestDns, view: &DomainView) {
             .await;
     }
 }
+
+/// A runner of the domains' scheduled checks only.
+fn domain_checks(core: &postkamer_core::Core) -> postkamer_core::jobs::JobRunner {
+    let mut config = postkamer_core::background::BackgroundConfig::new("test");
+    config.mail_sync = None;
+    core.job_runner(&config)
+}

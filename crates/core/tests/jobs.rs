@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use postkamer_core::jobs::{JobKind, JobRunner, Ran};
+use postkamer_core::jobs::{JobKind, JobRunner, Next, Ran};
 use postkamer_domain::{Clock, ManualClock};
 use postkamer_store::Store;
 
@@ -22,9 +22,20 @@ on_both_engines![
     a_job_whose_runner_died_is_taken_over_after_its_lease,
     a_failing_job_backs_off_then_waits_with_its_error_until_retried,
     a_unique_key_queues_a_job_once,
+    a_recurring_job_runs_again_when_it_says,
+    a_runner_that_lost_the_lease_stops_the_handler,
+    a_stopped_runner_gives_its_jobs_back,
+    scheduling_brings_a_job_forward_and_revives_a_failed_one,
 ];
 
-const START: i64 = 1_800_000_000_000;
+#[path = "jobs/running.rs"]
+mod running;
+use running::{
+    a_recurring_job_runs_again_when_it_says, a_runner_that_lost_the_lease_stops_the_handler,
+    a_stopped_runner_gives_its_jobs_back, scheduling_brings_a_job_forward_and_revives_a_failed_one,
+};
+
+pub(crate) const START: i64 = 1_800_000_000_000;
 
 type Counts = Arc<Mutex<HashMap<String, u32>>>;
 
@@ -37,7 +48,7 @@ fn counting(counts: &Counts) -> JobKind {
             // Let the other runners in between claim and completion.
             tokio::task::yield_now().await;
             *counts.lock().unwrap().entry(job.payload).or_default() += 1;
-            Ok(())
+            Ok(Next::Done)
         }
     })
     .concurrency(3)
@@ -87,7 +98,7 @@ async fn a_job_whose_runner_died_is_taken_over_after_its_lease(store: Store) {
         let seen = seen.clone();
         async move {
             seen.lock().unwrap().push(job.attempts);
-            Ok(())
+            Ok(Next::Done)
         }
     })
     .lease(Duration::from_secs(60));
@@ -117,7 +128,7 @@ async fn a_job_whose_runner_died_is_taken_over_after_its_lease(store: Store) {
     assert_eq!(*attempts.lock().unwrap(), vec![2]);
     // The dead runner's late word counts for nothing.
     assert!(!store.complete_job(id, "dood").await.unwrap());
-    assert!(!store.fail_job(id, "dood", "x", None, now).await.unwrap());
+    assert!(!store.fail_job(id, "dood", "x", None, 1, now).await.unwrap());
 }
 
 async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: Store) {
@@ -129,7 +140,7 @@ async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: 
     .backoff(Duration::from_secs(30), Duration::from_secs(3600));
     let panicking = JobKind::new("paniek", |job| async move {
         assert!(job.payload.is_empty(), "a handler that panics");
-        Ok(())
+        Ok(Next::Done)
     });
     let runner = JobRunner::new(store.clone(), clock.clone(), "r", vec![failing, panicking]);
     let id = runner
@@ -209,7 +220,7 @@ async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: 
 
 async fn a_unique_key_queues_a_job_once(store: Store) {
     let clock = Arc::new(ManualClock::at(START));
-    let kind = JobKind::new("sync", |_| async { Ok(()) });
+    let kind = JobKind::new("sync", |_| async { Ok(Next::Done) });
     let runner = JobRunner::new(store.clone(), clock.clone(), "r", vec![kind]);
     let first = runner
         .enqueue(None, "sync", "{}", Duration::ZERO, Some("mailbox:7"))

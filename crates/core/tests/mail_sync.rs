@@ -176,3 +176,13 @@ async fn pass(store: &Store, f: &Fixture) -> sync::SyncReport {
     conn.logout().await.unwrap();
     report
 }
+
+/// The fixture mailbox's sync status, running while its sync job is leased.
+async fn status(store: &Store, f: &Fixture) -> postkamer_domain::mail::SyncStatus {
+    let id = f.mailbox.settings.id;
+    let key = postkamer_core::background::mailbox_job_key(id);
+    store
+        .sync_status(id, (postkamer_core::background::MAIL_SYNC, &key))
+        .await
+        .unwrap()
+}

@@ -1,5 +1,5 @@
 //! The storage the mail engine needs, declared here in the engine's own terms and implemented
-//! outside it (core implements it on the database): the mailboxes to sync and their leases, each
+//! outside it (core implements it on the database): the mailboxes to sync, each
 //! folder's progress, the UIDs and flags stored for it, and batches of fetched messages.
 
 use std::future::Future;
@@ -24,26 +24,8 @@ pub type StorageResult<T> = Result<T, StorageError>;
 
 /// Everything the sync engine and its worker read and write. Times are Unix milliseconds.
 pub trait MailStore: Clone + Send + Sync + 'static {
-    // Mailboxes and their leases (one worker per mailbox at a time).
+    // Mailboxes.
 
-    /// Leases a mailbox nobody holds until `until`; `None` when every mailbox is held.
-    fn claim_mailbox(
-        &self,
-        owner: &str,
-        until: i64,
-    ) -> impl Future<Output = StorageResult<Option<MailboxId>>> + Send;
-    /// Extends `owner`'s lease; `false` when it is lost (taken over, or the mailbox disabled).
-    fn renew_lease(
-        &self,
-        id: MailboxId,
-        owner: &str,
-        until: i64,
-    ) -> impl Future<Output = StorageResult<bool>> + Send;
-    fn release_lease(
-        &self,
-        id: MailboxId,
-        owner: &str,
-    ) -> impl Future<Output = StorageResult<()>> + Send;
     fn mailbox(&self, id: MailboxId) -> impl Future<Output = StorageResult<MailboxRecord>> + Send;
     /// Records a pass's outcome: `None` for success, else the Dutch explanation.
     fn mailbox_synced(

@@ -1,7 +1,7 @@
 //! Sending domains: the domain, where it stands (pending / DKIM active / broken), which selector
 //! signs, the history of checks (each report kept whole, as JSON), the DKIM key pairs (sealed)
-//! and notices for the SuperAdmins. Re-checks are leased through the database like mailboxes, so
-//! with several instances each due domain is checked once.
+//! and notices for the SuperAdmins. When a domain is due for its next check is kept here; core's
+//! job runner runs the checks.
 
 use postkamer_domain::sending::{DomainReport, DomainState, Selector, Status};
 use postkamer_domain::{OrgId, SendingDomainId};
@@ -194,8 +194,8 @@ impl Store {
         affected(done)
     }
 
-    /// Keeps a check in the history and moves the domain to its new state, in one transaction;
-    /// releases the scheduler's lease. `AlreadyExists("domain_holder")` (and nothing written)
+    /// Keeps a check in the history and moves the domain to its new state, in one transaction.
+    /// `AlreadyExists("domain_holder")` (and nothing written)
     /// when the new state is active or broken while another organisation holds the domain.
     pub async fn record_check(
         &self,
@@ -224,8 +224,7 @@ impl Store {
             sqlx::query(
                 "UPDATE sending_domains SET state = $1, activated_at = $2, next_check_at = $3, \
                    last_checked_at = $4, \
-                   last_status = CASE WHEN $5 THEN $6 ELSE last_status END, \
-                   lease_owner = NULL, lease_until = 0 \
+                   last_status = CASE WHEN $5 THEN $6 ELSE last_status END \
                  WHERE id = $7",
             )
             .bind(outcome.state.as_str())
@@ -304,46 +303,17 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the lease of one domain due for a re-check (atomic across instances).
-    pub async fn claim_due_domain(
-        &self,
-        owner: &str,
-        until: i64,
-    ) -> StoreResult<Option<SendingDomainId>> {
-        let now = self.now();
-        let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
-            "UPDATE sending_domains SET lease_owner = $1, lease_until = $2 \
-                 WHERE id = (SELECT id FROM sending_domains \
-                             WHERE next_check_at <= $3 AND lease_until < $3 \
-                             ORDER BY next_check_at, id LIMIT 1) \
-                   AND lease_until < $3 \
-                 RETURNING id",
+    /// Every domain with its organisation and when it is due for a check (each gets a check
+    /// job).
+    pub async fn domain_schedule(&self) -> StoreResult<Vec<(OrgId, SendingDomainId, i64)>> {
+        let rows: Vec<(i64, i64, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT org_id, id, next_check_at FROM sending_domains ORDER BY id"
         )
-        .bind(owner)
-        .bind(until)
-        .bind(now)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await)?;
-        Ok(id.map(SendingDomainId))
-    }
-
-    /// Gives a lease back without a check (the check could not run).
-    pub async fn release_domain(
-        &self,
-        id: SendingDomainId,
-        owner: &str,
-        next_check_at: i64,
-    ) -> StoreResult<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE sending_domains SET lease_owner = NULL, lease_until = 0, next_check_at = $1 \
-                 WHERE id = $2 AND lease_owner = $3",
-        )
-        .bind(next_check_at)
-        .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
+        Ok(rows
+            .into_iter()
+            .map(|(org, id, due)| (OrgId(org), SendingDomainId(id), due))
+            .collect())
     }
 }

@@ -169,29 +169,109 @@ impl Store {
     }
 
     /// An attempt failed with `error`: run again at `retry_at`, or (`None`) failed for good until
-    /// someone retries it. `false` when `owner` no longer held the job.
+    /// someone retries it; `attempts` is what counts from now on (the runner resets it for a job
+    /// that had been working a while). `false` when `owner` no longer held the job.
     pub async fn fail_job(
         &self,
         id: JobId,
         owner: &str,
         error: &str,
         retry_at: Option<i64>,
+        attempts: u32,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| sqlx::query(
-            "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, \
-                   run_at = COALESCE($2, run_at), failed_at = CASE WHEN $2 IS NULL THEN $3 END \
-                 WHERE id = $4 AND lease_owner = $5",
+        let done =
+            with_pool!(self, |pool| {
+                sqlx::query(
+            "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, attempts = $2, \
+                   run_at = COALESCE($3, run_at), failed_at = CASE WHEN $3 IS NULL THEN $4 END \
+                 WHERE id = $5 AND lease_owner = $6",
         )
         .bind(error)
+        .bind(i64::from(attempts))
         .bind(retry_at)
         .bind(now)
         .bind(id.0)
         .bind(owner)
         .execute(pool)
         .await
+        .map(|r| r.rows_affected())
+            })?;
+        Ok(done == 1)
+    }
+
+    /// A recurring job done for now: it runs again at `run_at`, its attempts and error cleared.
+    /// `false` when `owner` no longer held it.
+    pub async fn reschedule_job(&self, id: JobId, owner: &str, run_at: i64) -> StoreResult<bool> {
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE jobs SET lease_owner = NULL, lease_until = 0, run_at = $1, attempts = 0, \
+                   last_error = NULL \
+                 WHERE id = $2 AND lease_owner = $3",
+        )
+        .bind(run_at)
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
         .map(|r| r.rows_affected()))?;
         Ok(done == 1)
+    }
+
+    /// Gives a job back unfinished (its runner stops): free for any runner at once, the
+    /// interrupted attempt not counted.
+    pub async fn release_job(&self, id: JobId, owner: &str) -> StoreResult<bool> {
+        let done = with_pool!(self, |pool| sqlx::query(
+            "UPDATE jobs SET lease_owner = NULL, lease_until = 0, \
+                   attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
+                 WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id.0)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Queues a job, or — a job of the kind with the same unique key queued already — brings
+    /// that one forward to `job.run_at` when it was due later, and revives it when it had failed
+    /// for good ("Nu synchroniseren", "Nu controleren"). A running job runs on.
+    pub async fn schedule_job(&self, job: &NewJob<'_>, now: i64) -> StoreResult<JobId> {
+        let id: i64 = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET \
+                   run_at = CASE WHEN excluded.run_at < jobs.run_at OR jobs.failed_at IS NOT NULL \
+                                 THEN excluded.run_at ELSE jobs.run_at END, \
+                   attempts = CASE WHEN jobs.failed_at IS NULL THEN jobs.attempts ELSE 0 END, \
+                   failed_at = NULL \
+                 RETURNING id",
+            )
+            .bind(job.org.map(|o| o.0))
+            .bind(job.kind)
+            .bind(job.payload)
+            .bind(job.unique_key)
+            .bind(job.run_at)
+            .bind(i64::from(job.max_attempts))
+            .bind(now)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(JobId(id))
+    }
+
+    /// Whether a job of `kind` with `unique_key` is running now (leased).
+    pub async fn job_running(&self, kind: &str, unique_key: &str, now: i64) -> StoreResult<bool> {
+        let running: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE kind = $1 AND unique_key = $2 AND lease_until >= $3",
+        )
+        .bind(kind)
+        .bind(unique_key)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(running.is_some())
     }
 
     /// "Opnieuw proberen": a failed (or waiting) job runs at once, with its attempts counted

@@ -229,65 +229,17 @@ impl Store {
         Ok(())
     }
 
-    /// Every enabled mailbox (for the CLI and tests).
-    pub async fn mailbox_ids(&self) -> StoreResult<Vec<MailboxId>> {
-        let ids: Vec<i64> = with_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT id FROM mailboxes WHERE enabled ORDER BY id"
+    /// Every enabled mailbox with its organisation (each gets a sync job).
+    pub async fn enabled_mailboxes(&self) -> StoreResult<Vec<(OrgId, MailboxId)>> {
+        let ids: Vec<(i64, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT org_id, id FROM mailboxes WHERE enabled ORDER BY id"
         )
         .fetch_all(pool)
         .await)?;
-        Ok(ids.into_iter().map(MailboxId).collect())
-    }
-
-    /// Takes the lease of one enabled mailbox whose lease has run out: the caller (`owner`, an
-    /// instance id) syncs it until `until` and renews before then. Atomic in both engines: of
-    /// several instances asking at once, one gets each mailbox.
-    pub async fn claim_mailbox(&self, owner: &str, until: i64) -> StoreResult<Option<MailboxId>> {
-        let now = self.now();
-        let id: Option<i64> = with_pool!(self, |pool| sqlx::query_scalar(
-            "UPDATE mailboxes SET lease_owner = $1, lease_until = $2 \
-                 WHERE id = (SELECT id FROM mailboxes WHERE enabled AND lease_until < $3 \
-                             ORDER BY lease_until, id LIMIT 1) \
-                   AND lease_until < $3 \
-                 RETURNING id",
-        )
-        .bind(owner)
-        .bind(until)
-        .bind(now)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(id.map(MailboxId))
-    }
-
-    /// Extends a lease the caller holds. `false`: the lease was lost (taken over, or the
-    /// mailbox disabled or deleted) and the caller must stop.
-    pub async fn renew_lease(&self, id: MailboxId, owner: &str, until: i64) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| {
-            sqlx::query(
-            "UPDATE mailboxes SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND enabled",
-        )
-        .bind(until)
-        .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(done == 1)
-    }
-
-    pub async fn release_lease(&self, id: MailboxId, owner: &str) -> StoreResult<()> {
-        with_pool!(self, |pool| {
-            sqlx::query(
-                "UPDATE mailboxes SET lease_owner = NULL, lease_until = 0 WHERE id = $1 AND lease_owner = $2",
-            )
-            .bind(id.0)
-            .bind(owner)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        Ok(())
+        Ok(ids
+            .into_iter()
+            .map(|(org, id)| (OrgId(org), MailboxId(id)))
+            .collect())
     }
 
     /// Asks for a sync as soon as possible ("Nu synchroniseren").

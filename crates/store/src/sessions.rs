@@ -88,7 +88,7 @@ impl Store {
     }
 }
 
-/// The outcome of [`LoginThrottle::claim_login_attempt`].
+/// The outcome of [`Store::claim_login_attempt`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptClaim {
     /// Recorded: the ids of the rows, to release when the attempt succeeds.
@@ -289,7 +289,7 @@ impl Store {
 
     /// Records one attempt under every key — all or none, atomically with the check: when any
     /// key already holds its `limit` of failures since `since`, nothing is recorded. An attempt
-    /// counts as a failure until [`LoginThrottle::release_login_attempt`] takes it back, so
+    /// counts as a failure until [`Store::release_login_attempt`] takes it back, so
     /// parallel attempts can never pass more than the limit to the password check.
     pub async fn claim_login_attempt(
         &self,

@@ -114,7 +114,7 @@ on_both_engines! {
         each_organisation_keeps_one_verification_token,
     ],
     domains::checks: [
-        due_domains_are_leased_to_one_instance,
+        every_domain_is_listed_for_its_check,
         dkim_keys_and_notices,
     ],
     mail::storing: [
@@ -127,7 +127,7 @@ on_both_engines! {
     ],
     mail::state: [
         flags_and_progress_are_kept,
-        leases_give_each_mailbox_to_one_instance,
+        enabled_mailboxes_are_listed_with_their_organisation,
         changing_the_server_starts_over,
     ],
     privacy::addresses: [

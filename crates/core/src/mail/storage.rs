@@ -37,18 +37,6 @@ impl From<StorageError> for CoreError {
 }
 
 impl MailStore for MailStorage {
-    async fn claim_mailbox(&self, owner: &str, until: i64) -> StorageResult<Option<MailboxId>> {
-        self.0.claim_mailbox(owner, until).await.map_err(port)
-    }
-
-    async fn renew_lease(&self, id: MailboxId, owner: &str, until: i64) -> StorageResult<bool> {
-        self.0.renew_lease(id, owner, until).await.map_err(port)
-    }
-
-    async fn release_lease(&self, id: MailboxId, owner: &str) -> StorageResult<()> {
-        self.0.release_lease(id, owner).await.map_err(port)
-    }
-
     async fn mailbox(&self, id: MailboxId) -> StorageResult<MailboxRecord> {
         self.0.mailbox(id).await.map_err(port)
     }

@@ -3,6 +3,7 @@
 
 use crate::dns::{TestDns, txt};
 use crate::{config, publish_all, publish_authentication, publish_token, status, user, value};
+use postkamer_core::jobs::Ran;
 use postkamer_core::{Core, CoreError};
 use postkamer_domain::Role;
 use postkamer_domain::sending::{DomainState, RecordKind, Selector, Status};
@@ -136,13 +137,11 @@ pub(crate) async fn an_active_domain_that_breaks_is_noticed_and_recovers(store: 
         &[txt(&key001[..key001.len() - 10])],
     )
     .await;
-    assert_eq!(
-        core.check_due_domains("test").await.unwrap(),
-        0,
-        "not due yet"
-    );
-    store.make_domain_due(view.summary.id).await.unwrap();
-    assert_eq!(core.check_due_domains("test").await.unwrap(), 1);
+    let runner = crate::domain_checks(&core);
+    assert_eq!(runner.run_once().await.unwrap(), None, "not due yet");
+    core.make_domain_due(view.summary.id).await.unwrap();
+    let ran = runner.run_once().await.unwrap();
+    assert!(matches!(ran, Some(Ran::Rescheduled { .. })), "{ran:?}");
     let view = core.domain_view(&admin, view.summary.id).await.unwrap();
     assert_eq!(view.summary.state, DomainState::Broken);
     assert_eq!(view.history[0].reason, "scheduled");

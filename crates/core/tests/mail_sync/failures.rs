@@ -141,7 +141,7 @@ pub(crate) async fn a_hostile_server_ends_the_pass_with_a_clear_error(store: Sto
     );
     // Nothing half stored; the folder says what went wrong.
     assert_eq!(total(&store, &f, FolderRole::Inbox).await, 0);
-    let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
+    let status = crate::status(&store, &f).await;
     let inbox = status
         .folders
         .iter()

@@ -69,7 +69,7 @@ pub(crate) async fn first_sync_stores_every_folder_once(store: Store) {
     assert!(inbox.contains(&"Offerte café".to_owned()), "{inbox:?}");
     assert_eq!(list(&store, &f, FolderRole::Sent).await, ["aan-mezelf"]);
     assert_eq!(list(&store, &f, FolderRole::Trash).await, ["weg"]);
-    let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
+    let status = crate::status(&store, &f).await;
     for folder in &status.folders {
         assert!(folder.first_sync_done, "{folder:?}");
         assert_eq!(folder.stored, folder.on_server, "{folder:?}");

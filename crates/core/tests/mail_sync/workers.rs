@@ -1,11 +1,12 @@
-//! Two workers on one mailbox, and QRESYNC's flag changes and expunges.
+//! Two instances on one mailbox, and QRESYNC's flag changes and expunges.
 
 use crate::harness;
 use crate::support;
 use crate::support::{Raw, TIMEOUT, unique_user};
 use crate::{fixture, list, mail};
-use postkamer_core::mail::MailStorage;
-use postkamer_domain::mail::FolderRole;
+use postkamer_core::background::{BackgroundConfig, MAIL_SYNC};
+use postkamer_core::{Core, CoreConfig, SecretKey};
+use postkamer_domain::mail::{FolderRole, MailboxInput, TlsMode};
 
 /// Waits for `check` to hold, looking every 50 ms, failing after `support::TIMEOUT`.
 async fn eventually<F, Fut>(what: &str, mut check: F)
@@ -24,50 +25,44 @@ where
 }
 
 #[tokio::test]
-async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
+async fn two_instances_keep_a_mailbox_in_step_without_duplicates() {
     harness::run_sqlite(|store| async move {
         let f = fixture(&store, "worker").await;
         let mut raw = Raw::login(&f.login).await;
         raw.append("INBOX", &mail(1, "a@x.nl", "voor-start", "x"), None)
             .await;
+        let core = Core::new(
+            store.clone(),
+            CoreConfig::new(SecretKey::generate().unwrap()),
+        );
+        // The password sealed with this core's key, as the form saves it.
+        let server = support::server();
+        let input = MailboxInput {
+            host: server.host,
+            port: server.port.to_string(),
+            tls: TlsMode::None,
+            login: f.login.clone(),
+            password: server.password,
+            since: String::new(),
+            enabled: true,
+        };
+        core.save_mailbox(&f.user, &input).await.unwrap();
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let unseal: postkamer_mail::worker::Unseal = {
-            let login = f.login.clone();
-            std::sync::Arc::new(move |_| Ok(support::account(&login)))
+        // Two instances on one database: one of them takes the mailbox's sync job.
+        let instance = |owner: &str| {
+            let mut config = BackgroundConfig::new(owner);
+            config.poll = std::time::Duration::from_millis(100);
+            let core = core.clone();
+            let stopped = stopped.clone();
+            tokio::spawn(async move { core.run_background(config, stopped).await })
         };
-        let config = |owner: &str| postkamer_mail::worker::WorkerConfig {
-            owner: owner.to_owned(),
-            claim_every: std::time::Duration::from_millis(100),
-            ..Default::default()
-        };
-        // Two instances on one database: one of them takes the mailbox.
-        let a = tokio::spawn(postkamer_mail::worker::run(
-            MailStorage::new(store.clone()),
-            config("a"),
-            unseal.clone(),
-            stopped.clone(),
-        ));
-        let b = tokio::spawn(postkamer_mail::worker::run(
-            MailStorage::new(store.clone()),
-            config("b"),
-            unseal,
-            stopped,
-        ));
+        let (a, b) = (instance("a"), instance("b"));
         eventually("the first pass", || async {
-            store
-                .sync_status(f.mailbox.settings.id)
-                .await
-                .unwrap()
-                .last_success_at
-                .is_some()
+            crate::status(&store, &f).await.last_success_at.is_some()
         })
         .await;
         assert_eq!(list(&store, &f, FolderRole::Inbox).await, ["voor-start"]);
-        let status = store.sync_status(f.mailbox.settings.id).await.unwrap();
-        assert!(
-            status.running && status.last_success_at.is_some(),
-            "{status:?}"
-        );
+        assert!(crate::status(&store, &f).await.running, "its job is leased");
 
         // New mail shows up without anyone asking (IDLE).
         raw.append("INBOX", &mail(2, "b@x.nl", "tijdens-idle", "x"), None)
@@ -89,17 +84,16 @@ async fn two_workers_keep_a_mailbox_in_step_without_duplicates() {
             2,
             "no duplicates"
         );
+        let jobs = store.jobs(None, 10).await.unwrap();
+        let sync: Vec<_> = jobs.iter().filter(|j| j.kind == MAIL_SYNC).collect();
+        assert_eq!(sync.len(), 1, "one sync job per mailbox: {jobs:?}");
 
         stop.send(true).unwrap();
         a.await.unwrap();
         b.await.unwrap();
         assert!(
-            !store
-                .sync_status(f.mailbox.settings.id)
-                .await
-                .unwrap()
-                .running,
-            "the lease is released"
+            !crate::status(&store, &f).await.running,
+            "the job is given back"
         );
     })
     .await;

@@ -347,17 +347,27 @@ impl Store {
         Ok(out)
     }
 
-    /// Sync health of a mailbox and its folders.
-    pub async fn sync_status(&self, mailbox: MailboxId) -> StoreResult<SyncStatus> {
+    /// Sync health of a mailbox and its folders; it is running while its sync job (`job`:
+    /// kind and unique key in the job queue) is leased.
+    pub async fn sync_status(
+        &self,
+        mailbox: MailboxId,
+        job: (&str, &str),
+    ) -> StoreResult<SyncStatus> {
         let now = self.now();
-        let head: (Option<i64>, Option<String>, Option<i64>, i64) = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT last_success_at, last_error, last_error_at, lease_until FROM mailboxes WHERE id = $1",
-            )
-            .bind(mailbox.0)
-            .fetch_one(pool)
-            .await
-        })?;
+        let head: (Option<i64>, Option<String>, Option<i64>, Option<i64>) =
+            with_pool!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT last_success_at, last_error, last_error_at, \
+                       (SELECT MAX(lease_until) FROM jobs WHERE kind = $2 AND unique_key = $3) \
+                     FROM mailboxes WHERE id = $1",
+                )
+                .bind(mailbox.0)
+                .bind(job.0)
+                .bind(job.1)
+                .fetch_one(pool)
+                .await
+            })?;
         type Row = (String, String, i64, bool, Option<i64>, Option<String>, i64);
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
@@ -386,7 +396,7 @@ impl Store {
         folders.sort_by_key(|f| f.role);
         Ok(SyncStatus {
             mailbox,
-            running: head.3 > now,
+            running: head.3.is_some_and(|until| until >= now),
             last_success_at: head.0,
             last_error: head.1,
             last_error_at: head.2,

@@ -1,72 +1,23 @@
-//! Leased re-checks of due domains, DKIM keys and notices.
+//! The domains' check schedule, DKIM keys and notices.
 
 use crate::fixtures::*;
 use postkamer_domain::sending::Selector;
 use postkamer_store::Store;
 
-pub async fn due_domains_are_leased_to_one_instance(store: Store) {
-    let org = org(&store, "Org").await;
+pub async fn every_domain_is_listed_for_its_check(store: Store) {
+    let (org, other) = (org(&store, "Org").await, org(&store, "Ander").await);
     let a = store.add_domain(org, "a.nl").await.unwrap();
-    let b = store.add_domain(org, "b.nl").await.unwrap();
-    let now = postkamer_store::now_millis();
-    let first = store
-        .claim_due_domain("x", now + 60_000)
-        .await
-        .unwrap()
-        .unwrap();
-    let second = store
-        .claim_due_domain("y", now + 60_000)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_ne!(first, second);
-    assert!(
-        store
-            .claim_due_domain("z", now + 60_000)
-            .await
-            .unwrap()
-            .is_none(),
-        "both leased"
-    );
-    // Giving one back with a later due time: not due now.
-    store
-        .release_domain(first, "x", now + 3_600_000)
-        .await
-        .unwrap();
-    assert!(
-        store
-            .claim_due_domain("z", now + 60_000)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    store.make_domain_due(first).await.unwrap();
-    store.make_domain_due(second).await.unwrap();
-    store
-        .release_domain(second, "someone else", 0)
-        .await
-        .unwrap();
-    // 8 instances at once: each due domain goes to exactly one.
-    let mut handles = Vec::new();
-    for i in 0..8 {
-        let store = store.clone();
-        handles.push(tokio::spawn(async move {
-            store
-                .claim_due_domain(&format!("i{i}"), now + 60_000)
-                .await
-                .unwrap()
-        }));
-    }
-    let mut won = Vec::new();
-    for handle in handles {
-        won.extend(handle.await.unwrap());
-    }
+    let b = store.add_domain(other, "b.nl").await.unwrap();
+    store.make_domain_due(b.id).await.unwrap();
     assert_eq!(
-        won,
-        vec![first],
-        "b is still leased by y; a goes to one instance"
+        store.domain_schedule().await.unwrap(),
+        vec![(org, a.id, a.next_check_at), (other, b.id, 0)]
     );
-    let _ = (a, b);
+    store.delete_domain(org, a.id).await.unwrap();
+    assert_eq!(
+        store.domain_schedule().await.unwrap(),
+        vec![(other, b.id, 0)]
+    );
 }
 
 pub async fn dkim_keys_and_notices(store: Store) {

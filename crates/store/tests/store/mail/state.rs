@@ -55,7 +55,10 @@ pub async fn flags_and_progress_are_kept(store: Store) {
         .items[0]
         .clone();
     assert_eq!((item.seen, item.flagged), (Some(false), Some(true)));
-    let status = store.sync_status(inbox.mailbox).await.unwrap();
+    let status = store
+        .sync_status(inbox.mailbox, ("mail.sync", "mailbox:1"))
+        .await
+        .unwrap();
     let inbox_status = status
         .folders
         .iter()
@@ -65,62 +68,19 @@ pub async fn flags_and_progress_are_kept(store: Store) {
     assert!(!status.running);
 }
 
-pub async fn leases_give_each_mailbox_to_one_instance(store: Store) {
-    let org = org(&store, "Org").await;
-    let (_, inbox, _) = mailbox_user(&store, org, "Anna", "anna@org.nl").await;
-    let id = inbox.mailbox;
-    let now = postkamer_store::now_millis();
+pub async fn enabled_mailboxes_are_listed_with_their_organisation(store: Store) {
+    let (org, other) = (org(&store, "Org").await, org(&store, "Ander").await);
+    let (anna, inbox, _) = mailbox_user(&store, org, "Anna", "anna@org.nl").await;
+    let (_, theirs, _) = mailbox_user(&store, other, "Bea", "bea@ander.nl").await;
     assert_eq!(
-        store.claim_mailbox("a", now + 60_000).await.unwrap(),
-        Some(id)
+        store.enabled_mailboxes().await.unwrap(),
+        vec![(org, inbox.mailbox), (other, theirs.mailbox)]
     );
+    store.delete_mailbox(org, anna.id).await.unwrap();
     assert_eq!(
-        store.claim_mailbox("b", now + 60_000).await.unwrap(),
-        None,
-        "leased by a"
+        store.enabled_mailboxes().await.unwrap(),
+        vec![(other, theirs.mailbox)]
     );
-    assert!(store.renew_lease(id, "a", now + 120_000).await.unwrap());
-    assert!(!store.renew_lease(id, "b", now + 120_000).await.unwrap());
-    assert!(store.sync_status(id).await.unwrap().running);
-    store.release_lease(id, "a").await.unwrap();
-    assert_eq!(
-        store.claim_mailbox("b", now - 1).await.unwrap(),
-        Some(id),
-        "released"
-    );
-    // b's lease (already expired) is taken over by c; b notices on renewal.
-    assert_eq!(
-        store.claim_mailbox("c", now + 60_000).await.unwrap(),
-        Some(id)
-    );
-    assert!(!store.renew_lease(id, "b", now + 60_000).await.unwrap());
-
-    // Concurrent claims: exactly one wins.
-    store.release_lease(id, "c").await.unwrap();
-    let claims = futures_like_join(&store, now).await;
-    assert_eq!(
-        claims.iter().filter(|c| c.is_some()).count(),
-        1,
-        "{claims:?}"
-    );
-}
-
-async fn futures_like_join(store: &Store, now: i64) -> Vec<Option<postkamer_domain::MailboxId>> {
-    let mut handles = Vec::new();
-    for i in 0..8 {
-        let store = store.clone();
-        handles.push(tokio::spawn(async move {
-            store
-                .claim_mailbox(&format!("w{i}"), now + 60_000)
-                .await
-                .unwrap()
-        }));
-    }
-    let mut out = Vec::new();
-    for h in handles {
-        out.push(h.await.unwrap());
-    }
-    out
 }
 
 pub async fn changing_the_server_starts_over(store: Store) {
