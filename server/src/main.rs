@@ -1,146 +1,20 @@
 //! `postkamer`: the server and the operator's command line.
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
 use postkamer_app::ssr::AppState;
 use postkamer_core::demo;
 use postkamer_core::{Core, CoreConfig, ThrottlePolicy, UserInput};
 use postkamer_domain::Role;
 use postkamer_server::config::{self, Config, LogFormat};
 use postkamer_server::router;
-use std::path::PathBuf;
 use std::time::Duration;
 
-/// Postkamer, the mail-centred CRM.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    /// Configuration file (TOML); defaults to ./postkamer.toml when present.
-    #[arg(long, global = true, env = "POSTKAMER_CONFIG")]
-    config: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
+mod cli;
+mod commands;
 
-#[derive(Subcommand)]
-enum Command {
-    /// Migrate the database and serve the application.
-    Serve,
-    /// Bring the database schema up to date.
-    Migrate,
-    /// Load the demo organisation "Demo BV" with users and relations (skipped when present).
-    Demo {
-        #[arg(long, default_value_t = 50)]
-        companies: usize,
-        #[arg(long, default_value_t = 150)]
-        persons: usize,
-    },
-    /// Manage user accounts.
-    User {
-        #[command(subcommand)]
-        command: UserCommand,
-    },
-    /// Manage users' IMAP mailbox accounts and sync them by hand.
-    Mailbox {
-        #[command(subcommand)]
-        command: MailboxCommand,
-    },
-    /// Print a new random secret key (for `secret_key` / POSTKAMER_SECRET_KEY).
-    SecretKey,
-    /// Sending domains: SPF, DKIM (key001/key002) and DMARC.
-    Domain {
-        #[command(subcommand)]
-        command: DomainCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum DomainCommand {
-    /// Check a domain's records against live DNS and print the findings with their fixes.
-    /// Needs no running server. Exit code 0: fine (or advice only), 1: something is wrong,
-    /// 2: could not check.
-    Check {
-        domain: String,
-        /// Ask this DNS server (ip:port) instead of the configured or system resolver.
-        #[arg(long)]
-        dns: Option<String>,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-        /// English instead of Dutch.
-        #[arg(long)]
-        english: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum MailboxCommand {
-    /// Set the IMAP account of a user (replaces an existing one).
-    Add {
-        /// The user's login e-mail address.
-        #[arg(long)]
-        user: String,
-        #[arg(long)]
-        host: String,
-        /// Defaults to 993 for tls, 143 otherwise.
-        #[arg(long)]
-        port: Option<u16>,
-        #[arg(long, value_enum, default_value_t = TlsArg::Tls)]
-        tls: TlsArg,
-        /// IMAP login name (often the e-mail address).
-        #[arg(long)]
-        login: String,
-        /// Read the password from this environment variable instead of asking for it.
-        #[arg(long)]
-        password_env: Option<String>,
-        /// Only sync mail on or after this date (YYYY-MM-DD).
-        #[arg(long)]
-        since: Option<String>,
-    },
-    /// Sync a user's mailbox now, printing per-folder counts.
-    Sync {
-        #[arg(long)]
-        user: String,
-        /// One full pass, then exit (the only mode; the server syncs continuously).
-        #[arg(long)]
-        once: bool,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum TlsArg {
-    Tls,
-    Starttls,
-    None,
-}
-
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Create a user; the organisation is created when it does not exist yet.
-    Create {
-        /// Organisation name.
-        #[arg(long)]
-        org: String,
-        /// Full name, as shown in the UI.
-        #[arg(long)]
-        name: String,
-        /// Login e-mail address (unique across organisations).
-        #[arg(long)]
-        email: String,
-        /// SuperAdmins manage the organisation under Beheer.
-        #[arg(long, value_enum, default_value_t = RoleArg::Gebruiker)]
-        role: RoleArg,
-        /// Read the password from this environment variable instead of asking for it.
-        #[arg(long)]
-        password_env: Option<String>,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum RoleArg {
-    Superadmin,
-    Gebruiker,
-}
+use cli::{Cli, Command, DomainCommand, RoleArg, UserCommand};
+use commands::mailbox_command;
 
 /// Errors end the command with their chain of causes on one line each — never a stack trace,
 /// whatever `RUST_BACKTRACE` says (they are the operator's to read, not a developer's).
@@ -290,101 +164,6 @@ async fn run() -> anyhow::Result<()> {
 }
 
 /// `postkamer mailbox …`
-async fn mailbox_command(core: &Core, command: MailboxCommand) -> anyhow::Result<()> {
-    use postkamer_domain::mail::{MailboxInput, TlsMode};
-    match command {
-        MailboxCommand::Add {
-            user,
-            host,
-            port,
-            tls,
-            login,
-            password_env,
-            since,
-        } => {
-            let user = find_user(core, &user).await?;
-            let password = match password_env {
-                Some(var) => std::env::var(&var)
-                    .with_context(|| format!("environment variable {var} is not set"))?,
-                None => rpassword::prompt_password("IMAP-wachtwoord: ")
-                    .context("reading the password")?,
-            };
-            let input = MailboxInput {
-                host,
-                port: port.map(|p| p.to_string()).unwrap_or_default(),
-                tls: match tls {
-                    TlsArg::Tls => TlsMode::Tls,
-                    TlsArg::Starttls => TlsMode::StartTls,
-                    TlsArg::None => TlsMode::None,
-                },
-                login,
-                password,
-                since: since.unwrap_or_default(),
-                enabled: true,
-            };
-            match core.save_mailbox(&user, &input).await {
-                Ok(saved) => println!(
-                    "Mailbox voor {} opgeslagen: {}:{} ({}), login {}.",
-                    user.email, saved.host, saved.port, saved.tls, saved.login
-                ),
-                Err(postkamer_core::CoreError::Validation(errors)) => {
-                    for e in &errors.0 {
-                        eprintln!(
-                            "{}: {}",
-                            e.field,
-                            e.error.message(postkamer_domain::Locale::Nl)
-                        );
-                    }
-                    anyhow::bail!("mailbox niet opgeslagen");
-                }
-                Err(err) => return Err(err.into()),
-            }
-        }
-        MailboxCommand::Sync { user, once: _ } => {
-            let user = find_user(core, &user).await?;
-            let mailbox = core.mailbox_record(&user).await?.with_context(|| {
-                format!("{} heeft geen mailbox (postkamer mailbox add)", user.email)
-            })?;
-            let started = std::time::Instant::now();
-            match core.sync_mailbox_once(&mailbox).await {
-                Ok(report) => {
-                    for f in &report.folders {
-                        println!(
-                            "{:<12} {:>7} op server  {:>7} opgehaald  {:>6} verwijderd  {:>6} vlaggen  {:>8.2} s",
-                            f.name,
-                            f.on_server,
-                            f.fetched,
-                            f.removed,
-                            f.flags_changed,
-                            f.elapsed.as_secs_f64()
-                        );
-                    }
-                    for role in &report.missing {
-                        println!("{:<12} niet gevonden op de server", role.label_nl());
-                    }
-                    let secs = started.elapsed().as_secs_f64();
-                    let fetched = report.fetched();
-                    println!(
-                        "Klaar in {secs:.2} s: {fetched} berichten opgehaald ({:.0} per seconde).",
-                        fetched as f64 / secs.max(0.001)
-                    );
-                }
-                Err(postkamer_core::CoreError::Mail { nl, .. }) => anyhow::bail!("{nl}"),
-                Err(err) => return Err(err.into()),
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn find_user(core: &Core, email: &str) -> anyhow::Result<postkamer_domain::User> {
-    let address = postkamer_domain::EmailAddress::parse(email)
-        .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    core.user_by_email(&address)
-        .await?
-        .with_context(|| format!("geen gebruiker met e-mailadres {email}"))
-}
-
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter =

@@ -180,9 +180,8 @@ impl Store {
         attempts: u32,
         now: i64,
     ) -> StoreResult<bool> {
-        let done =
-            with_pool!(self, |pool| {
-                sqlx::query(
+        let done = with_pool!(self, |pool| {
+            sqlx::query(
             "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, attempts = $2, \
                    run_at = COALESCE($3, run_at), failed_at = CASE WHEN $3 IS NULL THEN $4 END \
                  WHERE id = $5 AND lease_owner = $6",
@@ -196,7 +195,7 @@ impl Store {
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         Ok(done == 1)
     }
 

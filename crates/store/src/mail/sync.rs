@@ -4,10 +4,11 @@
 
 use crate::sql::{Statement, Tx};
 use crate::{Engine, Store, StoreResult, with_pool};
-use postkamer_domain::OrgId;
 use postkamer_domain::mail::sync::{
     FolderId, FolderProgress, FolderRecord, IncomingMessage, Located,
 };
+use postkamer_domain::mail::{FolderStatus, SyncStatus};
+use postkamer_domain::{MailboxId, OrgId};
 use std::collections::BTreeSet;
 
 /// Removes a folder's locations and the messages no other folder holds.
@@ -190,5 +191,62 @@ impl Store {
         gc_messages(&mut tx, &affected).await?;
         tx.commit().await?;
         Ok(affected.len() as u64)
+    }
+
+    /// Sync health of a mailbox and its folders; it is running while its sync job (`job`:
+    /// kind and unique key in the job queue) is leased.
+    pub async fn sync_status(
+        &self,
+        mailbox: MailboxId,
+        job: (&str, &str),
+    ) -> StoreResult<SyncStatus> {
+        let now = self.now();
+        let head: (Option<i64>, Option<String>, Option<i64>, Option<i64>) =
+            with_pool!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT last_success_at, last_error, last_error_at, \
+                       (SELECT MAX(lease_until) FROM jobs WHERE kind = $2 AND unique_key = $3) \
+                     FROM mailboxes WHERE id = $1",
+                )
+                .bind(mailbox.0)
+                .bind(job.0)
+                .bind(job.1)
+                .fetch_one(pool)
+                .await
+            })?;
+        type Row = (String, String, i64, bool, Option<i64>, Option<String>, i64);
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT f.role, f.name, f.on_server, f.first_sync_done, f.last_success_at, f.last_error, \
+                   (SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = f.id) \
+                 FROM mail_folders f WHERE f.mailbox_id = $1 ORDER BY f.role",
+            )
+            .bind(mailbox.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut folders: Vec<FolderStatus> = rows
+            .into_iter()
+            .filter_map(|(role, name, on_server, done, success, error, stored)| {
+                Some(FolderStatus {
+                    role: role.parse().ok()?,
+                    name,
+                    on_server: u64::try_from(on_server).unwrap_or(0),
+                    stored: u64::try_from(stored).unwrap_or(0),
+                    first_sync_done: done,
+                    last_success_at: success,
+                    last_error: error,
+                })
+            })
+            .collect();
+        folders.sort_by_key(|f| f.role);
+        Ok(SyncStatus {
+            mailbox,
+            running: head.3.is_some_and(|until| until >= now),
+            last_success_at: head.0,
+            last_error: head.1,
+            last_error_at: head.2,
+            folders,
+        })
     }
 }
