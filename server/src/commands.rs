@@ -43,14 +43,7 @@ pub async fn mailbox_command(core: &Core, command: MailboxCommand) -> anyhow::Re
                     user.email, saved.host, saved.port, saved.tls, saved.login
                 ),
                 Err(postkamer_core::CoreError::Validation(errors)) => {
-                    for e in &errors.0 {
-                        eprintln!(
-                            "{}: {}",
-                            e.field,
-                            e.error.message(postkamer_domain::Locale::Nl)
-                        );
-                    }
-                    anyhow::bail!("mailbox niet opgeslagen");
+                    return Err(invalid(&errors, "mailbox niet opgeslagen"));
                 }
                 Err(err) => return Err(err.into()),
             }
@@ -98,4 +91,16 @@ async fn find_user(core: &Core, email: &str) -> anyhow::Result<postkamer_domain:
     core.user_by_email(&address)
         .await?
         .with_context(|| format!("geen gebruiker met e-mailadres {email}"))
+}
+
+/// Prints each invalid field with its Dutch message; the error to end the command with.
+pub fn invalid(errors: &postkamer_domain::ValidationErrors, outcome: &str) -> anyhow::Error {
+    for e in &errors.0 {
+        eprintln!(
+            "{}: {}",
+            e.field,
+            e.error.message(postkamer_domain::Locale::Nl)
+        );
+    }
+    anyhow::anyhow!("{outcome}")
 }

@@ -146,14 +146,7 @@ async fn run() -> anyhow::Result<()> {
                     role.as_str()
                 ),
                 Err(postkamer_core::CoreError::Validation(errors)) => {
-                    for e in &errors.0 {
-                        eprintln!(
-                            "{}: {}",
-                            e.field,
-                            e.error.message(postkamer_domain::Locale::Nl)
-                        );
-                    }
-                    anyhow::bail!("gebruiker niet aangemaakt");
+                    return Err(commands::invalid(&errors, "gebruiker niet aangemaakt"));
                 }
                 Err(err) => return Err(err.into()),
             }

@@ -8,6 +8,7 @@
 
 use postkamer_domain::{JobId, OrgId};
 
+use crate::sql::Statement;
 use crate::{Engine, Store, StoreError, StoreResult, with_pool};
 
 /// A job to queue.
@@ -142,30 +143,21 @@ impl Store {
 
     /// Extends the lease of a running job; `false` when `owner` no longer holds it.
     pub async fn renew_job(&self, id: JobId, owner: &str, lease_until: i64) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| sqlx::query(
-            "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
-        )
-        .bind(lease_until)
-        .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        let held =
+            Statement::new("UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3")
+                .bind(lease_until)
+                .bind(id.0)
+                .bind(owner);
+        Ok(self.execute(held).await? == 1)
     }
 
     /// A job done: removed. `false` when `owner` no longer held it (its lease ran out and
     /// another runner took it over; that runner's outcome counts).
     pub async fn complete_job(&self, id: JobId, owner: &str) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| sqlx::query(
-            "DELETE FROM jobs WHERE id = $1 AND lease_owner = $2",
-        )
-        .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        let held = Statement::new("DELETE FROM jobs WHERE id = $1 AND lease_owner = $2")
+            .bind(id.0)
+            .bind(owner);
+        Ok(self.execute(held).await? == 1)
     }
 
     /// An attempt failed with `error`: run again at `retry_at`, or (`None`) failed for good until
@@ -180,8 +172,7 @@ impl Store {
         attempts: u32,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| {
-            sqlx::query(
+        let held = Statement::new(
             "UPDATE jobs SET lease_owner = NULL, lease_until = 0, last_error = $1, attempts = $2, \
                    run_at = COALESCE($3, run_at), failed_at = CASE WHEN $3 IS NULL THEN $4 END \
                  WHERE id = $5 AND lease_owner = $6",
@@ -191,45 +182,35 @@ impl Store {
         .bind(retry_at)
         .bind(now)
         .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(done == 1)
+        .bind(owner);
+        Ok(self.execute(held).await? == 1)
     }
 
     /// A recurring job done for now: it runs again at `run_at`, its attempts and error cleared.
     /// `false` when `owner` no longer held it.
     pub async fn reschedule_job(&self, id: JobId, owner: &str, run_at: i64) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| sqlx::query(
+        let held = Statement::new(
             "UPDATE jobs SET lease_owner = NULL, lease_until = 0, run_at = $1, attempts = 0, \
                    last_error = NULL \
                  WHERE id = $2 AND lease_owner = $3",
         )
         .bind(run_at)
         .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        .bind(owner);
+        Ok(self.execute(held).await? == 1)
     }
 
     /// Gives a job back unfinished (its runner stops): free for any runner at once, the
     /// interrupted attempt not counted.
     pub async fn release_job(&self, id: JobId, owner: &str) -> StoreResult<bool> {
-        let done = with_pool!(self, |pool| sqlx::query(
+        let held = Statement::new(
             "UPDATE jobs SET lease_owner = NULL, lease_until = 0, \
                    attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
                  WHERE id = $1 AND lease_owner = $2",
         )
         .bind(id.0)
-        .bind(owner)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        .bind(owner);
+        Ok(self.execute(held).await? == 1)
     }
 
     /// Queues a job, or — a job of the kind with the same unique key queued already — brings

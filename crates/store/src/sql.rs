@@ -263,6 +263,15 @@ impl Tx {
 }
 
 impl Store {
+    /// Runs one statement on its own; returns the rows it touched.
+    pub(crate) async fn execute(&self, statement: Statement<'_>) -> StoreResult<u64> {
+        Ok(crate::with_pool!(self, |pool| statement
+            .query()
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
     /// Starts a write transaction (see [`BeginWrite`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.db {
