@@ -264,12 +264,16 @@ impl Core {
             .await?)
     }
 
-    /// Housekeeping: drops expired sessions and old login failures.
+    /// Housekeeping: drops expired sessions, old login failures, and the relation sync's
+    /// changes older than [`crate::carddav::CHANGES_KEPT`].
     pub async fn prune(&self) -> CoreResult<()> {
         let now = self.now();
         self.store.delete_expired_sessions(now).await?;
         self.store
             .prune_login_failures(now - millis(self.config.throttle.window))
+            .await?;
+        self.store
+            .prune_change_logs(now - millis(crate::carddav::CHANGES_KEPT))
             .await?;
         Ok(())
     }

@@ -5,8 +5,9 @@
 //!   stops; after a failure it is retried with back-off, its error on the mailbox for its user.
 //! - `domain.check`, one recurring job per sending domain: runs when the domain is due for its
 //!   re-check (hourly while pending or broken, daily while active).
-//! - `housekeeping`, hourly and for the whole installation: drops expired sessions and old login
-//!   failures, and queues the jobs above where one is missing.
+//! - `housekeeping`, hourly and for the whole installation: drops expired sessions, old login
+//!   failures and the relation sync's changes older than 90 days (a phone that last synced
+//!   before that syncs its whole book again), and queues the jobs above where one is missing.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -18,6 +18,10 @@ use sha2::{Digest, Sha256};
 mod book;
 mod endpoint;
 
+/// How long the relation sync's change logs are kept: a phone that has not synced for longer
+/// gets valid-sync-token and syncs its whole book again.
+pub const CHANGES_KEPT: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
+
 pub use book::{AddressBook, BOOK_QUOTA_BYTES};
 pub use endpoint::{DAV_MOUNT, SyncEndpoint};
 /// The CardDAV protocol engine the server's HTTP adapter drives.

@@ -8,6 +8,7 @@ use postkamer_domain::{CompanyId, OrgId, PersonId};
 use sqlx::AssertSqlSafe;
 
 mod devices;
+mod log;
 mod read;
 
 pub use devices::MAX_DEVICES;

@@ -161,10 +161,10 @@ impl Store {
         since: u64,
     ) -> StoreResult<Option<PersonChanges>> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
-        let (seq, uids): (Option<i64>, Vec<String>) = with_pool!(self, |pool| {
+        let (seq, uids): (Option<(i64, i64)>, Vec<String>) = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let seq: Option<i64> =
-                sqlx::query_scalar("SELECT seq FROM person_books WHERE org_id = $1")
+            let seq: Option<(i64, i64)> =
+                sqlx::query_as("SELECT seq, pruned_seq FROM person_books WHERE org_id = $1")
                     .bind(org.0)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -179,8 +179,9 @@ impl Store {
             tx.commit().await?;
             (seq, uids)
         });
-        let seq = seq.unwrap_or(0);
-        if since > seq {
+        let (seq, pruned) = seq.unwrap_or((0, 0));
+        // Newer than the book, or older than what the log still holds.
+        if since > seq || since < pruned {
             return Ok(None);
         }
         Ok(Some(PersonChanges {

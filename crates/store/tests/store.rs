@@ -109,6 +109,9 @@ on_both_engines! {
     cards::selections: [
         selections_and_the_person_log,
     ],
+    cards::pruning: [
+        pruned_change_logs_refuse_older_tokens_only,
+    ],
     domains::claims: [
         domains_are_claimed_per_organisation_and_held_by_one,
         each_organisation_keeps_one_verification_token,
