@@ -16,6 +16,7 @@ mod domains;
 #[path = "store/fixtures.rs"]
 mod fixtures;
 #[path = "store/harness.rs"]
+#[macro_use]
 mod harness;
 #[path = "store/mail.rs"]
 mod mail;
@@ -25,32 +26,6 @@ mod persons;
 mod privacy;
 #[path = "store/sessions.rs"]
 mod sessions;
-
-/// Generates `sqlite::<test>` and `postgres::<test>` for every listed test function.
-macro_rules! on_both_engines {
-    ($($($module:ident)::+: [$($test:ident),* $(,)?]),* $(,)?) => {
-        /// Every listed test function by its name alone, for the two modules below.
-        mod listed {
-            $(pub(super) use crate::$($module)::+::{$($test),*};)*
-        }
-        mod sqlite {
-            $($(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_sqlite(crate::listed::$test).await;
-                }
-            )*)*
-        }
-        mod postgres {
-            $($(
-                #[tokio::test]
-                async fn $test() {
-                    crate::harness::run_postgres(crate::listed::$test).await;
-                }
-            )*)*
-        }
-    };
-}
 
 on_both_engines! {
     accounts: [

@@ -176,17 +176,32 @@ where
     drop(dir);
 }
 
-/// `on_both_engines![a, b]`: each test function (taking a fresh `Store`) runs as
-/// `sqlite::a` and `postgres::a`. For the test crates that include this file with
-/// `#[macro_use] mod harness;` (the store's own tests group theirs by module instead).
+/// Generates `sqlite::<test>` and `postgres::<test>` for every listed test function (each
+/// taking a fresh `Store`): `on_both_engines![a, b]` for functions at the crate's root,
+/// `on_both_engines! { module::path: [a, b], … }` for functions grouped in modules. Crates
+/// include this file with `#[macro_use] mod harness;`.
 #[allow(unused_macros)]
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
+        /// Every listed test function by its name alone, for the two modules below.
+        mod listed {
+            pub(super) use crate::{$($test),*};
+        }
+        on_both_engines!(@engines [$($test),*]);
+    };
+    ($($($module:ident)::+: [$($test:ident),* $(,)?]),* $(,)?) => {
+        /// Every listed test function by its name alone, for the two modules below.
+        mod listed {
+            $(pub(super) use crate::$($module)::+::{$($test),*};)*
+        }
+        on_both_engines!(@engines [$($($test),*),*]);
+    };
+    (@engines [$($test:ident),*]) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    crate::harness::run_sqlite(crate::$test).await;
+                    crate::harness::run_sqlite(crate::listed::$test).await;
                 }
             )*
         }
@@ -194,7 +209,7 @@ macro_rules! on_both_engines {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    crate::harness::run_postgres(crate::$test).await;
+                    crate::harness::run_postgres(crate::listed::$test).await;
                 }
             )*
         }
