@@ -11,6 +11,7 @@ mod database;
 pub mod demo;
 pub mod domains;
 mod error;
+mod job_queue;
 pub mod jobs;
 pub mod mail;
 mod password;

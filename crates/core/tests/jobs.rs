@@ -82,7 +82,7 @@ async fn two_runners_run_each_job_exactly_once(store: Store) {
         "both runners took part: {ran:?}"
     );
     assert!(
-        store.jobs(None, 10).await.unwrap().is_empty(),
+        store.all_jobs(10).await.unwrap().is_empty(),
         "done jobs are gone"
     );
     let counts = counts.lock().unwrap();
@@ -159,7 +159,7 @@ async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: 
         })
     );
     assert_eq!(runner.run_once().await.unwrap(), None, "backing off");
-    let waiting = &store.jobs(None, 10).await.unwrap()[0];
+    let waiting = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!(waiting.last_error.as_deref(), Some(error.as_str()));
     assert_eq!((waiting.attempts, waiting.failed_at), (1, None));
 
@@ -183,7 +183,7 @@ async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: 
     );
     clock.advance(Duration::from_secs(24 * 3600));
     assert_eq!(runner.run_once().await.unwrap(), None, "failed for good");
-    let failed = &store.jobs(None, 10).await.unwrap()[0];
+    let failed = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!(failed.failed_at, Some(t0 + 90_000));
     assert_eq!(failed.attempts, 3);
     assert_eq!(failed.last_error.as_deref(), Some(error.as_str()));
@@ -194,7 +194,7 @@ async fn a_failing_job_backs_off_then_waits_with_its_error_until_retried(store: 
         runner.run_once().await.unwrap(),
         Some(Ran::Retry { .. })
     ));
-    assert_eq!(store.jobs(None, 10).await.unwrap()[0].attempts, 1);
+    assert_eq!(store.all_jobs(10).await.unwrap()[0].attempts, 1);
     assert!(
         store
             .retry_job(None, postkamer_domain::JobId(987_654), 0)

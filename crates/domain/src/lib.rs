@@ -5,6 +5,7 @@
 pub mod clock;
 mod email;
 mod ids;
+pub mod jobs;
 mod locale;
 pub mod mail;
 mod page;

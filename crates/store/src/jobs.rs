@@ -255,35 +255,78 @@ impl Store {
     }
 
     /// "Opnieuw proberen": a failed (or waiting) job runs at once, with its attempts counted
-    /// from zero. `NotFound` for a job that is not there (done, or of another organisation).
-    pub async fn retry_job(&self, org: Option<OrgId>, id: JobId, now: i64) -> StoreResult<()> {
+    /// from zero. `false` for a job that is running now (left to its runner); `NotFound` for a
+    /// job that is not there (done, or, with `org`, of another organisation).
+    pub async fn retry_job(&self, org: Option<OrgId>, id: JobId, now: i64) -> StoreResult<bool> {
+        let org = org.map(|o| o.0);
         let done = with_pool!(self, |pool| sqlx::query(
             "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = $1 \
                  WHERE id = $2 AND lease_until < $1 AND ($3 IS NULL OR org_id = $3)",
         )
         .bind(now)
         .bind(id.0)
-        .bind(org.map(|o| o.0))
+        .bind(org)
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-        match done {
+        if done > 0 {
+            return Ok(true);
+        }
+        let running: i64 = with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE id = $1 AND ($2 IS NULL OR org_id = $2)",
+        )
+        .bind(id.0)
+        .bind(org)
+        .fetch_one(pool)
+        .await)?;
+        match running {
             0 => Err(StoreError::NotFound),
-            _ => Ok(()),
+            _ => Ok(false),
         }
     }
 
-    /// The queue as SuperAdmins see it: the organisation's jobs (and, with `org` `None`, all),
-    /// failed first, then by when they run.
-    pub async fn jobs(&self, org: Option<OrgId>, limit: u32) -> StoreResult<Vec<JobRecord>> {
+    /// A page of the organisation's queue as its SuperAdmins see it (jobs without an
+    /// organisation are the installation's own and never shown): failed first, then running
+    /// (leased beyond `now`), then waiting, each by when they run.
+    pub async fn jobs(
+        &self,
+        org: OrgId,
+        now: i64,
+        page: postkamer_domain::PageRequest,
+    ) -> StoreResult<postkamer_domain::Page<JobRecord>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR org_id = $1) \
-             ORDER BY failed_at IS NULL, run_at, id LIMIT $2"
+            "SELECT {COLUMNS} FROM jobs WHERE org_id = $1 \
+             ORDER BY CASE WHEN failed_at IS NOT NULL THEN 0 WHEN lease_until > $2 THEN 1 ELSE 2 END, \
+                      run_at, id \
+             LIMIT {} OFFSET {}",
+            page.limit(),
+            page.offset()
         );
+        let (rows, total): (Vec<JobRow>, i64) = with_pool!(self, |pool| (
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(org.0)
+                .bind(now)
+                .fetch_all(pool)
+                .await?,
+            sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE org_id = $1")
+                .bind(org.0)
+                .fetch_one(pool)
+                .await?,
+        ));
+        Ok(postkamer_domain::Page {
+            items: rows.into_iter().map(JobRecord::from).collect(),
+            page: page.page,
+            per_page: page.per_page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    /// The first `limit` jobs of every organisation and of none, by when they run (for tests).
+    pub async fn all_jobs(&self, limit: u32) -> StoreResult<Vec<JobRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM jobs ORDER BY run_at, id LIMIT $1");
         let jobs: Vec<JobRow> = with_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(
             sql.clone()
         ))
-        .bind(org.map(|o| o.0))
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await)?;
