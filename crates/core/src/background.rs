@@ -23,10 +23,8 @@ use tokio::sync::watch;
 use crate::jobs::{JobKind, JobResult, JobRunner, Next};
 use crate::{CheckReason, Core, CoreResult};
 
-/// Job kind: keep one mailbox in step.
-pub const MAIL_SYNC: &str = "mail.sync";
-/// Job kind: re-check one sending domain when it is due.
-pub const DOMAIN_CHECK: &str = "domain.check";
+/// Job kinds: keep one mailbox in step; re-check one sending domain when it is due.
+pub use postkamer_domain::jobs::{KIND_DOMAIN_CHECK as DOMAIN_CHECK, KIND_MAIL_SYNC as MAIL_SYNC};
 /// Job kind: the installation's hourly housekeeping.
 pub const HOUSEKEEPING: &str = "housekeeping";
 
@@ -61,14 +59,16 @@ impl BackgroundConfig {
     }
 }
 
+/// The payload of a `mail.sync` job.
 #[derive(Serialize, Deserialize)]
-struct MailboxJob {
-    mailbox: i64,
+pub(crate) struct MailboxJob {
+    pub(crate) mailbox: MailboxId,
 }
 
+/// The payload of a `domain.check` job.
 #[derive(Serialize, Deserialize)]
-struct DomainJob {
-    domain: i64,
+pub(crate) struct DomainJob {
+    pub(crate) domain: SendingDomainId,
 }
 
 /// The unique key of a mailbox's sync job.
@@ -206,7 +206,7 @@ impl Core {
                 let clock = core.clock();
                 postkamer_mail::worker::keep_in_step(
                     &core.mail_storage(),
-                    MailboxId(mailbox),
+                    mailbox,
                     &worker,
                     &unseal,
                     &*clock,
@@ -238,8 +238,7 @@ impl Core {
     }
 
     async fn domain_check_job(&self, job: &JobRecord) -> JobResult {
-        let DomainJob { domain } = payload(job)?;
-        let id = SendingDomainId(domain);
+        let DomainJob { domain: id } = payload(job)?;
         let failed = |err: crate::CoreError| format!("De domeincontrole is mislukt: {err}");
         let record = match self.store.domain_by_id(id).await {
             Ok(record) => record,
@@ -264,12 +263,12 @@ impl Core {
 }
 
 fn mail_sync_job(mailbox: MailboxId) -> (String, String) {
-    let payload = serde_json::json!(MailboxJob { mailbox: mailbox.0 }).to_string();
+    let payload = serde_json::json!(MailboxJob { mailbox }).to_string();
     (payload, mailbox_job_key(mailbox))
 }
 
 fn domain_check_job(domain: SendingDomainId) -> (String, String) {
-    let payload = serde_json::json!(DomainJob { domain: domain.0 }).to_string();
+    let payload = serde_json::json!(DomainJob { domain }).to_string();
     (payload, domain_job_key(domain))
 }
 

@@ -11,8 +11,8 @@ use postkamer_domain::clock::millis;
 use postkamer_domain::jobs::{JobState, KIND_DOMAIN_CHECK, KIND_MAIL_SYNC, QueuedJob, kind_label};
 use postkamer_domain::{JobId, MailboxId, OrgId, Page, PageRequest, SendingDomainId, User};
 use postkamer_store::jobs::{JobRecord, NewJob};
-use serde::Deserialize;
 
+use crate::background::{DomainJob, MailboxJob};
 use crate::{Core, CoreError, CoreResult, require_superadmin};
 
 /// What a job of a known kind is about, read from its payload.
@@ -22,24 +22,14 @@ enum Subject {
     Domain(SendingDomainId),
 }
 
-#[derive(Deserialize)]
-struct MailboxPayload {
-    mailbox: MailboxId,
-}
-
-#[derive(Deserialize)]
-struct DomainPayload {
-    domain: SendingDomainId,
-}
-
 impl Subject {
     /// `None` for an unknown kind or a payload that does not name its subject.
     fn of(kind: &str, payload: &str) -> Option<Subject> {
         match kind {
-            KIND_MAIL_SYNC => serde_json::from_str::<MailboxPayload>(payload)
+            KIND_MAIL_SYNC => serde_json::from_str::<MailboxJob>(payload)
                 .ok()
                 .map(|p| Subject::Mailbox(p.mailbox)),
-            KIND_DOMAIN_CHECK => serde_json::from_str::<DomainPayload>(payload)
+            KIND_DOMAIN_CHECK => serde_json::from_str::<DomainJob>(payload)
                 .ok()
                 .map(|p| Subject::Domain(p.domain)),
             _ => None,
@@ -164,7 +154,11 @@ impl Core {
     ) -> CoreResult<bool> {
         let now = self.now();
         let retry_at = retry_in.map(|d| now.saturating_add(millis(d)));
-        Ok(self.store.fail_job(id, owner, error, retry_at, now).await?)
+        // The attempt claimed is the first (tests claim fresh jobs).
+        Ok(self
+            .store
+            .fail_job(id, owner, error, retry_at, 1, now)
+            .await?)
     }
 }
 

@@ -48,7 +48,7 @@ pub async fn a_recurring_job_runs_again_when_it_says(store: Store) {
         runner.run_once().await.unwrap(),
         Some(Ran::Rescheduled { id, at })
     );
-    let queued = &store.jobs(None, 10).await.unwrap()[0];
+    let queued = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!((queued.id, queued.run_at, queued.attempts), (id, at, 0));
     assert_eq!(runner.run_once().await.unwrap(), None, "not due yet");
     clock.advance(Duration::from_secs(3600));
@@ -105,12 +105,12 @@ pub async fn a_stopped_runner_gives_its_jobs_back(store: Store) {
         stopped,
     ));
     started.notified().await;
-    let running = &store.jobs(None, 10).await.unwrap()[0];
+    let running = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!(running.lease_owner.as_deref(), Some("stopt"));
     stop.send(true).unwrap();
     run.await.unwrap();
     assert!(dropped.load(Ordering::SeqCst), "the handler was stopped");
-    let back = &store.jobs(None, 10).await.unwrap()[0];
+    let back = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!((back.lease_owner.as_deref(), back.attempts), (None, 0));
     // Another runner takes it at once, without waiting for the lease.
     let now = clock.now_millis();
@@ -137,10 +137,10 @@ pub async fn scheduling_brings_a_job_forward_and_revives_a_failed_one(store: Sto
         id,
         "one job per key"
     );
-    assert_eq!(store.jobs(None, 10).await.unwrap()[0].run_at, later, "kept");
+    assert_eq!(store.all_jobs(10).await.unwrap()[0].run_at, later, "kept");
     assert_eq!(store.schedule_job(&job(START), START).await.unwrap(), id);
     assert_eq!(
-        store.jobs(None, 10).await.unwrap()[0].run_at,
+        store.all_jobs(10).await.unwrap()[0].run_at,
         START,
         "forward"
     );
@@ -165,7 +165,7 @@ pub async fn scheduling_brings_a_job_forward_and_revives_a_failed_one(store: Sto
             .is_none()
     );
     store.schedule_job(&job(later), START + 2).await.unwrap();
-    let revived = &store.jobs(None, 10).await.unwrap()[0];
+    let revived = &store.all_jobs(10).await.unwrap()[0];
     assert_eq!(
         (revived.failed_at, revived.attempts, revived.run_at),
         (None, 0, later)

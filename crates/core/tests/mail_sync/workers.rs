@@ -84,7 +84,7 @@ async fn two_instances_keep_a_mailbox_in_step_without_duplicates() {
             2,
             "no duplicates"
         );
-        let jobs = store.jobs(None, 10).await.unwrap();
+        let jobs = store.all_jobs(10).await.unwrap();
         let sync: Vec<_> = jobs.iter().filter(|j| j.kind == MAIL_SYNC).collect();
         assert_eq!(sync.len(), 1, "one sync job per mailbox: {jobs:?}");
 
