@@ -87,24 +87,9 @@ const COLUMNS: &str = "id, org_id, kind, payload, unique_key, run_at, attempts, 
 impl Store {
     /// Queues a job; `None` when a job of the kind with the same unique key is queued already.
     pub async fn enqueue_job(&self, job: &NewJob<'_>, now: i64) -> StoreResult<Option<JobId>> {
-        let id: Option<i64> = with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
-                 RETURNING id",
-            )
-            .bind(job.org.map(|o| o.0))
-            .bind(job.kind)
-            .bind(job.payload)
-            .bind(job.unique_key)
-            .bind(job.run_at)
-            .bind(i64::from(job.max_attempts))
-            .bind(now)
-            .fetch_optional(pool)
-            .await
-        })?;
-        Ok(id.map(JobId))
+        let insert = insert(job, now, "DO NOTHING");
+        let id: Option<(i64,)> = self.fetch_optional(insert).await?;
+        Ok(id.map(|(id,)| JobId(id)))
     }
 
     /// Claims the next due job of `kind` for `owner` until `lease_until` (counting an attempt):
@@ -217,27 +202,19 @@ impl Store {
     /// that one forward to `job.run_at` when it was due later, and revives it when it had failed
     /// for good ("Nu synchroniseren", "Nu controleren"). A running job runs on.
     pub async fn schedule_job(&self, job: &NewJob<'_>, now: i64) -> StoreResult<JobId> {
-        let id: i64 = with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET \
-                   run_at = CASE WHEN excluded.run_at < jobs.run_at OR jobs.failed_at IS NOT NULL \
-                                 THEN excluded.run_at ELSE jobs.run_at END, \
-                   attempts = CASE WHEN jobs.failed_at IS NULL THEN jobs.attempts ELSE 0 END, \
-                   failed_at = NULL \
-                 RETURNING id",
-            )
-            .bind(job.org.map(|o| o.0))
-            .bind(job.kind)
-            .bind(job.payload)
-            .bind(job.unique_key)
-            .bind(job.run_at)
-            .bind(i64::from(job.max_attempts))
-            .bind(now)
-            .fetch_one(pool)
-            .await
-        })?;
+        let upsert = insert(
+            job,
+            now,
+            "DO UPDATE SET \
+               run_at = CASE WHEN excluded.run_at < jobs.run_at OR jobs.failed_at IS NOT NULL \
+                             THEN excluded.run_at ELSE jobs.run_at END, \
+               attempts = CASE WHEN jobs.failed_at IS NULL THEN jobs.attempts ELSE 0 END, \
+               failed_at = NULL",
+        );
+        let (id,): (i64,) = self
+            .fetch_optional(upsert)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(JobId(id))
     }
 
@@ -332,4 +309,21 @@ impl Store {
         .await)?;
         Ok(jobs.into_iter().map(JobRecord::from).collect())
     }
+}
+
+/// The INSERT of `job`, with `on_conflict` for a job of the kind with the same unique key.
+fn insert<'a>(job: &NewJob<'a>, now: i64, on_conflict: &str) -> Statement<'a> {
+    Statement::new(format!(
+        "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL {on_conflict} \
+         RETURNING id"
+    ))
+    .bind(job.org.map(|o| o.0))
+    .bind(job.kind)
+    .bind(job.payload)
+    .bind(job.unique_key)
+    .bind(job.run_at)
+    .bind(i64::from(job.max_attempts))
+    .bind(now)
 }

@@ -272,6 +272,17 @@ impl Store {
             .rows_affected()))
     }
 
+    /// Runs one statement on its own; returns the row it gave, if any.
+    pub(crate) async fn fetch_optional<T: Row>(
+        &self,
+        statement: Statement<'_>,
+    ) -> StoreResult<Option<T>> {
+        Ok(crate::with_pool!(self, |pool| {
+            let row = statement.query().fetch_optional(pool).await?;
+            row.as_ref().map(T::from_row).transpose()?
+        }))
+    }
+
     /// Starts a write transaction (see [`BeginWrite`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.db {
