@@ -299,13 +299,7 @@ impl Store {
             .bind(domain.trim().to_lowercase())
             .fetch_all(pool)
             .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| CompanyRef {
-                id: CompanyId(id),
-                name,
-            })
-            .collect())
+        Ok(into_refs(rows))
     }
 
     /// All companies as id and name, by name, for pickers (at most `limit`).
@@ -317,12 +311,15 @@ impl Store {
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| CompanyRef {
-                id: CompanyId(id),
-                name,
-            })
-            .collect())
+        Ok(into_refs(rows))
     }
+}
+
+fn into_refs(rows: Vec<(i64, String)>) -> Vec<CompanyRef> {
+    rows.into_iter()
+        .map(|(id, name)| CompanyRef {
+            id: CompanyId(id),
+            name,
+        })
+        .collect()
 }
