@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod domains;
+pub mod jobs;
 pub mod mail;
 pub mod relations;
 pub mod selections;

@@ -107,6 +107,12 @@ impl AppError {
                 ("selector_is_signing", Locale::En) => {
                     "This key signs the mail now; a new key is made only for the other selector.".into()
                 }
+                ("job_running", Locale::Nl) => {
+                    "Deze taak wordt op dit moment uitgevoerd. Wacht tot ze klaar is of mislukt, en probeer het dan opnieuw.".into()
+                }
+                ("job_running", Locale::En) => {
+                    "This job is running right now. Wait until it is done or has failed, then try again.".into()
+                }
                 ("message_too_large", Locale::Nl) => {
                     "Dit bericht is te groot om in Postkamer te bewaren; open het in uw e-mailprogramma.".into()
                 }

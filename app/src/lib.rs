@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view={Lazy::<routes::SyncRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view={Lazy::<routes::PasswordRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view={Lazy::<routes::TokensRoute>::new()} />
+                    <Route path=path!("/beheer/systeem/wachtrij") view={Lazy::<routes::JobsRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

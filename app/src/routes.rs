@@ -45,3 +45,4 @@ lazy_page!(MailboxRoute, beheer::MailboxPage);
 lazy_page!(SyncRoute, beheer::SyncPage);
 lazy_page!(DomainsRoute, beheer::DomainsPage);
 lazy_page!(DomainRoute, beheer::DomainPage);
+lazy_page!(JobsRoute, beheer::JobsPage);

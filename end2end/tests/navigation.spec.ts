@@ -18,6 +18,7 @@ const PAGES: Array<[string, string]> = [
   ['/beheer/gebruikers', 'nav-beheer'],
   ['/beheer/gebruikersinstellingen/e-mail', 'nav-beheer'],
   ['/beheer/crm-voorkeuren/ai-instellingen', 'nav-beheer'],
+  ['/beheer/systeem/wachtrij', 'nav-beheer'],
 ];
 
 async function expectCurrent(page: import('@playwright/test').Page, item: string): Promise<void> {

@@ -3,6 +3,7 @@
 
 mod docs;
 mod domains;
+mod jobs;
 pub mod mail;
 mod relations;
 
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(relations::router())
         .merge(mail::router())
         .merge(domains::router())
+        .merge(jobs::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -64,11 +66,12 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
         mail::person_messages, mail::company_messages, mail::sync_status,
         domains::list_domains, domains::add_domain, domains::get_domain, domains::check_domain,
         domains::domain_records, domains::delete_domain,
+        jobs::list_jobs, jobs::retry_job,
     ),
     components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
 )]
 pub struct ApiDoc;
 

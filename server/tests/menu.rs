@@ -41,7 +41,7 @@ async fn every_page_highlights_its_own_menu_item() {
     let session = session_from(&app.login("beheer@demo.nl", "een-lang-wachtwoord").await);
     let routes = leptos_axum::generate_route_list(postkamer_app::App);
     assert!(routes.len() > 20, "the router's pages: {}", routes.len());
-    let mut walked = 0;
+    let mut walked = Vec::new();
     for route in routes {
         let pattern = route.path().to_owned();
         if pattern == "/login" {
@@ -84,7 +84,13 @@ async fn every_page_highlights_its_own_menu_item() {
             vec![expected.to_owned()],
             "{path}"
         );
-        walked += 1;
+        walked.push(pattern);
     }
-    assert!(walked > 20);
+    assert!(walked.len() > 20);
+    for page in ["/beheer/e-mail/domeinen", "/beheer/systeem/wachtrij"] {
+        assert!(
+            walked.iter().any(|p| p == page),
+            "{page} not walked: {walked:?}"
+        );
+    }
 }

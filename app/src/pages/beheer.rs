@@ -3,6 +3,7 @@
 mod account;
 mod address_log;
 mod domains;
+mod jobs;
 mod mailbox;
 mod sync;
 mod users;
@@ -10,6 +11,7 @@ mod users;
 pub use account::{PasswordPage, TokensPage};
 pub use address_log::AddressLogPage;
 pub use domains::{DomainPage, DomainsPage};
+pub use jobs::JobsPage;
 pub use mailbox::MailboxPage;
 pub use sync::SyncPage;
 pub use users::UsersPage;
@@ -71,6 +73,13 @@ pub fn BeheerIndex() -> impl IntoView {
                     {link("/beheer/gebruikers/adreskoppelingen", "Adreskoppelingen", "Address links", true)}
                 </ul>
                 {(!superadmin).then(|| view! { <p class="muted">{tr("Alleen SuperAdmins beheren gebruikers.", "Only SuperAdmins manage users.")}</p> })}
+            </section>
+            <section class="card">
+                <h2>{tr("Systeem", "System")}</h2>
+                <ul class="plain">
+                    {link(jobs::PATH, "Taken in de wachtrij", "Queued jobs", true)}
+                </ul>
+                {(!superadmin).then(|| view! { <p class="muted">{tr("Alleen SuperAdmins zien de achtergrondtaken.", "Only SuperAdmins see the background jobs.")}</p> })}
             </section>
         </div>
     }

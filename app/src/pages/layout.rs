@@ -125,6 +125,7 @@ mod tests {
             ("/relaties", Some("/relaties")),
             ("/relaties/bedrijven/3/bewerken", Some("/relaties")),
             ("/beheer/e-mail/sjablonen", Some("/beheer")),
+            ("/beheer/systeem/wachtrij", Some("/beheer")),
             ("/beheer/", Some("/beheer")),
             ("/taken", Some("/taken")),
             ("/relatiesx", None),

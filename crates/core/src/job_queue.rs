@@ -78,6 +78,7 @@ impl Core {
             .retry_job(Some(caller.org_id), id, self.now())
             .await?
         {
+            self.jobs_wake.notify_one();
             Ok(())
         } else {
             Err(CoreError::Conflict("job_running"))
@@ -173,7 +174,7 @@ fn queued(job: JobRecord, subject: Option<String>, now: i64) -> QueuedJob {
         kind: job.kind,
         run_at: job.run_at,
         attempts: job.attempts,
-        max_attempts: job.max_attempts,
+        max_attempts: (job.max_attempts != u32::MAX).then_some(job.max_attempts),
         last_error: job.last_error,
         created_at: job.created_at,
     }

@@ -235,7 +235,7 @@ async fn failed_running_and_waiting_jobs_show_in_that_order_with_their_subjects(
         failed.last_error.as_deref(),
         Some("De mailbox bestaat niet meer.")
     );
-    assert_eq!((failed.attempts, failed.max_attempts), (1, 3));
+    assert_eq!((failed.attempts, failed.max_attempts), (1, Some(3)));
     assert_eq!(
         (check.label_nl.as_str(), check.label_en.as_str()),
         ("Domeincontrole", "Domain check")

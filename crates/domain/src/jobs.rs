@@ -90,7 +90,9 @@ pub struct QueuedJob {
     pub run_at: i64,
     /// Attempts so far, a running one included.
     pub attempts: u32,
-    pub max_attempts: u32,
+    /// The attempts it gets before it fails for good; `None` for a job that keeps retrying
+    /// (backing off), as a mailbox sync and a domain check do.
+    pub max_attempts: Option<u32>,
     /// For the SuperAdmins, in Dutch, without secrets.
     pub last_error: Option<String>,
     pub created_at: i64,

@@ -47,6 +47,7 @@ const CLASSIFIED: &[(&str, Class)] = &[
     ),
     ("/beheer/gebruikersinstellingen/wachtwoord", Class::NoMail),
     ("/beheer/gebruikersinstellingen/api-tokens", Class::NoMail),
+    ("/beheer/systeem/wachtrij", Class::NoMail),
     ("/login", Class::NoMail),
     // ---- server functions
     ("list_messages", Class::Mail),
@@ -104,6 +105,8 @@ const CLASSIFIED: &[(&str, Class)] = &[
     ("set_user_active", Class::NoMail),
     ("require_superadmin", Class::NoMail),
     ("address_log", Class::NoMail),
+    ("job_queue", Class::NoMail),
+    ("retry_job", Class::NoMail),
     // ---- downloads
     ("/mail/{id}/raw", Class::Mail),
     ("/mail/{id}/bijlagen/{index}", Class::Mail),
@@ -116,6 +119,7 @@ const API_TAGS: &[(&str, Class)] = &[
     ("relations", Class::NoMail),
     ("account", Class::NoMail),
     ("domains", Class::NoMail),
+    ("jobs", Class::NoMail),
 ];
 
 async fn openapi(app: &TestApp, token: &str) -> Value {

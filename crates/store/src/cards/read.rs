@@ -117,25 +117,24 @@ impl Store {
     /// its log no longer goes back to it (pruned).
     pub async fn card_changes(&self, org: OrgId, since: u64) -> StoreResult<Option<CardChanges>> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
-        let (seq, rows): (Option<(i64, i64)>, Vec<(String, bool, i64)>) =
-            with_pool!(self, |pool| {
-                let mut tx = pool.begin().await?;
-                let seq: Option<(i64, i64)> =
-                    sqlx::query_as("SELECT seq, pruned_seq FROM card_books WHERE org_id = $1")
-                        .bind(org.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let rows = sqlx::query_as(
-                    "SELECT card_name, removed, seq FROM card_changes \
+        let (seq, rows): (Option<BookSeq>, Vec<(String, bool, i64)>) = with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let seq: Option<(i64, i64)> =
+                sqlx::query_as("SELECT seq, pruned_seq FROM card_books WHERE org_id = $1")
+                    .bind(org.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let rows = sqlx::query_as(
+                "SELECT card_name, removed, seq FROM card_changes \
                  WHERE org_id = $1 AND seq > $2 ORDER BY seq, id",
-                )
-                .bind(org.0)
-                .bind(since)
-                .fetch_all(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                (seq, rows)
-            });
+            )
+            .bind(org.0)
+            .bind(since)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (seq, rows)
+        });
         let (seq, pruned) = seq.unwrap_or((0, 0));
         // Newer than the book, or older than what the log still holds.
         if since > seq || since < pruned {
@@ -157,3 +156,6 @@ impl Store {
         }))
     }
 }
+
+/// A book's sequence and the last one its change log was pruned to.
+type BookSeq = (i64, i64);
