@@ -8,6 +8,7 @@ mod ids;
 pub mod jobs;
 mod locale;
 pub mod mail;
+pub mod merge;
 mod page;
 pub mod relation;
 pub mod sending;
