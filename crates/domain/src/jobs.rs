@@ -24,11 +24,12 @@ pub enum JobState {
 
 impl JobState {
     /// The state of a stored job at `now` (Unix milliseconds): failed once `failed_at` is set,
-    /// running while a lease holds (`lease_until` after `now`), else pending.
+    /// running while a lease holds (`lease_until` not before `now`, as the claim has it), else
+    /// pending.
     pub fn at(failed_at: Option<i64>, lease_until: i64, now: i64) -> JobState {
         if failed_at.is_some() {
             JobState::Failed
-        } else if lease_until > now {
+        } else if lease_until >= now {
             JobState::Running
         } else {
             JobState::Pending
@@ -116,10 +117,14 @@ mod tests {
         assert_eq!(JobState::at(None, 0, 100), JobState::Pending);
         assert_eq!(
             JobState::at(None, 100, 100),
+            JobState::Running,
+            "a lease holds to its last millisecond, as the claim has it"
+        );
+        assert_eq!(
+            JobState::at(None, 99, 100),
             JobState::Pending,
             "lease ran out"
         );
-        assert_eq!(JobState::at(None, 101, 100), JobState::Running);
         assert_eq!(JobState::at(Some(5), 0, 100), JobState::Failed);
         assert!(!JobState::Running.can_retry());
         assert!(JobState::Failed.can_retry() && JobState::Pending.can_retry());

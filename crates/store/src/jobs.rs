@@ -273,7 +273,7 @@ impl Store {
     ) -> StoreResult<postkamer_domain::Page<JobRecord>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM jobs WHERE org_id = $1 \
-             ORDER BY CASE WHEN failed_at IS NOT NULL THEN 0 WHEN lease_until > $2 THEN 1 ELSE 2 END, \
+             ORDER BY CASE WHEN failed_at IS NOT NULL THEN 0 WHEN lease_until >= $2 THEN 1 ELSE 2 END, \
                       run_at, id \
              LIMIT {} OFFSET {}",
             page.limit(),

@@ -6,8 +6,10 @@
 
 pub mod doc;
 pub mod render;
+pub mod subject;
 pub mod validate;
 
 pub use doc::{Document, Mark, Node};
 pub use render::{Values, html, text};
+pub use subject::Subject;
 pub use validate::{Invalid, parse};

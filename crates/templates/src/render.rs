@@ -20,7 +20,7 @@ pub struct Values {
 }
 
 impl Values {
-    fn field<'a>(&'a self, field: MergeField, fallback: &'a str) -> &'a str {
+    pub(crate) fn field<'a>(&'a self, field: MergeField, fallback: &'a str) -> &'a str {
         match self.fields.get(&field) {
             Some(value) if !value.trim().is_empty() => value,
             _ => fallback,

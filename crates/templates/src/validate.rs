@@ -39,6 +39,14 @@ pub enum Invalid {
     HeadingLevel(u8),
     #[error("De vervangtekst van een samenvoegveld is te lang (hoogstens 200 tekens).")]
     FallbackTooLong,
+    #[error("Het samenvoegveld {{{0}}} bestaat niet.")]
+    UnknownField(String),
+    #[error("Een samenvoegveld in het onderwerp is niet afgesloten met }}.")]
+    UnclosedField,
+    #[error("Het onderwerp is te lang (hoogstens 250 tekens).")]
+    SubjectTooLong,
+    #[error("Het onderwerp moet op één regel staan.")]
+    SubjectLineBreak,
 }
 
 impl Invalid {
@@ -56,6 +64,10 @@ impl Invalid {
             Invalid::ImageSource(_) => "image_source",
             Invalid::HeadingLevel(_) => "heading_level",
             Invalid::FallbackTooLong => "fallback_too_long",
+            Invalid::UnknownField(_) => "unknown_field",
+            Invalid::UnclosedField => "unclosed_field",
+            Invalid::SubjectTooLong => "subject_too_long",
+            Invalid::SubjectLineBreak => "subject_line_break",
         }
     }
 }
