@@ -42,6 +42,7 @@ impl From<StoreError> for CoreError {
                 CoreError::Validation(ValidationErrors::single("email", Invalid::EmailTaken))
             }
             StoreError::AlreadyExists(what) => CoreError::Conflict(what),
+            StoreError::InUse(what) => CoreError::Conflict(what),
             StoreError::UnknownReference("company") => CoreError::Validation(
                 ValidationErrors::single("company_id", Invalid::UnknownCompany),
             ),

@@ -18,6 +18,7 @@ mod password;
 mod relations;
 mod secrets;
 pub mod selections;
+pub mod templates;
 mod tokens;
 mod users;
 

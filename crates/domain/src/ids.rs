@@ -63,3 +63,11 @@ id_type!(
     /// A sending domain (SPF/DKIM/DMARC set-up) of an organisation.
     SendingDomainId
 );
+id_type!(
+    /// An e-mail template (Beheer → E-mail → E-mailsjablonen).
+    TemplateId
+);
+id_type!(
+    /// An action type (Beheer → E-mail → Actietypen).
+    ActionTypeId
+);

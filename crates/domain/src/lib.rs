@@ -2,6 +2,7 @@
 //! [`EmailAddress`], accounts and relations, and the validation rules that the UI and the JSON API
 //! both apply. No I/O, no framework types.
 
+pub mod calendar;
 pub mod clock;
 mod email;
 mod ids;
@@ -12,6 +13,7 @@ pub mod merge;
 mod page;
 pub mod relation;
 pub mod sending;
+pub mod templates;
 pub mod text;
 mod user;
 pub mod validate;
@@ -19,7 +21,8 @@ pub mod validate;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::{EmailAddress, EmailError, valid_domain};
 pub use ids::{
-    ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, PersonId, SendingDomainId, UserId,
+    ActionTypeId, ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, PersonId,
+    SendingDomainId, TemplateId, UserId,
 };
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};

@@ -42,6 +42,10 @@ pub enum Invalid {
     OwnAddress,
     /// The mail server changed: the stored password is not sent to a new host.
     PasswordForNewHost,
+    /// A template's document or subject line breaks a rule of the editor's schema.
+    Template {
+        rule: crate::templates::TemplateRule,
+    },
 }
 
 impl Invalid {
@@ -76,6 +80,7 @@ impl Invalid {
                 NameTaken => "U gebruikt deze naam al; kies een andere.".into(),
                 PasswordForNewHost => "De server is gewijzigd: typ het wachtwoord opnieuw. Het opgeslagen wachtwoord wordt alleen naar de oude server gestuurd.".into(),
                 OwnAddress => "Dit is een adres van uw eigen organisatie (van een collega of op een eigen domein) en kan niet bij een contactpersoon staan.".into(),
+                Template { rule } => rule.message(Locale::Nl).into(),
             },
             Locale::En => match self {
                 Required => "This field is required.".into(),
@@ -105,6 +110,7 @@ impl Invalid {
                 NameTaken => "You already use this name; choose another.".into(),
                 PasswordForNewHost => "The server has changed: type the password again. The stored password is only sent to the old server.".into(),
                 OwnAddress => "This is an address of your own organisation (a colleague's, or at one of your own domains) and cannot belong to a contact person.".into(),
+                Template { rule } => rule.message(Locale::En).into(),
             },
         }
     }

@@ -57,6 +57,7 @@ impl Store {
             .bind(self.now())
             .fetch_one(pool)
             .await)?;
+        self.ensure_action_types(OrgId(id)).await?;
         Ok(Org {
             id: OrgId(id),
             name: name.to_owned(),

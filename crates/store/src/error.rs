@@ -12,6 +12,9 @@ pub enum StoreError {
     /// A reference to a record of the organisation that does not exist (a company id, …).
     #[error("{0} does not exist")]
     UnknownReference(&'static str),
+    /// The record is still used by another (a template an action type opens with …).
+    #[error("still in use: {0}")]
+    InUse(&'static str),
     /// An address of the organisation itself cannot become a contact person's.
     #[error("{0} is an address of the organisation itself")]
     OwnAddress(String),

@@ -19,6 +19,7 @@ mod search;
 pub mod selections;
 mod sessions;
 mod sql;
+pub mod templates;
 
 pub use accounts::Org;
 pub use error::{StoreError, StoreResult};

@@ -26,6 +26,8 @@ mod persons;
 mod privacy;
 #[path = "store/sessions.rs"]
 mod sessions;
+#[path = "store/templates.rs"]
+mod templates;
 
 on_both_engines! {
     accounts: [
@@ -112,6 +114,10 @@ on_both_engines! {
         own_addresses_never_become_a_contact_persons,
         address_changes_are_logged_with_who_and_how,
         colleagues_mail_is_never_linked_through_their_own_address,
+    ],
+    templates: [
+        templates_keep_their_versions_and_show_who_uses_them,
+        action_types_are_added_renamed_and_switched_off,
     ],
     privacy::copies: [
         a_copy_with_the_same_headers_is_another_message,

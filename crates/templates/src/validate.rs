@@ -2,6 +2,8 @@
 //! block (in the document itself, not in a quote or list), links to http(s), mailto and tel
 //! only, images stored with the template (`cid:`), headings 1 to 3, merge fields from the list.
 
+use postkamer_domain::templates::TemplateRule;
+
 use crate::doc::{Document, Mark, Node};
 
 /// The largest document accepted (its JSON).
@@ -50,24 +52,46 @@ pub enum Invalid {
 }
 
 impl Invalid {
-    /// A stable code for the API's problem details and the UI's translations.
+    /// The rule broken, as the UI and the API name it.
+    pub fn rule(&self) -> TemplateRule {
+        match self {
+            Invalid::TooLarge => TemplateRule::TooLarge,
+            Invalid::Json(_) | Invalid::NotADocument => TemplateRule::NotATemplate,
+            Invalid::TooDeep => TemplateRule::TooDeep,
+            Invalid::Misplaced { .. } => TemplateRule::MisplacedNode,
+            Invalid::Empty(_) => TemplateRule::EmptyNode,
+            Invalid::SecondInhoud => TemplateRule::SecondInhoud,
+            Invalid::UnsafeLink(_) => TemplateRule::UnsafeLink,
+            Invalid::ImageSource(_) => TemplateRule::ImageSource,
+            Invalid::HeadingLevel(_) => TemplateRule::HeadingLevel,
+            Invalid::FallbackTooLong => TemplateRule::FallbackTooLong,
+            Invalid::UnknownField(_) => TemplateRule::UnknownField,
+            Invalid::UnclosedField => TemplateRule::UnclosedField,
+            Invalid::SubjectTooLong => TemplateRule::SubjectTooLong,
+            Invalid::SubjectLineBreak => TemplateRule::SubjectLineBreak,
+        }
+    }
+
+    /// A stable code for logs and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            Invalid::TooLarge => "too_large",
-            Invalid::Json(_) => "not_a_template",
             Invalid::NotADocument => "not_a_document",
-            Invalid::TooDeep => "too_deep",
-            Invalid::Misplaced { .. } => "misplaced_node",
-            Invalid::Empty(_) => "empty_node",
-            Invalid::SecondInhoud => "second_inhoud",
-            Invalid::UnsafeLink(_) => "unsafe_link",
-            Invalid::ImageSource(_) => "image_source",
-            Invalid::HeadingLevel(_) => "heading_level",
-            Invalid::FallbackTooLong => "fallback_too_long",
-            Invalid::UnknownField(_) => "unknown_field",
-            Invalid::UnclosedField => "unclosed_field",
-            Invalid::SubjectTooLong => "subject_too_long",
-            Invalid::SubjectLineBreak => "subject_line_break",
+            other => match other.rule() {
+                TemplateRule::TooLarge => "too_large",
+                TemplateRule::NotATemplate => "not_a_template",
+                TemplateRule::TooDeep => "too_deep",
+                TemplateRule::MisplacedNode => "misplaced_node",
+                TemplateRule::EmptyNode => "empty_node",
+                TemplateRule::SecondInhoud => "second_inhoud",
+                TemplateRule::UnsafeLink => "unsafe_link",
+                TemplateRule::ImageSource => "image_source",
+                TemplateRule::HeadingLevel => "heading_level",
+                TemplateRule::FallbackTooLong => "fallback_too_long",
+                TemplateRule::UnknownField => "unknown_field",
+                TemplateRule::UnclosedField => "unclosed_field",
+                TemplateRule::SubjectTooLong => "subject_too_long",
+                TemplateRule::SubjectLineBreak => "subject_line_break",
+            },
         }
     }
 }

@@ -1,0 +1,338 @@
+//! E-mail templates and action types (Beheer → E-mail → E-mailsjablonen, Actietypen): everyone
+//! in the organisation may read and use them, SuperAdmins change them. A template's document
+//! and subject are checked by the templates engine before they are stored, and rendered by it
+//! for a relation (the preview, and the mail a new action opens with).
+
+use postkamer_domain::calendar::dutch_long_date;
+use postkamer_domain::merge::MergeField;
+use postkamer_domain::relation::Person;
+use postkamer_domain::templates::{
+    ActionType, Template, TemplateRule, TemplateSummary, TemplateVersion,
+};
+use postkamer_domain::validate::Invalid;
+use postkamer_domain::{ActionTypeId, PersonId, TemplateId, User, ValidationErrors};
+use postkamer_store::templates::{ActionTypeWrite, TemplateWrite};
+use postkamer_templates::{Subject, Values};
+use serde::{Deserialize, Serialize};
+
+use crate::{Core, CoreResult, require_superadmin};
+
+/// The longest template or action type name.
+const MAX_NAME: usize = 100;
+
+/// A template as the editor submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateInput {
+    pub name: String,
+    pub subject: String,
+    /// The editor's document (ProseMirror JSON).
+    pub body: String,
+}
+
+/// An action type as the form submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionTypeInput {
+    pub name: String,
+    pub active: bool,
+    pub template: Option<TemplateId>,
+}
+
+/// A template filled in for a relation: what the mail would say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+fn rule(field: &str, invalid: &postkamer_templates::Invalid) -> ValidationErrors {
+    tracing::debug!(%invalid, "template refused");
+    ValidationErrors::single(
+        field,
+        Invalid::Template {
+            rule: invalid.rule(),
+        },
+    )
+}
+
+/// The name, trimmed; required and at most [`MAX_NAME`] characters.
+fn valid_name(name: &str) -> Result<&str, ValidationErrors> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ValidationErrors::single("name", Invalid::Required));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(ValidationErrors::single(
+            "name",
+            Invalid::TooLong { max: MAX_NAME },
+        ));
+    }
+    Ok(name)
+}
+
+/// A name the organisation already uses is a field error, not a conflict.
+fn name_taken(err: postkamer_store::StoreError) -> crate::CoreError {
+    match err {
+        postkamer_store::StoreError::AlreadyExists("name") => {
+            ValidationErrors::single("name", Invalid::NameTaken).into()
+        }
+        other => other.into(),
+    }
+}
+
+impl TemplateInput {
+    /// Checked: the name, the subject's merge fields and the document; whether it has an
+    /// Inhoud block.
+    fn check(&self) -> Result<(&str, bool), ValidationErrors> {
+        let name = valid_name(&self.name)?;
+        Subject::parse(&self.subject).map_err(|e| rule("subject", &e))?;
+        let doc = postkamer_templates::parse(&self.body).map_err(|e| rule("body", &e))?;
+        Ok((name, has_inhoud(&doc)))
+    }
+}
+
+fn has_inhoud(doc: &postkamer_templates::Document) -> bool {
+    doc.0
+        .children()
+        .iter()
+        .any(|n| matches!(n, postkamer_templates::Node::Inhoud { .. }))
+}
+
+impl Core {
+    pub async fn templates(&self, caller: &User) -> CoreResult<Vec<TemplateSummary>> {
+        Ok(self.store.templates(caller.org_id).await?)
+    }
+
+    pub async fn template(&self, caller: &User, id: TemplateId) -> CoreResult<Template> {
+        Ok(self.store.template(caller.org_id, id).await?)
+    }
+
+    pub async fn create_template(
+        &self,
+        caller: &User,
+        input: &TemplateInput,
+    ) -> CoreResult<Template> {
+        require_superadmin(caller)?;
+        let (name, has_inhoud) = input.check()?;
+        let write = TemplateWrite {
+            name,
+            subject: input.subject.trim(),
+            body: &input.body,
+            has_inhoud,
+        };
+        self.store
+            .create_template(caller.org_id, caller.id, &write)
+            .await
+            .map_err(name_taken)
+    }
+
+    /// "Opslaan": the new state, kept as the newest version.
+    pub async fn update_template(
+        &self,
+        caller: &User,
+        id: TemplateId,
+        input: &TemplateInput,
+    ) -> CoreResult<Template> {
+        require_superadmin(caller)?;
+        let (name, has_inhoud) = input.check()?;
+        let write = TemplateWrite {
+            name,
+            subject: input.subject.trim(),
+            body: &input.body,
+            has_inhoud,
+        };
+        self.store
+            .update_template(caller.org_id, id, caller.id, &write)
+            .await
+            .map_err(name_taken)
+    }
+
+    /// "Dupliceren": a copy named "… (kopie)", or "… (kopie 2)" and on when that is taken.
+    pub async fn duplicate_template(&self, caller: &User, id: TemplateId) -> CoreResult<Template> {
+        require_superadmin(caller)?;
+        let original = self.store.template(caller.org_id, id).await?;
+        let taken: Vec<String> = self
+            .store
+            .templates(caller.org_id)
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        let name = (1..)
+            .map(|n| match n {
+                1 => format!("{} (kopie)", original.name),
+                n => format!("{} (kopie {n})", original.name),
+            })
+            .find(|name| !taken.contains(name))
+            .unwrap_or_default();
+        let write = TemplateWrite {
+            name: &name,
+            subject: &original.subject,
+            body: &original.body,
+            has_inhoud: original.has_inhoud,
+        };
+        Ok(self
+            .store
+            .create_template(caller.org_id, caller.id, &write)
+            .await?)
+    }
+
+    /// "Verwijderen": refused (`Conflict("template_in_use")`) while an action type uses it.
+    pub async fn delete_template(&self, caller: &User, id: TemplateId) -> CoreResult<()> {
+        require_superadmin(caller)?;
+        Ok(self.store.delete_template(caller.org_id, id).await?)
+    }
+
+    pub async fn template_versions(
+        &self,
+        caller: &User,
+        id: TemplateId,
+    ) -> CoreResult<Vec<TemplateVersion>> {
+        require_superadmin(caller)?;
+        Ok(self.store.template_versions(caller.org_id, id).await?)
+    }
+
+    /// "Herstellen": an earlier version saved again as the newest.
+    pub async fn restore_template(
+        &self,
+        caller: &User,
+        id: TemplateId,
+        version: i64,
+    ) -> CoreResult<Template> {
+        let versions = self.template_versions(caller, id).await?;
+        let old = versions
+            .into_iter()
+            .find(|v| v.id == version)
+            .ok_or(crate::CoreError::NotFound)?;
+        let input = TemplateInput {
+            name: old.name,
+            subject: old.subject,
+            body: old.body,
+        };
+        self.update_template(caller, id, &input).await
+    }
+
+    /// The template filled in for `person` (none: every relation field empty, showing its
+    /// fallback), sent by the caller.
+    pub async fn render_template(
+        &self,
+        caller: &User,
+        id: TemplateId,
+        person: Option<PersonId>,
+    ) -> CoreResult<Rendered> {
+        let template = self.store.template(caller.org_id, id).await?;
+        let person = match person {
+            Some(id) => Some(self.store.person(caller.org_id, id).await?),
+            None => None,
+        };
+        let company = match person.as_ref().and_then(|p| p.company.as_ref()) {
+            Some(c) => Some(self.store.company(caller.org_id, c.id).await?),
+            None => None,
+        };
+        let values = self.merge_values(caller, person.as_ref(), company.as_ref());
+        // Stored templates were checked when saved; one that no longer reads is damaged.
+        let damaged = |e: postkamer_templates::Invalid| {
+            crate::CoreError::Internal(format!("stored template {id} does not read: {e}"))
+        };
+        let doc = postkamer_templates::parse(&template.body).map_err(damaged)?;
+        let subject = Subject::parse(&template.subject).map_err(damaged)?;
+        Ok(Rendered {
+            subject: subject.render(&values),
+            html: postkamer_templates::html(&doc, &values),
+            text: postkamer_templates::text(&doc, &values),
+        })
+    }
+
+    fn merge_values(
+        &self,
+        caller: &User,
+        person: Option<&Person>,
+        company: Option<&postkamer_domain::relation::Company>,
+    ) -> Values {
+        let mut values = Values::default();
+        let mut set = |field, value: Option<&str>| {
+            if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+                values.fields.insert(field, value.to_owned());
+            }
+        };
+        if let Some(p) = person {
+            set(MergeField::Aanhef, Some(&salutation(p)));
+            set(MergeField::Voornaam, p.first_name.as_deref());
+            set(MergeField::Tussenvoegsel, p.tussenvoegsel.as_deref());
+            set(MergeField::Achternaam, Some(&p.last_name));
+            set(MergeField::VolledigeNaam, Some(&p.display_name));
+            set(MergeField::Functie, p.job_title.as_deref());
+        }
+        if let Some(c) = company {
+            set(MergeField::BedrijfNaam, Some(&c.name));
+            set(MergeField::BedrijfPlaats, Some(&c.address.city));
+        }
+        set(MergeField::GebruikerNaam, Some(&caller.name));
+        set(MergeField::GebruikerEmail, Some(caller.email.as_str()));
+        set(MergeField::Vandaag, Some(&dutch_long_date(self.now())));
+        values
+    }
+
+    /// The action types in their order, each with its template.
+    pub async fn action_types(&self, caller: &User) -> CoreResult<Vec<ActionType>> {
+        Ok(self.store.action_types(caller.org_id).await?)
+    }
+
+    pub async fn create_action_type(&self, caller: &User, name: &str) -> CoreResult<ActionType> {
+        require_superadmin(caller)?;
+        let name = valid_name(name)?;
+        self.store
+            .create_action_type(caller.org_id, name)
+            .await
+            .map_err(name_taken)
+    }
+
+    /// Renames, switches on or off, and chooses the template of an action type.
+    pub async fn update_action_type(
+        &self,
+        caller: &User,
+        id: ActionTypeId,
+        input: &ActionTypeInput,
+    ) -> CoreResult<ActionType> {
+        require_superadmin(caller)?;
+        let name = valid_name(&input.name)?;
+        let write = ActionTypeWrite {
+            name,
+            active: input.active,
+            template: input.template,
+        };
+        match self
+            .store
+            .update_action_type(caller.org_id, id, &write)
+            .await
+        {
+            Err(postkamer_store::StoreError::UnknownReference(_)) => Err(ValidationErrors::single(
+                "template",
+                Invalid::Template {
+                    rule: TemplateRule::NotATemplate,
+                },
+            )
+            .into()),
+            other => other.map_err(name_taken),
+        }
+    }
+}
+
+/// "Beste Anna" with a first name; without one the formal form that needs no gender.
+fn salutation(person: &Person) -> String {
+    match person.first_name.as_deref().map(str::trim) {
+        Some(first) if !first.is_empty() => format!("Beste {first}"),
+        _ => {
+            let last = [
+                person.tussenvoegsel.as_deref().unwrap_or(""),
+                &person.last_name,
+            ]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+            format!("Geachte heer/mevrouw {last}")
+        }
+    }
+}
