@@ -6,6 +6,7 @@ mod domains;
 mod jobs;
 pub mod mail;
 mod relations;
+mod templates;
 
 use crate::error::{ApiError, Problem};
 use crate::middleware::{ApiCaller, api_not_found};
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(mail::router())
         .merge(domains::router())
         .merge(jobs::router())
+        .merge(templates::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -67,11 +69,15 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
         domains::list_domains, domains::add_domain, domains::get_domain, domains::check_domain,
         domains::domain_records, domains::delete_domain,
         jobs::list_jobs, jobs::retry_job,
+        templates::list_templates, templates::create_template, templates::get_template,
+        templates::update_template, templates::delete_template, templates::duplicate_template,
+        templates::template_versions, templates::restore_template, templates::render_template,
+        templates::list_action_types, templates::create_action_type, templates::update_action_type,
     ),
-    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain)),
+    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain, templates::NewActionType)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
 )]
 pub struct ApiDoc;
 

@@ -54,6 +54,9 @@ impl From<QueryRejection> for ApiError {
 pub struct ProblemField {
     pub field: String,
     pub code: String,
+    /// For `code` `template`: the schema rule the template breaks (`second_inhoud`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     pub message: String,
 }
 
@@ -74,13 +77,15 @@ fn fields(errors: &ValidationErrors, locale: Locale) -> Vec<ProblemField> {
     errors
         .0
         .iter()
-        .map(|f| ProblemField {
-            field: f.field.clone(),
-            code: serde_json::to_value(f.error)
-                .ok()
-                .and_then(|v| v.get("code").and_then(|c| c.as_str().map(str::to_owned)))
-                .unwrap_or_default(),
-            message: f.error.message(locale),
+        .map(|f| {
+            let error = serde_json::to_value(f.error).unwrap_or_default();
+            let text = |key: &str| error.get(key).and_then(|v| v.as_str().map(str::to_owned));
+            ProblemField {
+                field: f.field.clone(),
+                code: text("code").unwrap_or_default(),
+                rule: text("rule"),
+                message: f.error.message(locale),
+            }
         })
         .collect()
 }

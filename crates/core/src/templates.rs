@@ -9,41 +9,16 @@ use postkamer_domain::relation::Person;
 use postkamer_domain::templates::{
     ActionType, Template, TemplateRule, TemplateSummary, TemplateVersion,
 };
+pub use postkamer_domain::templates::{ActionTypeInput, Rendered, TemplateInput};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{ActionTypeId, PersonId, TemplateId, User, ValidationErrors};
 use postkamer_store::templates::{ActionTypeWrite, TemplateWrite};
 use postkamer_templates::{Subject, Values};
-use serde::{Deserialize, Serialize};
 
 use crate::{Core, CoreResult, require_superadmin};
 
 /// The longest template or action type name.
 const MAX_NAME: usize = 100;
-
-/// A template as the editor submits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TemplateInput {
-    pub name: String,
-    pub subject: String,
-    /// The editor's document (ProseMirror JSON).
-    pub body: String,
-}
-
-/// An action type as the form submits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionTypeInput {
-    pub name: String,
-    pub active: bool,
-    pub template: Option<TemplateId>,
-}
-
-/// A template filled in for a relation: what the mail would say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rendered {
-    pub subject: String,
-    pub html: String,
-    pub text: String,
-}
 
 fn rule(field: &str, invalid: &postkamer_templates::Invalid) -> ValidationErrors {
     tracing::debug!(%invalid, "template refused");
@@ -80,15 +55,13 @@ fn name_taken(err: postkamer_store::StoreError) -> crate::CoreError {
     }
 }
 
-impl TemplateInput {
-    /// Checked: the name, the subject's merge fields and the document; whether it has an
-    /// Inhoud block.
-    fn check(&self) -> Result<(&str, bool), ValidationErrors> {
-        let name = valid_name(&self.name)?;
-        Subject::parse(&self.subject).map_err(|e| rule("subject", &e))?;
-        let doc = postkamer_templates::parse(&self.body).map_err(|e| rule("body", &e))?;
-        Ok((name, has_inhoud(&doc)))
-    }
+/// Checked: the name, the subject's merge fields and the document; whether it has an Inhoud
+/// block.
+fn check(input: &TemplateInput) -> Result<(&str, bool), ValidationErrors> {
+    let name = valid_name(&input.name)?;
+    Subject::parse(&input.subject).map_err(|e| rule("subject", &e))?;
+    let doc = postkamer_templates::parse(&input.body).map_err(|e| rule("body", &e))?;
+    Ok((name, has_inhoud(&doc)))
 }
 
 fn has_inhoud(doc: &postkamer_templates::Document) -> bool {
@@ -113,7 +86,7 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
-        let (name, has_inhoud) = input.check()?;
+        let (name, has_inhoud) = check(input)?;
         let write = TemplateWrite {
             name,
             subject: input.subject.trim(),
@@ -134,7 +107,7 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
-        let (name, has_inhoud) = input.check()?;
+        let (name, has_inhoud) = check(input)?;
         let write = TemplateWrite {
             name,
             subject: input.subject.trim(),

@@ -119,6 +119,40 @@ pub struct TemplateVersion {
     pub saved_by: Option<String>,
 }
 
+/// A template as the editor submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemplateInput {
+    pub name: String,
+    /// The subject line, merge fields written `{relatie.voornaam|fallback}`.
+    #[serde(default)]
+    pub subject: String,
+    /// The editor's document (ProseMirror JSON, as a string).
+    pub body: String,
+}
+
+/// An action type as the form submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionTypeInput {
+    pub name: String,
+    pub active: bool,
+    /// The template a new action of this type opens with.
+    #[serde(default)]
+    pub template: Option<TemplateId>,
+}
+
+/// A template filled in for a relation: what the mail would say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
 /// A rule of the editor's schema that a template breaks (the templates engine checks them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

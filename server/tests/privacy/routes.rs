@@ -120,6 +120,7 @@ const API_TAGS: &[(&str, Class)] = &[
     ("account", Class::NoMail),
     ("domains", Class::NoMail),
     ("jobs", Class::NoMail),
+    ("templates", Class::NoMail),
 ];
 
 async fn openapi(app: &TestApp, token: &str) -> Value {
