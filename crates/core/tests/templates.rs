@@ -20,6 +20,7 @@ on_both_engines![
     superadmins_change_templates_and_everyone_uses_them,
     the_schema_refuses_with_the_field_and_the_rule,
     the_preview_fills_in_a_relation_or_shows_the_fallbacks,
+    the_demo_has_a_standard_template_for_email_out_and_an_old_one,
 ];
 
 const STANDAARD: &str = r#"{"type": "doc", "content": [
@@ -246,4 +247,28 @@ async fn the_preview_fills_in_a_relation_or_shows_the_fallbacks(store: Store) {
         .await,
         Err(CoreError::NotFound)
     ));
+}
+
+async fn the_demo_has_a_standard_template_for_email_out_and_an_old_one(store: Store) {
+    let core = core(store);
+    postkamer_core::demo::load(&core, 2, 4).await.unwrap();
+    let admin = core
+        .user_by_email(
+            &postkamer_domain::EmailAddress::parse(postkamer_core::demo::ADMIN.1).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let templates = core.templates(&admin).await.unwrap();
+    let names: Vec<_> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.has_inhoud, t.used_by.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Oud sjabloon", false, vec![]),
+            ("Standaard", true, vec!["E-mail uit".to_owned()])
+        ]
+    );
 }
