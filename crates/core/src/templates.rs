@@ -55,13 +55,17 @@ fn name_taken(err: postkamer_store::StoreError) -> crate::CoreError {
     }
 }
 
-/// Checked: the name, the subject's merge fields and the document; whether it has an Inhoud
-/// block.
-fn check(input: &TemplateInput) -> Result<(&str, bool), ValidationErrors> {
+/// The template to store, checked: the name, the subject's merge fields and the document.
+fn checked(input: &TemplateInput) -> Result<TemplateWrite<'_>, ValidationErrors> {
     let name = valid_name(&input.name)?;
     Subject::parse(&input.subject).map_err(|e| rule("subject", &e))?;
     let doc = postkamer_templates::parse(&input.body).map_err(|e| rule("body", &e))?;
-    Ok((name, has_inhoud(&doc)))
+    Ok(TemplateWrite {
+        name,
+        subject: input.subject.trim(),
+        body: &input.body,
+        has_inhoud: has_inhoud(&doc),
+    })
 }
 
 fn has_inhoud(doc: &postkamer_templates::Document) -> bool {
@@ -86,15 +90,8 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
-        let (name, has_inhoud) = check(input)?;
-        let write = TemplateWrite {
-            name,
-            subject: input.subject.trim(),
-            body: &input.body,
-            has_inhoud,
-        };
         self.store
-            .create_template(caller.org_id, caller.id, &write)
+            .create_template(caller.org_id, caller.id, &checked(input)?)
             .await
             .map_err(name_taken)
     }
@@ -107,15 +104,8 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
-        let (name, has_inhoud) = check(input)?;
-        let write = TemplateWrite {
-            name,
-            subject: input.subject.trim(),
-            body: &input.body,
-            has_inhoud,
-        };
         self.store
-            .update_template(caller.org_id, id, caller.id, &write)
+            .update_template(caller.org_id, id, caller.id, &checked(input)?)
             .await
             .map_err(name_taken)
     }

@@ -2,6 +2,7 @@
 //! base64 and RFC 2822 dates.
 
 use crate::seed::Rng;
+use postkamer_domain::calendar;
 
 /// `Name <address>`, the name RFC 2047-encoded when it is not ASCII.
 pub fn address(rng: &mut Rng, name: &str, email: &str) -> String {
@@ -137,12 +138,17 @@ pub fn rfc2822(unix: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (_, month, _) = civil(unix.div_euclid(86_400));
+    let month = calendar::utc(unix * 1000).month;
     let offset = if (4..=10).contains(&month) { 2 } else { 1 };
     let local = unix + offset * 3600;
     let days = local.div_euclid(86_400);
     let secs = local.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
+    let calendar::DateTime {
+        year: y,
+        month: m,
+        day: d,
+        ..
+    } = calendar::utc(local * 1000);
     format!(
         "{}, {d} {} {y} {:02}:{:02}:{:02} +0{offset}00",
         DAYS[(days + 4).rem_euclid(7) as usize],
@@ -151,17 +157,4 @@ pub fn rfc2822(unix: i64) -> String {
         secs / 60 % 60,
         secs % 60
     )
-}
-
-/// Days since 1970-01-01 → (year, month, day) (H. Hinnant's civil_from_days).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
