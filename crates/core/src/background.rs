@@ -250,15 +250,11 @@ impl Core {
         if record.next_check_at > self.now() {
             return Ok(Next::At(record.next_check_at));
         }
-        self.run_check(&record, CheckReason::Scheduled)
+        let next = self
+            .run_check(&record, CheckReason::Scheduled)
             .await
             .map_err(failed)?;
-        let next = self
-            .store
-            .domain_by_id(id)
-            .await
-            .map_err(|e| failed(e.into()))?;
-        Ok(Next::At(next.next_check_at))
+        Ok(Next::At(next))
     }
 }
 

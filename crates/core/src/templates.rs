@@ -6,6 +6,7 @@
 use postkamer_domain::calendar::dutch_long_date;
 use postkamer_domain::merge::MergeField;
 use postkamer_domain::relation::Person;
+use postkamer_domain::templates::valid_name;
 use postkamer_domain::templates::{
     ActionType, Template, TemplateRule, TemplateSummary, TemplateVersion,
 };
@@ -17,9 +18,6 @@ use postkamer_templates::{Subject, Values};
 
 use crate::{Core, CoreResult, require_superadmin};
 
-/// The longest template or action type name.
-const MAX_NAME: usize = 100;
-
 fn rule(field: &str, invalid: &postkamer_templates::Invalid) -> ValidationErrors {
     tracing::debug!(%invalid, "template refused");
     ValidationErrors::single(
@@ -28,21 +26,6 @@ fn rule(field: &str, invalid: &postkamer_templates::Invalid) -> ValidationErrors
             rule: invalid.rule(),
         },
     )
-}
-
-/// The name, trimmed; required and at most [`MAX_NAME`] characters.
-fn valid_name(name: &str) -> Result<&str, ValidationErrors> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ValidationErrors::single("name", Invalid::Required));
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(ValidationErrors::single(
-            "name",
-            Invalid::TooLong { max: MAX_NAME },
-        ));
-    }
-    Ok(name)
 }
 
 /// A name the organisation already uses is a field error, not a conflict.

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ActionTypeId, Locale, TemplateId};
+use crate::validate::Check;
+use crate::{ActionTypeId, Locale, TemplateId, ValidationErrors};
 
 /// The action types every organisation has (its own have none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,6 +118,20 @@ pub struct TemplateVersion {
     pub body: String,
     pub saved_at: i64,
     pub saved_by: Option<String>,
+}
+
+/// The longest template or action type name.
+pub const MAX_NAME: usize = 100;
+
+/// A template's or action type's name: trimmed, required, at most [`MAX_NAME`] characters, no
+/// control characters.
+pub fn valid_name(name: &str) -> Result<&str, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    Check {
+        errors: &mut errors,
+    }
+    .text("name", name, MAX_NAME, true);
+    errors.into_result(|| name.trim())
 }
 
 /// A template as the editor submits it.

@@ -36,12 +36,13 @@ impl Core {
     /// and the organisation's token verify and no other organisation holds the domain; active →
     /// broken (with a notice) when the signing key no longer verifies; broken → active when it
     /// does again; active or broken → pending (with a notice) when the token is gone. A check
-    /// that could not reach DNS changes nothing.
+    /// that could not reach DNS changes nothing. Returns when the next check is due (its job
+    /// scheduled for then).
     pub(crate) async fn run_check(
         &self,
         record: &DomainRecord,
         reason: CheckReason,
-    ) -> CoreResult<DomainReport> {
+    ) -> CoreResult<i64> {
         let (keys, _) = self.expected_keys(record.id).await?;
         let token = self.domain_token(record.org).await?;
         let now = self.now();
@@ -78,7 +79,7 @@ impl Core {
         let next = self.store.domain_by_id(record.id).await?.next_check_at;
         self.schedule_domain_check(record.org, record.id, next)
             .await?;
-        Ok(report)
+        Ok(next)
     }
 
     /// What a check leaves, due again after the interval for its state.
