@@ -26,8 +26,8 @@
 #    on SQLite, through the whole router: a full sync as iOS does it (PROPFIND Depth 1, then
 #    addressbook-multiget in batches of 100), sync-collection after one change, a no-change
 #    poll, peak RSS. Targets: under 1 s, 10 ms, 5 ms and 150 MB.
-# 5. The size of the release wasm bundle: `cargo leptos build --release --split`, then the raw and
-#    `gzip -9` sizes of pkg/postkamer.wasm and pkg/postkamer.js.
+# 5. The size of the release wasm bundle and the editor module: `cargo leptos build --release
+#    --split`, then scripts/bundle-size.sh (raw and `gzip -9` sizes, budgets 300 KB and 100 KB).
 #
 # Options:
 #   --quick      10,000 persons, 2,000 messages, and no wasm release build: to try it out
@@ -189,33 +189,12 @@ if [ "$QUICK" = 1 ] || [ "$MAIL_ONLY" = 1 ]; then
   exit 0
 fi
 
-pk_step "cargo leptos build --release --split"
+pk_step "editor module, cargo leptos build --release --split"
+npm run --silent build:editor
 with_rustflags "$ORIGINAL_RUSTFLAGS" cargo leptos build --release --split
 
-pk_step "release bundle sizes ($LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR)"
-kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
-printf '%-18s %12s %14s %12s %14s\n' file raw "" "gzip -9" ""
-for ext in wasm js; do
-  file="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.$ext"
-  if [ ! -f "$file" ]; then
-    pk_log "missing: $file"
-    exit 1
-  fi
-  raw=$(stat -c %s "$file")
-  gz=$(gzip -9 -c "$file" | wc -c)
-  printf '%-18s %12s %14s %12s %14s\n' "$LEPTOS_OUTPUT_NAME.$ext" "$raw B" "$(kib "$raw")" "$gz B" "$(kib "$gz")"
-done
-# Lazy routes live in chunks loaded when a route is first visited; the main bundle is what
-# every first page load needs.
-chunks_raw=0
-chunks_gz=0
-for file in "$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"/*.wasm; do
-  [ "$(basename "$file")" = "$LEPTOS_OUTPUT_NAME.wasm" ] && continue
-  chunks_raw=$((chunks_raw + $(stat -c %s "$file")))
-  chunks_gz=$((chunks_gz + $(gzip -9 -c "$file" | wc -c)))
-done
-printf '%-18s %12s %14s %12s %14s
-' "lazy chunks (all)" "$chunks_raw B" "$(kib "$chunks_raw")" "$chunks_gz B" "$(kib "$chunks_gz")"
+pk_step "release bundle sizes ($LEPTOS_SITE_ROOT)"
+bash "$ROOT/scripts/bundle-size.sh" "$LEPTOS_SITE_ROOT"
 if [ "$LEPTOS_JS_MINIFY" = false ]; then
   pk_log "the .js is not minified (LEPTOS_JS_MINIFY=false, as in scripts/test.sh)"
 fi

@@ -27,7 +27,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ]; then
-  log "installing node tools (binaryen for wasm-opt)"
-  npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
+# The node tools (binaryen's wasm-opt, esbuild and ProseMirror for the editor module), exactly
+# as package-lock.json pins them; reinstalled when the lock changes.
+stamp=node_modules/.postkamer-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "installing node tools (wasm-opt, esbuild, ProseMirror) with npm ci"
+  npm ci --no-audit --no-fund
+  printf '%s\n' "$want" >"$stamp"
 fi

@@ -5,7 +5,7 @@
 #   scripts/run.sh
 #
 # Installs missing build tools (Debian's build-essential/pkg-config, the cargo-leptos tool chain),
-# builds with `cargo leptos build --release --split`, migrates the database, loads the demo data (it prints
+# builds the editor module (esbuild) and the app with `cargo leptos build --release --split`, migrates the database, loads the demo data (it prints
 # the demo accounts; running it again changes nothing) and starts the server.
 #
 # Environment:
@@ -36,6 +36,10 @@ env -u CARGO_TARGET_DIR bash "$ROOT/scripts/ensure-tools.sh"
 TARGET_DIR=$(pk_target_dir "$ROOT/target")
 BIN="$TARGET_DIR/release/postkamer"
 export LEPTOS_SITE_ROOT="$TARGET_DIR/site"
+
+# The editor module goes into public/, which the build copies into the site.
+pk_step "editor module (npm run build:editor)"
+npm run --silent build:editor
 
 pk_step "cargo leptos build --release --split"
 cargo leptos build --release --split

@@ -91,6 +91,15 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   env -u CARGO_TARGET_DIR cargo install cargo-nextest --locked --ignore-rust-version
 fi
 
+# The editor module (esbuild → public/editor/), which both site builds below copy; its build
+# fails when the module is over its budget (100 KB gzip).
+pk_step "editor module (npm run build:editor)"
+if npm run --silent build:editor; then
+  record editor-module ok
+else
+  record editor-module FAILED
+fi
+
 # ------------------------------------------------------------------ one build for tests and end2end
 # `cargo leptos build` (debug) builds the server with two things a plain cargo build lacks:
 #  - the LEPTOS_* variables below: `leptos` reads LEPTOS_OUTPUT_NAME at compile time, so a
@@ -302,6 +311,12 @@ if (
   with_original_rustflags cargo leptos build --release --split
 ); then
   record leptos-build-release ok
+  pk_step "bundle budgets (scripts/bundle-size.sh, release site)"
+  if bash "$ROOT/scripts/bundle-size.sh" "$RELEASE_SITE"; then
+    record bundle-budget ok
+  else
+    record bundle-budget FAILED
+  fi
   if [ "$NPM_OK" = 1 ]; then
     run_e2e release "$CARGO_TARGET_DIR/release/postkamer" "$RELEASE_SITE" LEPTOS_ENV=PROD
   else

@@ -9,6 +9,7 @@ pub mod mail;
 pub mod relations;
 pub mod selections;
 pub mod sync;
+pub mod templates;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

@@ -6,12 +6,16 @@ use leptos::prelude::*;
 use postkamer_domain::Page;
 
 mod copy;
+mod editor;
 mod form;
 mod format;
+mod unsaved;
 
 pub use copy::CopyValue;
+pub use editor::{Editor, EditorHandle, MODULE_META as EDITOR_MODULE_META, field_label};
 pub use form::{FieldError, SavedSwitch, TextField, validation_errors};
 pub use format::{format_date, format_local_date, format_size};
+pub use unsaved::UnsavedGuard;
 
 /// Marks the document once the page around it has hydrated (the wasm has taken over), so
 /// browser tests can wait for it. Every route renders one; for a lazy route it runs only once
@@ -112,4 +116,15 @@ pub fn poll_every(period: std::time::Duration, tick: impl Fn() + Clone + 'static
             on_cleanup(move || handle.clear());
         }
     });
+}
+
+/// Mail HTML as the whole document of a sandboxed frame: a policy that loads nothing but images
+/// (and those only when the sanitiser left them in) and inline styles, and a readable default.
+pub fn frame_document(html: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'\">\
+         <style>body{{margin:8px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1d2733;overflow-wrap:break-word}}img{{max-width:100%;height:auto}}</style>\
+         </head><body>{html}</body></html>"
+    )
 }

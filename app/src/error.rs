@@ -119,6 +119,12 @@ impl AppError {
                 ("message_too_large", Locale::En) => {
                     "This message is too large to keep in Postkamer; open it in your mail program.".into()
                 }
+                ("template_in_use", Locale::Nl) => {
+                    "Dit sjabloon is gekoppeld aan een actietype. Kies eerst onder Actietypen een ander sjabloon voor dat type.".into()
+                }
+                ("template_in_use", Locale::En) => {
+                    "This template is linked to an action type. First choose another template for that type under Action types.".into()
+                }
                 (_, Locale::Nl) => {
                     "Dit botst met een wijziging van iemand anders. Probeer het opnieuw.".into()
                 }

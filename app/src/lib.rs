@@ -31,6 +31,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let csrf = ssr::csrf_token().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let csrf = String::new();
+    #[cfg(feature = "ssr")]
+    let editor = ssr::editor_module(&options.site_root).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let editor = "";
     view! {
         <!DOCTYPE html>
         <html lang="nl">
@@ -38,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="csrf-token" content=csrf />
+                <meta name=components::EDITOR_MODULE_META content=editor />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
@@ -76,8 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/gebruikers") view={Lazy::<routes::UsersRoute>::new()} />
                     <Route path=path!("/beheer/gebruikers/adreskoppelingen") view={Lazy::<routes::AddressLogRoute>::new()} />
                     <Route path=path!("/beheer/crm-voorkeuren/ai-instellingen") view=beheer::AiSettingsPage />
-                    <Route path=path!("/beheer/e-mail/sjablonen") view=beheer::TemplatesPage />
-                    <Route path=path!("/beheer/e-mail/actietypen") view=beheer::ActionTypesPage />
+                    <Route path=path!("/beheer/e-mail/sjablonen") view={Lazy::<routes::TemplatesRoute>::new()} />
+                    <Route path=path!("/beheer/e-mail/sjablonen/:id") view={Lazy::<routes::TemplateRoute>::new()} />
+                    <Route path=path!("/beheer/e-mail/actietypen") view={Lazy::<routes::ActionTypesRoute>::new()} />
                     <Route path=path!("/beheer/e-mail/domeinen") view={Lazy::<routes::DomainsRoute>::new()} />
                     <Route path=path!("/beheer/e-mail/domeinen/:id") view={Lazy::<routes::DomainRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/e-mail") view={Lazy::<routes::MailboxRoute>::new()} />

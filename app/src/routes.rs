@@ -46,3 +46,6 @@ lazy_page!(SyncRoute, beheer::SyncPage);
 lazy_page!(DomainsRoute, beheer::DomainsPage);
 lazy_page!(DomainRoute, beheer::DomainPage);
 lazy_page!(JobsRoute, beheer::JobsPage);
+lazy_page!(TemplatesRoute, beheer::TemplatesPage);
+lazy_page!(TemplateRoute, beheer::TemplatePage);
+lazy_page!(ActionTypesRoute, beheer::ActionTypesPage);

@@ -128,3 +128,31 @@ pub fn add_header(name: http::HeaderName, value: &str) {
         response.append_header(name, value);
     }
 }
+
+/// Where the editor module is (`/editor/editor-<hash>.js`): read once from the manifest its
+/// build (`npm run build:editor`) wrote into the site. `None` when it was not built.
+pub fn editor_module(site_root: &str) -> Option<&'static str> {
+    static MODULE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    MODULE
+        .get_or_init(|| {
+            let path = std::path::Path::new(site_root).join("editor/manifest.json");
+            let manifest = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    tracing::warn!(path = %path.display(), %error, "no editor module: templates cannot be edited");
+                    return None;
+                }
+            };
+            let module = serde_json::from_slice::<serde_json::Value>(&manifest)
+                .ok()?
+                .get("module")?
+                .as_str()?
+                .to_owned();
+            let safe = module.starts_with("/editor/")
+                && module
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/.-_".contains(c));
+            safe.then_some(module)
+        })
+        .as_deref()
+}

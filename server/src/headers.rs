@@ -8,7 +8,8 @@
 //! - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, `Referrer-Policy:
 //!   no-referrer` (no mail link ever tells a sender where it was read).
 //! - `Cache-Control: no-store` on everything but the static files, so no page or answer with
-//!   someone's mail stays in a shared cache or the browser's history cache.
+//!   someone's mail stays in a shared cache or the browser's history cache; the editor module,
+//!   whose name carries its content's hash, is cached for a year.
 //! - `Strict-Transport-Security` when the site is served over https.
 
 use axum::extract::{Request, State};
@@ -41,10 +42,12 @@ pub async fn security_headers(
 ) -> Response {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
-    let static_file = request.uri().path().starts_with("/pkg/")
-        || request.uri().path() == "/favicon.svg"
-        || request.uri().path() == "/robots.txt";
+    let path = request.uri().path();
+    let static_file = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/robots.txt";
+    // The editor module's name carries a hash of its content: it never changes.
+    let immutable = path.starts_with("/editor/editor-") && path.ends_with(".js");
     let mut response = next.run(request).await;
+    let immutable = immutable && response.status().is_success();
     let headers = response.headers_mut();
     let html = headers
         .get(header::CONTENT_TYPE)
@@ -62,7 +65,12 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    if !static_file {
+    if immutable {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    } else if !static_file {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if config.https {

@@ -9,8 +9,7 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use postkamer_domain::jobs::{JobState, KIND_MAIL_SYNC};
 use postkamer_domain::mail::{MailboxInput, TlsMode};
 use postkamer_domain::{JobId, Role, User};
@@ -202,26 +201,6 @@ async fn the_queue_is_for_superadmins_of_its_own_organisation_and_bad_input_is_a
     assert_eq!(list.body["items"][0]["state"], "failed", "{}", list.text);
 }
 
-fn fn_path(name: &str) -> String {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        .find(|path| {
-            path.trim_start_matches("/fn/")
-                .trim_end_matches(|c: char| c.is_ascii_digit())
-                == name
-        })
-        .unwrap_or_else(|| panic!("no server function {name}"))
-        .to_owned()
-}
-
-async fn page(app: &TestApp, session: &str) -> Reply {
-    let request = Request::get("/beheer/systeem/wachtrij")
-        .header(header::COOKIE, format!("pk_session={session}"))
-        .body(Body::empty())
-        .unwrap();
-    app.send(request).await
-}
-
 #[tokio::test]
 async fn the_page_shows_the_queue_to_superadmins_and_retries_through_its_server_function() {
     let app = app().await;
@@ -238,7 +217,7 @@ async fn the_page_shows_the_queue_to_superadmins_and_retries_through_its_server_
     );
     let job = failed_sync(&app, &anna).await;
 
-    let shown = page(&app, &admin_session).await;
+    let shown = app.page("/beheer/systeem/wachtrij", &admin_session).await;
     assert_eq!(shown.status, StatusCode::OK);
     for text in [
         "Taken in de wachtrij",
@@ -250,11 +229,11 @@ async fn the_page_shows_the_queue_to_superadmins_and_retries_through_its_server_
     ] {
         assert!(shown.text.contains(text), "{text} missing from the page");
     }
-    let refused = page(&app, &anna_session).await;
+    let refused = app.page("/beheer/systeem/wachtrij", &anna_session).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text.contains(r#"data-test="forbidden""#));
     assert!(!refused.text.contains(ERROR));
-    let empty = page(&app, &eve_session).await;
+    let empty = app.page("/beheer/systeem/wachtrij", &eve_session).await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.text.contains("Er staan geen taken in de wachtrij."));
 
@@ -304,6 +283,6 @@ async fn the_page_shows_the_queue_to_superadmins_and_retries_through_its_server_
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
     assert_eq!(list.body["items"][0]["state"], "pending");
     assert_eq!(list.body["items"][0]["attempts"], 0);
-    let shown = page(&app, &admin_session).await;
+    let shown = app.page("/beheer/systeem/wachtrij", &admin_session).await;
     assert!(shown.text.contains("Wachtend") && !shown.text.contains("Mislukt"));
 }

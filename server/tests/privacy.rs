@@ -22,10 +22,3 @@ mod routes;
 mod support;
 #[path = "privacy/world.rs"]
 mod world;
-
-/// A server function's name: its path without `/fn/` and the hash the macro appends.
-fn server_fn_name(path: &str) -> String {
-    path.trim_start_matches("/fn/")
-        .trim_end_matches(|c: char| c.is_ascii_digit())
-        .to_owned()
-}

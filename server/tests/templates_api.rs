@@ -186,3 +186,128 @@ async fn templates_through_the_api_follow_roles_schema_and_organisations() {
     is_problem(&foreign, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(foreign.body["errors"][0]["field"], "template");
 }
+
+/// The editor pages and their server functions: the list and a template render on the server
+/// for everyone of the organisation (the editor's element empty, filled in the browser); saving
+/// is for SuperAdmins, checked against the schema; the preview renders the unsaved state.
+#[tokio::test]
+async fn the_editor_pages_and_server_functions_follow_roles_and_the_schema() {
+    let app = app().await;
+    let admin = app
+        .user("Demo BV", "beheer@demo.nl", Role::SuperAdmin)
+        .await;
+    app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    app.user("Ander BV", "eve@ander.nl", Role::SuperAdmin).await;
+    let login = |email: &'static str| app.login(email, "een-lang-wachtwoord");
+    let (admin_session, anna_session, eve_session) = (
+        session_from(&login("beheer@demo.nl").await),
+        session_from(&login("anna@demo.nl").await),
+        session_from(&login("eve@ander.nl").await),
+    );
+    let input: postkamer_domain::templates::TemplateInput =
+        serde_json::from_value(template("Standaard", 1)).unwrap();
+    let id = app.core.create_template(&admin, &input).await.unwrap().id;
+
+    let list = app.page("/beheer/e-mail/sjablonen", &anna_session).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text.contains("Standaard") && list.text.contains("Actietypen"));
+    assert!(
+        !list.text.contains(r#"data-test="new-template""#),
+        "Nieuw is for SuperAdmins"
+    );
+    let admin_list = app.page("/beheer/e-mail/sjablonen", &admin_session).await;
+    assert!(admin_list.text.contains(r#"data-test="new-template""#));
+    let page = app
+        .page(&format!("/beheer/e-mail/sjablonen/{id}"), &anna_session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(r#"data-test="read-only""#));
+    assert!(
+        page.text
+            .contains(r#"data-test="editor-body" class="pk-editor-body"></div>"#),
+        "the server leaves the editor's element empty: {}",
+        page.text
+    );
+    let elsewhere = app
+        .page(&format!("/beheer/e-mail/sjablonen/{id}"), &eve_session)
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    let types = app.page("/beheer/e-mail/actietypen", &anna_session).await;
+    assert!(types.text.contains("E-mail uit") && types.text.contains("Afspraak"));
+
+    let save = fn_path("save_template");
+    let call = |session: &str, body: Value| {
+        let (app, save, session) = (&app, save.clone(), session.to_owned());
+        async move { app.server_fn(&save, Some(&session), true, body).await }
+    };
+    let by_anna = call(
+        &anna_session,
+        json!({ "id": id, "input": template("Gekaapt", 1) }),
+    )
+    .await;
+    assert_eq!(by_anna.status, StatusCode::FORBIDDEN, "{}", by_anna.text);
+    let two_blocks = call(
+        &admin_session,
+        json!({ "id": id, "input": template("Standaard", 2) }),
+    )
+    .await;
+    assert_eq!(
+        two_blocks.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        two_blocks.text
+    );
+    assert!(
+        two_blocks.text.contains("second_inhoud"),
+        "{}",
+        two_blocks.text
+    );
+    let saved = call(
+        &admin_session,
+        json!({ "id": id, "input": template("Standaard 2", 1) }),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.body["name"], "Standaard 2");
+    let new = call(
+        &admin_session,
+        json!({ "id": null, "input": template("Nieuw", 0) }),
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.text);
+    assert_eq!(new.body["has_inhoud"], false);
+
+    let preview = fn_path("preview_template");
+    let unsaved =
+        json!({ "name": "x", "subject": "Hallo {relatie.voornaam|daar}", "body": body(1) });
+    let shown = app
+        .server_fn(
+            &preview,
+            Some(&anna_session),
+            true,
+            json!({ "input": unsaved, "person": null }),
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert_eq!(shown.body["subject"], "Hallo daar");
+    assert!(
+        shown.body["text"].as_str().unwrap().contains("relatie"),
+        "{}",
+        shown.text
+    );
+    let unknown = json!({ "name": "x", "subject": "{relatie.geheim}", "body": body(1) });
+    let refused = app
+        .server_fn(
+            &preview,
+            Some(&anna_session),
+            true,
+            json!({ "input": unknown, "person": null }),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+}

@@ -1,19 +1,23 @@
 //! Beheer: the settings menu, laid out as the SpinOffice help texts name it.
 
 mod account;
+mod action_types;
 mod address_log;
 mod domains;
 mod jobs;
 mod mailbox;
 mod sync;
+mod templates;
 mod users;
 
 pub use account::{PasswordPage, TokensPage};
+pub use action_types::ActionTypesPage;
 pub use address_log::AddressLogPage;
 pub use domains::{DomainPage, DomainsPage};
 pub use jobs::JobsPage;
 pub use mailbox::MailboxPage;
 pub use sync::SyncPage;
+pub use templates::{TemplatePage, TemplatesPage};
 pub use users::UsersPage;
 
 use crate::api::users::require_superadmin;
@@ -52,8 +56,8 @@ pub fn BeheerIndex() -> impl IntoView {
             <section class="card">
                 <h2>{tr("E-mail", "E-mail")}</h2>
                 <ul class="plain">
-                    {link("/beheer/e-mail/sjablonen", "E-mailsjablonen", "E-mail templates", false)}
-                    {link("/beheer/e-mail/actietypen", "Actietypen", "Action types", false)}
+                    {link(templates::PATH, "E-mailsjablonen", "E-mail templates", false)}
+                    {link(action_types::PATH, "Actietypen", "Action types", false)}
                     {link("/beheer/e-mail/domeinen", "Domeinen", "Domains", true)}
                 </ul>
             </section>
@@ -115,31 +119,5 @@ pub fn AiSettingsPage() -> impl IntoView {
                 text_en="Here a SuperAdmin switches the SmartMail AI assistant on or off for the whole organisation. This follows in a later release."
             />
         </SuperAdminOnly>
-    }
-}
-
-#[component]
-pub fn TemplatesPage() -> impl IntoView {
-    view! {
-        <Title text="E-mailsjablonen" />
-        <ComingSoon
-            title="E-mail → E-mailsjablonen"
-            title_en="E-mail → E-mail templates"
-            text="Sjablonen met het Inhoud-blok (werkbalk Div. → Inhoud) volgen met het verzenden van e-mail in een latere release."
-            text_en="Templates with the Content block (toolbar Div. → Inhoud) follow with e-mail sending in a later release."
-        />
-    }
-}
-
-#[component]
-pub fn ActionTypesPage() -> impl IntoView {
-    view! {
-        <Title text="Actietypen" />
-        <ComingSoon
-            title="E-mail → Actietypen"
-            title_en="E-mail → Action types"
-            text="Actietypen kiezen het standaardsjabloon van een e-mail. Dit volgt met het verzenden van e-mail in een latere release."
-            text_en="Action types choose the default template of an e-mail. This follows with e-mail sending in a later release."
-        />
     }
 }

@@ -167,6 +167,35 @@ impl Core {
         person: Option<PersonId>,
     ) -> CoreResult<Rendered> {
         let template = self.store.template(caller.org_id, id).await?;
+        // Stored templates were checked when saved; one that no longer reads is damaged.
+        let damaged = |e: postkamer_templates::Invalid| {
+            crate::CoreError::Internal(format!("stored template {id} does not read: {e}"))
+        };
+        let doc = postkamer_templates::parse(&template.body).map_err(damaged)?;
+        let subject = Subject::parse(&template.subject).map_err(damaged)?;
+        self.render(caller, &subject, &doc, person).await
+    }
+
+    /// "Voorbeeld" in the editor: the template as it stands, not yet saved, filled in for
+    /// `person`; checked as saving would check it.
+    pub async fn preview_template(
+        &self,
+        caller: &User,
+        input: &TemplateInput,
+        person: Option<PersonId>,
+    ) -> CoreResult<Rendered> {
+        let subject = Subject::parse(&input.subject).map_err(|e| rule("subject", &e))?;
+        let doc = postkamer_templates::parse(&input.body).map_err(|e| rule("body", &e))?;
+        self.render(caller, &subject, &doc, person).await
+    }
+
+    async fn render(
+        &self,
+        caller: &User,
+        subject: &Subject,
+        doc: &postkamer_templates::Document,
+        person: Option<PersonId>,
+    ) -> CoreResult<Rendered> {
         let person = match person {
             Some(id) => Some(self.store.person(caller.org_id, id).await?),
             None => None,
@@ -176,16 +205,10 @@ impl Core {
             None => None,
         };
         let values = self.merge_values(caller, person.as_ref(), company.as_ref());
-        // Stored templates were checked when saved; one that no longer reads is damaged.
-        let damaged = |e: postkamer_templates::Invalid| {
-            crate::CoreError::Internal(format!("stored template {id} does not read: {e}"))
-        };
-        let doc = postkamer_templates::parse(&template.body).map_err(damaged)?;
-        let subject = Subject::parse(&template.subject).map_err(damaged)?;
         Ok(Rendered {
             subject: subject.render(&values),
-            html: postkamer_templates::html(&doc, &values),
-            text: postkamer_templates::text(&doc, &values),
+            html: postkamer_templates::html(doc, &values),
+            text: postkamer_templates::text(doc, &values),
         })
     }
 

@@ -1,5 +1,6 @@
 //! Nobody sees or changes another user's unlinked or private mail.
 
+use crate::support::fn_path;
 use crate::world::*;
 
 use axum::http::Method;

@@ -1,6 +1,5 @@
 //! Every route is classified: how it relates to mail.
 
-use crate::server_fn_name;
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 use postkamer_domain::Role;
@@ -37,6 +36,7 @@ const CLASSIFIED: &[(&str, Class)] = &[
     ("/beheer/gebruikers/adreskoppelingen", Class::NoMail),
     ("/beheer/crm-voorkeuren/ai-instellingen", Class::NoMail),
     ("/beheer/e-mail/sjablonen", Class::NoMail),
+    ("/beheer/e-mail/sjablonen/{id}", Class::NoMail),
     ("/beheer/e-mail/actietypen", Class::NoMail),
     ("/beheer/e-mail/domeinen", Class::NoMail),
     ("/beheer/e-mail/domeinen/{id}", Class::NoMail),
@@ -60,6 +60,17 @@ const CLASSIFIED: &[(&str, Class)] = &[
     ("link_address", Class::Mail),
     ("get_sync_status", Class::Mail),
     ("me", Class::NoMail),
+    ("list_templates", Class::NoMail),
+    ("get_template", Class::NoMail),
+    ("save_template", Class::NoMail),
+    ("duplicate_template", Class::NoMail),
+    ("delete_template", Class::NoMail),
+    ("template_versions", Class::NoMail),
+    ("restore_template", Class::NoMail),
+    ("preview_template", Class::NoMail),
+    ("list_action_types", Class::NoMail),
+    ("create_action_type", Class::NoMail),
+    ("update_action_type", Class::NoMail),
     ("login", Class::NoMail),
     ("logout", Class::NoMail),
     ("set_locale", Class::NoMail),

@@ -8,7 +8,6 @@ use postkamer_domain::relation::{CompanyInput, EmailInput, PersonInput};
 use postkamer_domain::{Role, User};
 use serde_json::{Value, json};
 
-use super::server_fn_name;
 use crate::support::*;
 
 pub const LINKED: &str = "Gekoppeld-q7";
@@ -133,15 +132,6 @@ pub async fn world() -> World {
         company: company.id.0,
         users: [anna, bert, beheer, eve],
     }
-}
-
-/// The registered path of a server function, by name.
-pub fn fn_path(name: &str) -> String {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        .find(|path| server_fn_name(path) == name)
-        .unwrap_or_else(|| panic!("no server function {name}"))
-        .to_owned()
 }
 
 impl World {

@@ -214,6 +214,15 @@ impl TestApp {
             .await
     }
 
+    /// A page as a signed-in browser asks for it.
+    pub async fn page(&self, path: &str, session: &str) -> Reply {
+        let request = Request::get(path)
+            .header(header::COOKIE, format!("pk_session={session}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Reply {
         self.server_fn(
             "/fn/login",
@@ -223,6 +232,22 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// A server function's name: its path without `/fn/` and the hash the macro appends.
+pub fn server_fn_name(path: &str) -> String {
+    path.trim_start_matches("/fn/")
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_owned()
+}
+
+/// The registered path of a server function, by name.
+pub fn fn_path(name: &str) -> String {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .find(|path| server_fn_name(path) == name)
+        .unwrap_or_else(|| panic!("no server function {name}"))
+        .to_owned()
 }
 
 pub fn is_problem(reply: &Reply, status: StatusCode, kind: &str) {

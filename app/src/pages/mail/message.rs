@@ -5,7 +5,7 @@ use super::{MessageRows, folder_label};
 use crate::api::mail::{
     LinkedAddress, delete_message, get_message, set_message_flags, set_message_private,
 };
-use crate::components::{ErrorBox, format_local_date, format_size};
+use crate::components::{ErrorBox, format_local_date, format_size, frame_document};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
@@ -13,17 +13,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use postkamer_domain::MessageId;
 use postkamer_domain::mail::{AddressKind, FolderRole, MailAddress, MessageView};
-
-/// The message's HTML as the frame's whole document: a policy that loads nothing but images
-/// (and those only when the sanitiser left them in) and inline styles, and a readable default.
-fn frame_document(html: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'\">\
-         <style>body{{margin:8px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1d2733;overflow-wrap:break-word}}img{{max-width:100%;height:auto}}</style>\
-         </head><body>{html}</body></html>"
-    )
-}
 
 /// What the page shows after "Koppelen aan bestaande contactpersoon", above the (reloaded) view.
 pub(super) type LinkedNotice = RwSignal<Option<LinkedAddress>>;
