@@ -211,6 +211,31 @@ test('pasting HTML keeps the text and drops scripts, event handlers, javascript:
   expect(dialogs).toEqual([]);
 });
 
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+test('an image from the computer goes in at the cursor, shows in the editor and in the preview', async ({ page }) => {
+  await login(page, DEMO.admin.email, DEMO.admin.password);
+  await newTemplate(page, `Afbeelding ${RUN}`);
+  // Not an image, whatever its name says: refused with the reason, nothing inserted.
+  await byTest(page, 'tb-image-file').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"></svg>') });
+  await expect(byTest(page, 'tb-image-refused')).toContainText('geen afbeelding');
+  // (ProseMirror's own separator <img> after an inline node at a line end has no data-src.)
+  await expect(prose(page).locator('img[data-src]')).toHaveCount(0);
+
+  await byTest(page, 'tb-image-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+  const image = prose(page).locator('[data-inhoud] img[data-src]');
+  await expect(image).toHaveAttribute('data-src', /^cid:img-[0-9a-f]{16}\.png$/);
+  await expect(image).toHaveAttribute('alt', 'logo');
+  await expect(byTest(page, 'tb-image-refused')).toHaveCount(0);
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+  await save(page);
+
+  await byTest(page, 'preview-show').click();
+  const shown = page.frameLocator('[data-test="preview-html"]').locator('img');
+  await expect(shown).toHaveAttribute('src', `data:image/png;base64,${PNG}`);
+});
+
 test('a Gebruiker sees templates and action types but cannot change them, in the UI or through the API', async ({ page }) => {
   await login(page, DEMO.user.email, DEMO.user.password);
   await gotoApp(page, LIST);

@@ -73,8 +73,9 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
         templates::update_template, templates::delete_template, templates::duplicate_template,
         templates::template_versions, templates::restore_template, templates::render_template,
         templates::list_action_types, templates::create_action_type, templates::update_action_type,
+        templates::upload_image, templates::image,
     ),
-    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain, templates::NewActionType)),
+    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain, templates::NewActionType, templates::StoredImage)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))

@@ -9,7 +9,9 @@
 //!   no-referrer` (no mail link ever tells a sender where it was read).
 //! - `Cache-Control: no-store` on everything but the static files, so no page or answer with
 //!   someone's mail stays in a shared cache or the browser's history cache; the editor module,
-//!   whose name carries its content's hash, is cached for a year.
+//!   whose name carries its content's hash, is cached for a year. A handler that sets its own
+//!   `Cache-Control` keeps it (a template image, named by its content's hash, is cached
+//!   privately for a year).
 //! - `Strict-Transport-Security` when the site is served over https.
 
 use axum::extract::{Request, State};
@@ -70,7 +72,7 @@ pub async fn security_headers(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
-    } else if !static_file {
+    } else if !static_file && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if config.https {

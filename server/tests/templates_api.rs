@@ -311,3 +311,176 @@ async fn the_editor_pages_and_server_functions_follow_roles_and_the_schema() {
         refused.text
     );
 }
+
+/// A 1×1 PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+fn with_image(src: &str) -> Value {
+    let body = format!(
+        r#"{{"type": "doc", "content": [{{"type": "paragraph", "content": [
+            {{"type": "image", "attrs": {{"src": "{src}", "alt": "Logo"}}}}]}}]}}"#
+    );
+    json!({ "name": "Met logo", "subject": "", "body": body })
+}
+
+/// Images: uploaded by SuperAdmins (checked by their bytes and size), shown to everyone of the
+/// organisation and nobody else, required to exist when a template shows them, and inlined in
+/// the preview.
+#[tokio::test]
+async fn template_images_are_checked_kept_per_organisation_and_shown_in_the_preview() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use base64::Engine as _;
+    let app = app().await;
+    let admin = app
+        .user("Demo BV", "beheer@demo.nl", Role::SuperAdmin)
+        .await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    let stranger = app
+        .user("Ander BV", "beheer@ander.nl", Role::SuperAdmin)
+        .await;
+    let (admin_token, anna_token) = (app.token(&admin).await, app.token(&anna).await);
+    let stranger_token = app.token(&stranger).await;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(PNG)
+        .unwrap();
+    let upload = |token: &str, bytes: Vec<u8>| {
+        let request = Request::post("/api/v1/templates/images")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "image/png")
+            .body(Body::from(bytes))
+            .unwrap();
+        app.send(request)
+    };
+
+    let stored = upload(&admin_token, png.clone()).await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    let src = stored.body["src"].as_str().unwrap().to_owned();
+    assert!(
+        src.starts_with("cid:img-") && src.ends_with(".png"),
+        "{src}"
+    );
+    let again = upload(&admin_token, png.clone()).await;
+    assert_eq!(
+        again.body["src"],
+        src.as_str(),
+        "the same image, the same name"
+    );
+    is_problem(
+        &upload(&anna_token, png.clone()).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let not_an_image = upload(&admin_token, b"<svg onload=alert(1)>".to_vec()).await;
+    assert_eq!(not_an_image.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_an_image.text.contains("image_type"),
+        "{}",
+        not_an_image.text
+    );
+    // Larger than this test server takes at all (64 KB), so straight to the core.
+    let mut huge = png.clone();
+    huge.resize(postkamer_domain::templates::MAX_IMAGE_BYTES + 1, 0);
+    let too_large = app
+        .core
+        .keep_template_image(&admin, huge)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{too_large:?}").contains("ImageTooLarge"),
+        "{too_large:?}"
+    );
+
+    let path = format!(
+        "/api/v1/templates/images/{}",
+        src.trim_start_matches("cid:")
+    );
+    let shown = app.api(Method::GET, &path, Some(&anna_token), None).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(shown.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        shown.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; sandbox"
+    );
+    assert!(
+        shown.headers[header::CACHE_CONTROL]
+            .to_str()
+            .is_ok_and(|value| value.starts_with("private") && value.contains("immutable"))
+    );
+    let elsewhere = app
+        .api(Method::GET, &path, Some(&stranger_token), None)
+        .await;
+    is_problem(&elsewhere, StatusCode::NOT_FOUND, "not-found");
+
+    let unknown = app
+        .api(
+            Method::POST,
+            "/api/v1/templates",
+            Some(&admin_token),
+            Some(with_image("cid:img-0000000000000000.png")),
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.text
+    );
+    assert!(unknown.text.contains("image_source"), "{}", unknown.text);
+    let foreign = app
+        .api(
+            Method::POST,
+            "/api/v1/templates",
+            Some(&stranger_token),
+            Some(with_image(&src)),
+        )
+        .await;
+    assert_eq!(
+        foreign.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another organisation's image"
+    );
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/templates",
+            Some(&admin_token),
+            Some(with_image(&src)),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+
+    let anna_session = session_from(&app.login("anna@demo.nl", "een-lang-wachtwoord").await);
+    let preview = app
+        .server_fn(
+            &fn_path("preview_template"),
+            Some(&anna_session),
+            true,
+            json!({ "input": with_image(&src), "person": null }),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
+    let html = preview.body["html"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("src=\"data:image/png;base64,{PNG}\"")),
+        "{html}"
+    );
+    let id = created.body["id"].as_i64().unwrap();
+    let rendered = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/templates/{id}/render"),
+            Some(&anna_token),
+            None,
+        )
+        .await;
+    assert!(
+        rendered.body["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("src=\"{src}\"")),
+        "the mail keeps the cid: part: {}",
+        rendered.text
+    );
+}

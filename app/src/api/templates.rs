@@ -95,3 +95,11 @@ pub async fn update_action_type(
     let (state, caller) = (ssr::state()?, ssr::caller()?);
     Ok(state.core.update_action_type(&caller, id, &input).await?)
 }
+
+/// The editor's Afbeelding button: an image the browser read as a `data:` URL, kept for the
+/// organisation's templates; the `src` for the document (`cid:img-….png`).
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn upload_template_image(data_url: String) -> Result<String, AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    Ok(state.core.upload_template_image(&caller, &data_url).await?)
+}

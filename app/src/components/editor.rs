@@ -115,7 +115,7 @@ fn options(mode: EditorMode, read_only: bool, locale: Locale) -> String {
             signature: t(locale, "Handtekening", "Signature"),
             fields,
         },
-        image_base: "/beheer/e-mail/sjablonen/afbeeldingen/",
+        image_base: "/api/v1/templates/images/",
     };
     serde_json::to_string(&options).unwrap_or_default()
 }

@@ -3,6 +3,8 @@
 //! and subject are checked by the templates engine before they are stored, and rendered by it
 //! for a relation (the preview, and the mail a new action opens with).
 
+mod images;
+
 use postkamer_domain::calendar::dutch_long_date;
 use postkamer_domain::merge::MergeField;
 use postkamer_domain::relation::Person;
@@ -38,17 +40,21 @@ fn name_taken(err: postkamer_store::StoreError) -> crate::CoreError {
     }
 }
 
-/// The template to store, checked: the name, the subject's merge fields and the document.
-fn checked(input: &TemplateInput) -> Result<TemplateWrite<'_>, ValidationErrors> {
+/// The template to store, checked: the name, the subject's merge fields and the document
+/// (returned too, for the checks that need the store).
+fn checked(
+    input: &TemplateInput,
+) -> Result<(TemplateWrite<'_>, postkamer_templates::Document), ValidationErrors> {
     let name = valid_name(&input.name)?;
     Subject::parse(&input.subject).map_err(|e| rule("subject", &e))?;
     let doc = postkamer_templates::parse(&input.body).map_err(|e| rule("body", &e))?;
-    Ok(TemplateWrite {
+    let write = TemplateWrite {
         name,
         subject: input.subject.trim(),
         body: &input.body,
         has_inhoud: has_inhoud(&doc),
-    })
+    };
+    Ok((write, doc))
 }
 
 fn has_inhoud(doc: &postkamer_templates::Document) -> bool {
@@ -73,8 +79,10 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
+        let (write, doc) = checked(input)?;
+        self.check_images(caller, &doc).await?;
         self.store
-            .create_template(caller.org_id, caller.id, &checked(input)?)
+            .create_template(caller.org_id, caller.id, &write)
             .await
             .map_err(name_taken)
     }
@@ -87,8 +95,10 @@ impl Core {
         input: &TemplateInput,
     ) -> CoreResult<Template> {
         require_superadmin(caller)?;
+        let (write, doc) = checked(input)?;
+        self.check_images(caller, &doc).await?;
         self.store
-            .update_template(caller.org_id, id, caller.id, &checked(input)?)
+            .update_template(caller.org_id, id, caller.id, &write)
             .await
             .map_err(name_taken)
     }
@@ -173,7 +183,8 @@ impl Core {
         };
         let doc = postkamer_templates::parse(&template.body).map_err(damaged)?;
         let subject = Subject::parse(&template.subject).map_err(damaged)?;
-        self.render(caller, &subject, &doc, person).await
+        self.render(caller, &subject, &doc, person, Default::default())
+            .await
     }
 
     /// "Voorbeeld" in the editor: the template as it stands, not yet saved, filled in for
@@ -186,7 +197,8 @@ impl Core {
     ) -> CoreResult<Rendered> {
         let subject = Subject::parse(&input.subject).map_err(|e| rule("subject", &e))?;
         let doc = postkamer_templates::parse(&input.body).map_err(|e| rule("body", &e))?;
-        self.render(caller, &subject, &doc, person).await
+        let images = self.inline_images(caller, &doc).await?;
+        self.render(caller, &subject, &doc, person, images).await
     }
 
     async fn render(
@@ -195,6 +207,7 @@ impl Core {
         subject: &Subject,
         doc: &postkamer_templates::Document,
         person: Option<PersonId>,
+        image_sources: std::collections::HashMap<String, String>,
     ) -> CoreResult<Rendered> {
         let person = match person {
             Some(id) => Some(self.store.person(caller.org_id, id).await?),
@@ -204,7 +217,10 @@ impl Core {
             Some(c) => Some(self.store.company(caller.org_id, c.id).await?),
             None => None,
         };
-        let values = self.merge_values(caller, person.as_ref(), company.as_ref());
+        let values = Values {
+            image_sources,
+            ..self.merge_values(caller, person.as_ref(), company.as_ref())
+        };
         Ok(Rendered {
             subject: subject.render(&values),
             html: postkamer_templates::html(doc, &values),

@@ -120,6 +120,31 @@ pub struct TemplateVersion {
     pub saved_by: Option<String>,
 }
 
+/// An image kept for the organisation's templates (`cid:<name>` in a document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateImage {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest image a template may hold (mail with large images lands in spam folders).
+pub const MAX_IMAGE_BYTES: usize = 512 * 1024;
+
+/// The image formats a template may hold, by what the bytes start with (never by the name or
+/// the type the browser claims): (content type, file extension).
+pub fn image_format(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some(("image/jpeg", "jpg")),
+        b if b.starts_with(PNG) => Some(("image/png", "png")),
+        b if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") => Some(("image/gif", "gif")),
+        b if b.len() >= 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP" => {
+            Some(("image/webp", "webp"))
+        }
+        _ => None,
+    }
+}
+
 /// The longest template or action type name.
 pub const MAX_NAME: usize = 100;
 
@@ -187,6 +212,10 @@ pub enum TemplateRule {
     UnclosedField,
     SubjectTooLong,
     SubjectLineBreak,
+    /// An upload that is not a PNG, JPEG, GIF or WebP image.
+    ImageType,
+    /// An upload larger than [`MAX_IMAGE_BYTES`].
+    ImageTooLarge,
 }
 
 impl TemplateRule {
@@ -248,6 +277,14 @@ impl TemplateRule {
             SubjectLineBreak => (
                 "Het onderwerp moet op één regel staan.",
                 "The subject must be on one line.",
+            ),
+            ImageType => (
+                "Dit bestand is geen afbeelding die in e-mail werkt: kies een PNG, JPEG, GIF of WebP.",
+                "This file is not an image that works in e-mail: choose a PNG, JPEG, GIF or WebP.",
+            ),
+            ImageTooLarge => (
+                "De afbeelding is te groot (hoogstens 512 KB); verklein haar eerst.",
+                "The image is too large (at most 512 KB); make it smaller first.",
             ),
         };
         match locale {

@@ -2,7 +2,7 @@
 //! document is stored as the editor's JSON; core checks it (the templates engine) first.
 
 use postkamer_domain::templates::{
-    ActionKind, ActionType, Template, TemplateRef, TemplateSummary, TemplateVersion,
+    ActionKind, ActionType, Template, TemplateImage, TemplateRef, TemplateSummary, TemplateVersion,
 };
 use postkamer_domain::{ActionTypeId, OrgId, TemplateId, UserId};
 
@@ -350,4 +350,70 @@ async fn keep_version(
     .bind(VERSIONS_KEPT);
     tx.execute(prune).await?;
     Ok(())
+}
+
+impl Store {
+    /// Keeps an image for the organisation's templates under `name`. Names are made from the
+    /// content, so one already there is the same image and stays as it is.
+    pub async fn save_template_image(
+        &self,
+        org: OrgId,
+        by: UserId,
+        name: &str,
+        image: &TemplateImage,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        with_pool!(self, |pool| sqlx::query(
+            "INSERT INTO template_images (org_id, name, content_type, bytes, created_at, \
+               created_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, name) DO NOTHING",
+        )
+        .bind(org.0)
+        .bind(name)
+        .bind(&image.content_type)
+        .bind(&image.bytes)
+        .bind(now)
+        .bind(by.0)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// One of the organisation's template images; `NotFound` for a name it has none for.
+    pub async fn template_image(&self, org: OrgId, name: &str) -> StoreResult<TemplateImage> {
+        let row: Option<(String, Vec<u8>)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT content_type, bytes FROM template_images WHERE org_id = $1 AND name = $2",
+        )
+        .bind(org.0)
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?;
+        let (content_type, bytes) = row.ok_or(StoreError::NotFound)?;
+        Ok(TemplateImage {
+            content_type,
+            bytes,
+        })
+    }
+
+    /// Those of `names` the organisation has no template image for.
+    pub async fn missing_template_images(
+        &self,
+        org: OrgId,
+        names: &[&str],
+    ) -> StoreResult<Vec<String>> {
+        let mut missing = Vec::new();
+        for name in names {
+            let found: Option<(i64,)> = with_pool!(self, |pool| sqlx::query_as(
+                "SELECT CAST(1 AS BIGINT) FROM template_images WHERE org_id = $1 AND name = $2",
+            )
+            .bind(org.0)
+            .bind(*name)
+            .fetch_optional(pool)
+            .await)?;
+            if found.is_none() {
+                missing.push((*name).to_owned());
+            }
+        }
+        Ok(missing)
+    }
 }

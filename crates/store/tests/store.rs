@@ -117,6 +117,7 @@ on_both_engines! {
     ],
     templates: [
         templates_keep_their_versions_and_show_who_uses_them,
+        template_images_are_kept_once_per_organisation,
         action_types_are_added_renamed_and_switched_off,
     ],
     privacy::copies: [

@@ -142,6 +142,24 @@ pub struct MergeAttrs {
     pub fallback: String,
 }
 
+impl Document {
+    /// The names of the stored images the document shows (`cid:<name>`), each once, in order.
+    pub fn images(&self) -> Vec<&str> {
+        fn walk<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+            if let Node::Image { attrs } = node
+                && let Some(name) = attrs.src.strip_prefix("cid:")
+                && !out.contains(&name)
+            {
+                out.push(name);
+            }
+            node.children().iter().for_each(|child| walk(child, out));
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out
+    }
+}
+
 impl Node {
     /// The nodes inside this one (none for a leaf).
     pub fn children(&self) -> &[Node] {

@@ -17,6 +17,9 @@ pub struct Values {
     pub fields: HashMap<MergeField, String>,
     pub signature_html: String,
     pub signature_text: String,
+    /// Where the HTML takes a stored image from instead of its `cid:` part, by name (the
+    /// preview in the browser shows them as `data:` URLs); none: `cid:<name>`, as in the mail.
+    pub image_sources: HashMap<String, String>,
 }
 
 impl Values {
@@ -133,8 +136,10 @@ fn inline_html(out: &mut String, nodes: &[Node], values: &Values) {
             }
             Node::HardBreak => out.push_str("<br>"),
             Node::Image { attrs } => {
+                let stored = attrs.src.strip_prefix("cid:").unwrap_or_default();
+                let src = values.image_sources.get(stored).unwrap_or(&attrs.src);
                 out.push_str("<img src=\"");
-                escape_into(out, &attrs.src);
+                escape_into(out, src);
                 out.push_str("\" alt=\"");
                 escape_into(out, &attrs.alt);
                 out.push_str("\" style=\"max-width:100%;height:auto\">");

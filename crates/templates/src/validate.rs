@@ -91,6 +91,8 @@ impl Invalid {
                 TemplateRule::UnclosedField => "unclosed_field",
                 TemplateRule::SubjectTooLong => "subject_too_long",
                 TemplateRule::SubjectLineBreak => "subject_line_break",
+                TemplateRule::ImageType => "image_type",
+                TemplateRule::ImageTooLarge => "image_too_large",
             },
         }
     }

@@ -123,3 +123,34 @@ fn text_that_looks_like_html_stays_text() {
         html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;")
     );
 }
+
+#[test]
+fn stored_images_are_listed_once_and_shown_from_where_the_values_say() {
+    let doc = parse(
+        r#"{"type": "doc", "content": [{"type": "paragraph", "content": [
+            {"type": "image", "attrs": {"src": "cid:img-0123abcd.png", "alt": "Logo"}},
+            {"type": "image", "attrs": {"src": "cid:img-0123abcd.png", "alt": "Nog eens"}},
+            {"type": "image", "attrs": {"src": "cid:img-ffff.gif"}}]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(doc.images(), ["img-0123abcd.png", "img-ffff.gif"]);
+    let mail = html(&doc, &Values::default());
+    assert!(
+        mail.contains(r#"<img src="cid:img-0123abcd.png" alt="Logo""#),
+        "{mail}"
+    );
+    let preview = Values {
+        image_sources: [(
+            "img-0123abcd.png".to_owned(),
+            "data:image/png;base64,iVBORw0K".to_owned(),
+        )]
+        .into(),
+        ..Values::default()
+    };
+    let shown = html(&doc, &preview);
+    assert!(
+        shown.contains(r#"<img src="data:image/png;base64,iVBORw0K" alt="Logo""#),
+        "{shown}"
+    );
+    assert!(shown.contains(r#"src="cid:img-ffff.gif""#), "{shown}");
+}

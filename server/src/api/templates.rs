@@ -5,9 +5,11 @@
 use super::ApiJson;
 use crate::error::{ApiError, Problem};
 use crate::middleware::ApiCaller;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use postkamer_app::ssr::AppState;
@@ -16,7 +18,7 @@ use postkamer_domain::templates::{
     TemplateVersion,
 };
 use postkamer_domain::{ActionTypeId, PersonId, TemplateId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
             post(restore_template),
         )
         .route("/templates/{id}/render", get(render_template))
+        .route("/templates/images", post(upload_image))
+        .route("/templates/images/{name}", get(image))
         .route(
             "/action-types",
             get(list_action_types).post(create_action_type),
@@ -212,4 +216,52 @@ pub async fn update_action_type(
     Ok(Json(
         state.core.update_action_type(&user, id, &input).await?,
     ))
+}
+
+/// Where an uploaded image is: the `src` of a document's image node.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoredImage {
+    /// `cid:img-<hash>.<ext>`
+    pub src: String,
+}
+
+/// Keeps an image for the organisation's templates: PNG, JPEG, GIF or WebP (by its bytes), at
+/// most 512 KB, as the request body. Uploading the same image again gives the same `src`.
+#[utoipa::path(post, path = "/api/v1/templates/images", tag = "templates",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = StoredImage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload_image(
+    State(state): State<AppState>,
+    ApiCaller(user): ApiCaller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<StoredImage>), ApiError> {
+    let src = state.core.keep_template_image(&user, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(StoredImage { src })))
+}
+
+/// One of the organisation's template images (the editor shows them from here).
+#[utoipa::path(get, path = "/api/v1/templates/images/{name}", tag = "templates",
+    params(("name" = String, Path, description = "img-<hash>.<ext>, the part after cid:")),
+    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn image(
+    State(state): State<AppState>,
+    ApiCaller(user): ApiCaller,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    let image = state.core.template_image(&user, &name).await?;
+    let content_type = HeaderValue::from_str(&image.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let mut response = image.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    // The name is the content's hash: the same name is always the same image.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
 }

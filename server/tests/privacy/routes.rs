@@ -71,6 +71,7 @@ const CLASSIFIED: &[(&str, Class)] = &[
     ("list_action_types", Class::NoMail),
     ("create_action_type", Class::NoMail),
     ("update_action_type", Class::NoMail),
+    ("upload_template_image", Class::NoMail),
     ("login", Class::NoMail),
     ("logout", Class::NoMail),
     ("set_locale", Class::NoMail),

@@ -4,6 +4,7 @@
 //! show what is active at the cursor.
 
 use super::{EditorHandle, EditorState, field_label};
+use crate::api::templates::UploadTemplateImage;
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use postkamer_domain::merge::MergeField;
@@ -99,6 +100,7 @@ pub fn Toolbar(
                 {mark("ordered_list", "1.", ("Nummering", "Numbered list"), "Ctrl+Shift+9", |s| s.list.as_deref() == Some("ordered"))}
                 {mark("blockquote", "❝", ("Citaat", "Quote"), "Ctrl+>", |s| s.quote)}
                 {mark("horizontal_rule", "―", ("Horizontale lijn", "Horizontal rule"), "---", |_| false)}
+                <ImageButton handle disabled />
                 <button type="button" class="tb" class:active=move || s(|s| s.link.is_some()) data-test="tb-link" disabled=disabled
                     title=move || format!("{} (Ctrl+K)", t(locale.get(), "Link", "Link"))
                     on:mousedown=|e| e.prevent_default()
@@ -138,6 +140,106 @@ pub fn Toolbar(
             <LinkPanel handle state panel />
         </Show>
     }
+}
+
+/// Afbeelding: a PNG, JPEG, GIF or WebP from the user's computer, kept with the organisation's
+/// templates and put in at the cursor.
+#[component]
+fn ImageButton(
+    handle: EditorHandle,
+    disabled: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let locale = use_locale();
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let upload = ServerAction::<UploadTemplateImage>::new();
+    let problem = RwSignal::new(None::<String>);
+    let alt = StoredValue::new(String::new());
+    Effect::new(move |_| match upload.value().get() {
+        Some(Ok(src)) => {
+            let attrs = serde_json::json!({ "src": src, "alt": alt.get_value() });
+            handle.command("image", &attrs.to_string());
+            problem.set(None);
+        }
+        Some(Err(error)) => {
+            let locale = locale.get_untracked();
+            let message = error
+                .validation()
+                .and_then(|v| v.message_for("image", locale))
+                .unwrap_or_else(|| error.message(locale));
+            problem.set(Some(message));
+        }
+        None => {}
+    });
+    let chosen = move |_| {
+        let Some(input) = picker.get_untracked() else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            input.set_value("");
+            if file.size() > postkamer_domain::templates::MAX_IMAGE_BYTES as f64 {
+                let locale = locale.get_untracked();
+                problem.set(Some(
+                    postkamer_domain::templates::TemplateRule::ImageTooLarge
+                        .message(locale)
+                        .to_owned(),
+                ));
+                return;
+            }
+            alt.set_value(
+                file.name()
+                    .rsplit_once('.')
+                    .map_or(file.name(), |(stem, _)| stem.to_owned()),
+            );
+            leptos::task::spawn_local(async move {
+                match read_as_data_url(&file).await {
+                    Ok(data_url) => {
+                        upload.dispatch(UploadTemplateImage { data_url });
+                    }
+                    Err(message) => problem.set(Some(message)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = input;
+    };
+    view! {
+        <button type="button" class="tb" data-test="tb-image" disabled=move || disabled() || upload.pending().get()
+            title=move || t(locale.get(), "Afbeelding invoegen (PNG, JPEG, GIF of WebP, hoogstens 512 KB)", "Insert an image (PNG, JPEG, GIF or WebP, at most 512 KB)")
+            on:mousedown=|e| e.prevent_default()
+            on:click=move |_| {
+                if let Some(input) = picker.get_untracked() {
+                    input.click();
+                }
+            }>
+            {move || if upload.pending().get() { t(locale.get(), "Uploaden…", "Uploading…") } else { t(locale.get(), "Afbeelding", "Image") }}
+        </button>
+        <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true" data-test="tb-image-file"
+            accept="image/png,image/jpeg,image/gif,image/webp" node_ref=picker on:change=chosen />
+        {move || problem.get().map(|message| view! {
+            <span class="field-error tb-problem" role="alert" data-test="tb-image-refused">{message}</span>
+        })}
+    }
+}
+
+/// The file as a `data:` URL, read by the browser.
+#[cfg(feature = "hydrate")]
+async fn read_as_data_url(file: &web_sys::File) -> Result<String, String> {
+    let failed = |_| "Het bestand kon niet worden gelezen.".to_owned();
+    let reader = web_sys::FileReader::new().map_err(failed)?;
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        reader.set_onload(Some(&resolve));
+        reader.set_onerror(Some(&reject));
+    });
+    reader.read_as_data_url(file).map_err(failed)?;
+    wasm_bindgen_futures::JsFuture::from(loaded)
+        .await
+        .map_err(failed)?;
+    reader
+        .result()
+        .ok()
+        .and_then(|r| r.as_string())
+        .ok_or_else(|| failed(wasm_bindgen::JsValue::NULL))
 }
 
 /// Div.: Inhoud (disabled with the reason when it cannot go in), Samenvoegveld, Handtekening.

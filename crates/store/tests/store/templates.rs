@@ -147,3 +147,42 @@ pub async fn action_types_are_added_renamed_and_switched_off(store: Store) {
         "idempotent"
     );
 }
+
+pub async fn template_images_are_kept_once_per_organisation(store: Store) {
+    use postkamer_domain::templates::TemplateImage;
+    let (org, other) = (org(&store, "Org").await, org(&store, "Ander").await);
+    let admin = user(&store, org, "Beheerder", "beheer@org.nl", Role::SuperAdmin).await;
+    let logo = TemplateImage {
+        content_type: "image/png".into(),
+        bytes: vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255],
+    };
+    store
+        .save_template_image(org, admin.id, "img-aa.png", &logo)
+        .await
+        .unwrap();
+    let again = TemplateImage {
+        content_type: "image/gif".into(),
+        bytes: vec![1],
+    };
+    store
+        .save_template_image(org, admin.id, "img-aa.png", &again)
+        .await
+        .expect("the same name again is the same image: nothing changes");
+    assert_eq!(store.template_image(org, "img-aa.png").await.unwrap(), logo);
+    assert_not_found(store.template_image(other, "img-aa.png").await);
+    assert_eq!(
+        store
+            .missing_template_images(org, &["img-aa.png", "img-bb.png"])
+            .await
+            .unwrap(),
+        ["img-bb.png"]
+    );
+    assert_eq!(
+        store
+            .missing_template_images(other, &["img-aa.png"])
+            .await
+            .unwrap(),
+        ["img-aa.png"],
+        "another organisation's images are not there"
+    );
+}
