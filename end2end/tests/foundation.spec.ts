@@ -87,10 +87,15 @@ test.describe.serial('relaties as the demo SuperAdmin', () => {
     await expect.poll(() => currentPath(page)).not.toBe(personPath);
     await expectPathThenHydrated(page, currentPath(page));
     await fill(page, 'job_title', 'Inkoper');
+    // The salutation: the greeting the merge field relatie.aanhef gives, shown as it is chosen.
+    await expect(byTest(page, 'salutation-example')).toHaveText('Beste Eva,');
+    await field(page, 'salutation').selectOption('mevrouw');
+    await expect(byTest(page, 'salutation-example')).toHaveText('Geachte mevrouw Van der Linden,');
     await save(page);
 
     await expectPathThenHydrated(page, personPath);
     await expect(byTest(page, 'person-job_title')).toContainText('Inkoper');
+    await expect(byTest(page, 'person-salutation')).toHaveText('Geachte mevrouw Van der Linden,');
   });
 
   test('d. an invalid e-mail address is refused and the typed values are kept', async ({

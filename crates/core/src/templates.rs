@@ -241,7 +241,7 @@ impl Core {
             }
         };
         if let Some(p) = person {
-            set(MergeField::Aanhef, Some(&salutation(p)));
+            set(MergeField::Aanhef, Some(&p.greeting()));
             set(MergeField::Voornaam, p.first_name.as_deref());
             set(MergeField::Tussenvoegsel, p.tussenvoegsel.as_deref());
             set(MergeField::Achternaam, Some(&p.last_name));
@@ -299,25 +299,6 @@ impl Core {
             )
             .into()),
             other => other.map_err(name_taken),
-        }
-    }
-}
-
-/// "Beste Anna" with a first name; without one the formal form that needs no gender.
-fn salutation(person: &Person) -> String {
-    match person.first_name.as_deref().map(str::trim) {
-        Some(first) if !first.is_empty() => format!("Beste {first}"),
-        _ => {
-            let last = [
-                person.tussenvoegsel.as_deref().unwrap_or(""),
-                &person.last_name,
-            ]
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-            format!("Geachte heer/mevrouw {last}")
         }
     }
 }

@@ -10,7 +10,7 @@ mod harness;
 
 use postkamer_core::templates::{ActionTypeInput, TemplateInput};
 use postkamer_core::{Core, CoreConfig, CoreError, UserInput};
-use postkamer_domain::relation::PersonInput;
+use postkamer_domain::relation::{PersonInput, Salutation};
 use postkamer_domain::templates::{ActionKind, TemplateRule};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{Role, User};
@@ -228,7 +228,7 @@ async fn the_preview_fills_in_a_relation_or_shows_the_fallbacks(store: Store) {
         .await
         .unwrap();
     assert!(
-        formal.text.starts_with("Geachte heer/mevrouw de Jansen,\n"),
+        formal.text.starts_with("Geachte heer/mevrouw De Jansen,\n"),
         "{}",
         formal.text
     );
@@ -238,6 +238,21 @@ async fn the_preview_fills_in_a_relation_or_shows_the_fallbacks(store: Store) {
         formal.text
     );
     assert!(formal.html.contains("Groet, relatie van"));
+    // The person's salutation decides the greeting.
+    let sir = PersonInput {
+        salutation: Salutation::Heer,
+        ..person("Piet")
+    };
+    let sir = core.create_person(&admin, &sir).await.unwrap();
+    let to_sir = core
+        .render_template(&admin, template.id, Some(sir.id))
+        .await
+        .unwrap();
+    assert!(
+        to_sir.text.starts_with("Geachte heer De Jansen,\n"),
+        "{}",
+        to_sir.text
+    );
     assert!(matches!(
         core.render_template(
             &admin,

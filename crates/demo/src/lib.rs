@@ -20,7 +20,9 @@ use names::{
     CITIES, FEMALE_FIRST, JOB_TITLES, MALE_FIRST, NOTES, PRIVATE_DOMAINS, SECTOR_PREFIX,
     SECTOR_SUFFIX, SURNAMES,
 };
-use postkamer_domain::relation::{CompanyInput, EmailInput, PersonInput, PhoneInput, PhoneKind};
+use postkamer_domain::relation::{
+    CompanyInput, EmailInput, PersonInput, PhoneInput, PhoneKind, Salutation,
+};
 use rng::Rng;
 use text::{Unique, fold, slug, surname_for_company};
 
@@ -153,11 +155,8 @@ fn private_local(rng: &mut Rng, first: &str, last: &str) -> String {
 }
 
 fn person(rng: &mut Rng, companies: &[CompanyFacts], emails: &mut Unique) -> DemoPerson {
-    let names = if rng.chance(50) {
-        FEMALE_FIRST
-    } else {
-        MALE_FIRST
-    };
+    let female = rng.chance(50);
+    let names = if female { FEMALE_FIRST } else { MALE_FIRST };
     let first = *rng.pick(names);
     let (tussenvoegsel, last) = *rng.pick(SURNAMES);
     let company = (!companies.is_empty() && rng.chance(85)).then(|| {
@@ -182,6 +181,13 @@ fn person(rng: &mut Rng, companies: &[CompanyFacts], emails: &mut Unique) -> Dem
         first_name: first.to_owned(),
         tussenvoegsel: tussenvoegsel.to_owned(),
         last_name: last.to_owned(),
+        // Business contacts are addressed formally ("Geachte mevrouw De Vries"), private
+        // persons automatically ("Beste Anna").
+        salutation: match (company, female) {
+            (None, _) => Salutation::Automatisch,
+            (Some(_), true) => Salutation::Mevrouw,
+            (Some(_), false) => Salutation::Heer,
+        },
         synchroniseren: rng.chance(25),
         ..Default::default()
     };

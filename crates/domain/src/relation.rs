@@ -19,7 +19,7 @@ pub use company::{Company, CompanyInput, CompanySort, CompanySummary, ValidCompa
 pub use devices::{AppPassword, SyncDevice};
 pub use person::{
     CompanyRef, EmailInput, Person, PersonEmail, PersonInput, PersonSort, PersonSummary, Phone,
-    PhoneInput, PhoneKind, ValidPerson, display_name,
+    PhoneInput, PhoneKind, Salutation, ValidPerson, display_name,
 };
 pub use query::{CompanyQuery, PersonQuery, SavedSelection};
 

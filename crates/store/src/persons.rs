@@ -23,6 +23,7 @@ struct PersonRow {
     tussenvoegsel: Option<String>,
     last_name: String,
     job_title: Option<String>,
+    salutation: String,
     street: String,
     postal_code: String,
     city: String,
@@ -223,7 +224,7 @@ macro_rules! check_company {
     };
 }
 
-/// Binds the person's columns `$3`..`$18`, in the order INSERT and UPDATE share.
+/// Binds the person's columns `$3`..`$19`, in the order INSERT and UPDATE share.
 macro_rules! bind_person {
     ($query:expr, $p:expr, $now:expr) => {
         $query
@@ -242,20 +243,21 @@ macro_rules! bind_person {
             .bind($p.primary_email().map(EmailAddress::as_str))
             .bind($p.phones.first().map(|ph| ph.number.as_str()))
             .bind($p.synchroniseren)
+            .bind($p.salutation.as_str())
             .bind($now)
     };
 }
 
 const PERSON_INSERT: &str = "INSERT INTO persons (org_id, uid, company_id, first_name, tussenvoegsel, \
     last_name, sort_name, job_title, street, postal_code, city, sort_city, country, notes, \
-    primary_email, primary_phone, synchroniseren, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+    primary_email, primary_phone, synchroniseren, salutation, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
     RETURNING id";
 
 const PERSON_UPDATE: &str = "UPDATE persons SET company_id = $3, first_name = $4, tussenvoegsel = $5, \
     last_name = $6, sort_name = $7, job_title = $8, street = $9, postal_code = $10, city = $11, \
     sort_city = $12, country = $13, notes = $14, primary_email = $15, primary_phone = $16, \
-    synchroniseren = $17, updated_at = $18 WHERE org_id = $1 AND id = $2";
+    synchroniseren = $17, salutation = $18, updated_at = $19 WHERE org_id = $1 AND id = $2";
 
 /// Writes of a person's e-mail addresses are logged with their [`Actor`] in the same
 /// transaction, and refused with [`StoreError::OwnAddress`] for an address of the organisation

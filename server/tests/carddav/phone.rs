@@ -5,7 +5,7 @@ use crate::{PASSWORD, basic, dav, relation, synced};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use postkamer_domain::Role;
-use postkamer_domain::relation::{EmailInput, PersonInput};
+use postkamer_domain::relation::{EmailInput, PersonInput, Salutation};
 
 #[tokio::test]
 async fn a_phone_discovers_reads_writes_and_deletes() {
@@ -189,6 +189,7 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
         tussenvoegsel: "van der".into(),
         last_name: "Berg".into(),
         job_title: "Directeur".into(),
+        salutation: Salutation::Heer,
         synchroniseren: true,
         ..Default::default()
     };
@@ -209,6 +210,21 @@ X-PHONETIC-LAST-NAME;x-bron=telefoon:Berg\r\nNOTE:Eerste regel\\nTwééde regel\
         app.send(stale).await.status,
         StatusCode::PRECONDITION_FAILED
     );
+    // The phone writes the card again (a vCard has no salutation): the CRM's stays.
+    let rewritten = card.replace("ORG:Nieuw BV\r\n", "ORG:Nieuw BV\r\nTITLE:Directeur\r\n");
+    let written = dav(
+        &app,
+        "PUT",
+        &format!("{book}telefoon-1.vcf"),
+        &auth,
+        None,
+        &rewritten,
+    )
+    .await;
+    assert_eq!(written.status, StatusCode::NO_CONTENT, "{}", written.text);
+    let after_phone = app.core.person(&anna, person).await.unwrap();
+    assert_eq!(after_phone.salutation, Salutation::Heer);
+    assert_eq!(after_phone.greeting(), "Geachte heer Van der Berg");
 
     // A delete on the phone unmarks the relation; the relation stays.
     let deleted = dav(

@@ -7,7 +7,7 @@ use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use postkamer_domain::relation::{
-    Address, CompanyRef, EmailInput, PersonInput, PhoneInput, PhoneKind,
+    Address, CompanyRef, EmailInput, PersonInput, PhoneInput, PhoneKind, Salutation,
 };
 use postkamer_domain::{CompanyId, PersonId};
 
@@ -20,6 +20,16 @@ struct EmailRow {
 struct PhoneRow {
     number: RwSignal<String>,
     kind: RwSignal<PhoneKind>,
+}
+
+fn salutation_label(salutation: Salutation, locale: postkamer_domain::Locale) -> &'static str {
+    match salutation {
+        Salutation::Automatisch => t(locale, "Automatisch", "Automatic"),
+        Salutation::Informeel => t(locale, "Informeel (Beste …)", "Informal (Beste …)"),
+        Salutation::Heer => t(locale, "Geachte heer …", "Geachte heer … (Mr)"),
+        Salutation::Mevrouw => t(locale, "Geachte mevrouw …", "Geachte mevrouw … (Ms)"),
+        Salutation::Neutraal => t(locale, "Geachte + volledige naam", "Geachte + full name"),
+    }
 }
 
 fn phone_label(kind: PhoneKind, locale: postkamer_domain::Locale) -> &'static str {
@@ -44,6 +54,7 @@ pub fn PersonForm(
     let tussenvoegsel = RwSignal::new(initial.tussenvoegsel);
     let last_name = RwSignal::new(initial.last_name);
     let job_title = RwSignal::new(initial.job_title);
+    let salutation = RwSignal::new(initial.salutation);
     let street = RwSignal::new(initial.address.street);
     let postal_code = RwSignal::new(initial.address.postal_code);
     let city = RwSignal::new(initial.address.city);
@@ -112,6 +123,7 @@ pub fn PersonForm(
         tussenvoegsel: tussenvoegsel.get_untracked(),
         last_name: last_name.get_untracked(),
         job_title: job_title.get_untracked(),
+        salutation: salutation.get_untracked(),
         emails: emails
             .get_untracked()
             .iter()
@@ -162,6 +174,26 @@ pub fn PersonForm(
                     <TextField label="Achternaam" label_en="Last name" field="last_name" value=last_name errors autocomplete="family-name" required=true />
                 </div>
                 <div class="row">
+                    <div class="field">
+                        <label for="f-salutation">{tr("Aanhef", "Salutation")}</label>
+                        <select id="f-salutation" data-test="field-salutation"
+                            on:change=move |ev| salutation.set(Salutation::parse(&event_target_value(&ev)))>
+                            {Salutation::ALL.into_iter().map(|s| view! {
+                                <option value=s.as_str() selected=move || salutation.get() == s>{move || salutation_label(s, locale.get())}</option>
+                            }).collect_view()}
+                        </select>
+                        // What the merge field relatie.aanhef will say, as the names are typed.
+                        <p class="hint" data-test="salutation-example">
+                            {move || {
+                                let first = first_name.get();
+                                let particle = tussenvoegsel.get();
+                                let last = last_name.get();
+                                (!last.trim().is_empty()).then(|| {
+                                    salutation.get().greeting(Some(&first), Some(&particle), &last) + ","
+                                })
+                            }}
+                        </p>
+                    </div>
                     <TextField label="Functie" label_en="Job title" field="job_title" value=job_title errors />
                     <div class="field">
                         <label for="f-company_id">{tr("Bedrijf", "Company")}</label>

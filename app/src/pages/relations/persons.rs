@@ -267,6 +267,8 @@ fn PersonDetail(person: Person, mail: TimelineResource) -> impl IntoView {
         <div class="detail-grid">
             <section class="card">
                 <dl>
+                    <dt>{tr("Aanhef", "Salutation")}</dt>
+                    <dd data-test="person-salutation">{person.greeting()}","</dd>
                     <dt>{tr("Functie", "Job title")}</dt>
                     <dd data-test="person-job_title">{person.job_title.clone().unwrap_or_default()}</dd>
                     <dt>{tr("Bedrijf", "Company")}</dt>

@@ -46,6 +46,87 @@ impl PhoneKind {
     }
 }
 
+/// How a letter to the person opens: the merge field `relatie.aanhef`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Salutation {
+    /// "Beste Anna" when the first name is known, else "Geachte heer/mevrouw Jansen".
+    #[default]
+    Automatisch,
+    /// "Beste Anna".
+    Informeel,
+    /// "Geachte heer Jansen".
+    Heer,
+    /// "Geachte mevrouw Jansen".
+    Mevrouw,
+    /// "Geachte Anna Jansen": formal, without heer or mevrouw.
+    Neutraal,
+}
+
+impl Salutation {
+    pub const ALL: [Salutation; 5] = [
+        Salutation::Automatisch,
+        Salutation::Informeel,
+        Salutation::Heer,
+        Salutation::Mevrouw,
+        Salutation::Neutraal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Salutation::Automatisch => "automatisch",
+            Salutation::Informeel => "informeel",
+            Salutation::Heer => "heer",
+            Salutation::Mevrouw => "mevrouw",
+            Salutation::Neutraal => "neutraal",
+        }
+    }
+
+    /// The stored form back; anything else is [`Salutation::Automatisch`].
+    pub fn parse(s: &str) -> Salutation {
+        Salutation::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .unwrap_or_default()
+    }
+
+    /// The greeting for a person of these names, without a comma: "Beste Anna", "Geachte heer
+    /// Van der Berg". Without a first name in front, the tussenvoegsel starts with a capital,
+    /// as Dutch spelling has it ("heer Van der Berg", but "Jan van der Berg").
+    pub fn greeting(self, first: Option<&str>, tussenvoegsel: Option<&str>, last: &str) -> String {
+        let first = first.map(str::trim).filter(|f| !f.is_empty());
+        let surname = || {
+            let particle = tussenvoegsel.map(str::trim).filter(|t| !t.is_empty());
+            let last = last.trim();
+            match particle {
+                Some(particle) => format!("{} {last}", capitalised(particle)),
+                None => last.to_owned(),
+            }
+        };
+        let full = || display_name(first, tussenvoegsel.map(str::trim), last.trim());
+        match (self, first) {
+            (Salutation::Automatisch | Salutation::Informeel, Some(first)) => {
+                format!("Beste {first}")
+            }
+            (Salutation::Informeel, None) => format!("Beste {}", surname()),
+            (Salutation::Automatisch, None) => format!("Geachte heer/mevrouw {}", surname()),
+            (Salutation::Heer, _) => format!("Geachte heer {}", surname()),
+            (Salutation::Mevrouw, _) => format!("Geachte mevrouw {}", surname()),
+            (Salutation::Neutraal, Some(_)) => format!("Geachte {}", full()),
+            (Salutation::Neutraal, None) => format!("Geachte {}", surname()),
+        }
+    }
+}
+
+/// "van der" → "Van der".
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -79,6 +160,9 @@ pub struct PersonInput {
     pub last_name: String,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub job_title: String,
+    /// How a letter opens ("Beste Anna", "Geachte heer Jansen"); automatic when left out.
+    #[serde(default)]
+    pub salutation: Salutation,
     #[serde(default)]
     pub emails: Vec<EmailInput>,
     #[serde(default)]
@@ -117,6 +201,7 @@ pub struct ValidPerson {
     pub tussenvoegsel: Option<String>,
     pub last_name: String,
     pub job_title: Option<String>,
+    pub salutation: Salutation,
     pub emails: Vec<PersonEmail>,
     pub phones: Vec<Phone>,
     pub address: Address,
@@ -233,6 +318,7 @@ impl PersonInput {
             tussenvoegsel,
             last_name: last_name.unwrap_or_default(),
             job_title,
+            salutation: self.salutation,
             emails,
             phones,
             address,
@@ -263,6 +349,7 @@ pub struct Person {
     pub last_name: String,
     pub display_name: String,
     pub job_title: Option<String>,
+    pub salutation: Salutation,
     pub emails: Vec<PersonEmail>,
     pub phones: Vec<Phone>,
     pub address: Address,
@@ -274,6 +361,15 @@ pub struct Person {
 }
 
 impl Person {
+    /// "Beste Anna", "Geachte heer Jansen": the merge field `relatie.aanhef`.
+    pub fn greeting(&self) -> String {
+        self.salutation.greeting(
+            self.first_name.as_deref(),
+            self.tussenvoegsel.as_deref(),
+            &self.last_name,
+        )
+    }
+
     /// The input that reproduces this person, to prefill an edit form.
     pub fn to_input(&self) -> PersonInput {
         PersonInput {
@@ -281,6 +377,7 @@ impl Person {
             tussenvoegsel: self.tussenvoegsel.clone().unwrap_or_default(),
             last_name: self.last_name.clone(),
             job_title: self.job_title.clone().unwrap_or_default(),
+            salutation: self.salutation,
             emails: self
                 .emails
                 .iter()

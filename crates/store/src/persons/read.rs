@@ -2,12 +2,14 @@
 
 use super::{PersonRow, company_ref};
 use crate::{Store, StoreError, StoreResult, with_pool};
-use postkamer_domain::relation::{Address, Person, PersonEmail, Phone, PhoneKind, display_name};
+use postkamer_domain::relation::{
+    Address, Person, PersonEmail, Phone, PhoneKind, Salutation, display_name,
+};
 use postkamer_domain::{EmailAddress, OrgId, PersonId};
 
 impl Store {
     pub async fn person(&self, org: OrgId, id: PersonId) -> StoreResult<Person> {
-        let sql = "SELECT p.id, p.uid, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, p.street, \
+        let sql = "SELECT p.id, p.uid, p.first_name, p.tussenvoegsel, p.last_name, p.job_title, p.salutation, p.street, \
                    p.postal_code, p.city, p.country, p.notes, p.company_id, c.name AS company_name, \
                    p.synchroniseren, p.created_at, p.updated_at \
                    FROM persons p LEFT JOIN companies c ON c.id = p.company_id \
@@ -53,6 +55,7 @@ impl Store {
             tussenvoegsel: row.tussenvoegsel,
             last_name: row.last_name,
             job_title: row.job_title,
+            salutation: Salutation::parse(&row.salutation),
             emails,
             phones: phones
                 .into_iter()

@@ -5,7 +5,7 @@
 use postkamer_carddav::vcard::{CardData, ReceivedCard};
 use postkamer_carddav::{Condition, StoredCard, WriteError, Written};
 use postkamer_domain::ValidationErrors;
-use postkamer_domain::relation::{Actor, AddressSource, PersonInput};
+use postkamer_domain::relation::{Actor, AddressSource, PersonInput, Salutation};
 use postkamer_store::StoreError;
 
 use super::{AddressBook, BOOK_QUOTA_BYTES, stored};
@@ -24,8 +24,13 @@ impl AddressBook {
 
     /// The person input for a card: the phone's values, cleaned until the CRM accepts them
     /// (invalid addresses and numbers left out, a missing last name taken from the card's other
-    /// names), and its company found or created by name.
-    async fn person_input(&self, data: &CardData) -> Result<PersonInput, WriteError> {
+    /// names), and its company found or created by name. The salutation is the CRM's own (a
+    /// vCard has none): the person's present one.
+    async fn person_input(
+        &self,
+        data: &CardData,
+        salutation: Salutation,
+    ) -> Result<PersonInput, WriteError> {
         let org = self.user.org_id;
         let company_id = match data.organisation.trim() {
             "" => None,
@@ -71,6 +76,7 @@ impl AddressBook {
             tussenvoegsel: data.tussenvoegsel.clone(),
             last_name,
             job_title: data.job_title.clone(),
+            salutation,
             emails: data.emails.clone(),
             phones: data.phones.clone(),
             address: data.address.clone(),
@@ -201,7 +207,17 @@ impl AddressBook {
             }
             (None, None) => (None, false),
         };
-        let input = self.person_input(&card.data).await?;
+        let salutation = match person {
+            Some(id) => {
+                store
+                    .person(org, id)
+                    .await
+                    .map_err(|e| WriteError::Store(e.to_string()))?
+                    .salutation
+            }
+            None => Salutation::default(),
+        };
+        let input = self.person_input(&card.data, salutation).await?;
         let valid = input
             .validate()
             .map_err(|e| WriteError::Invalid(validation_text(&e)))?;

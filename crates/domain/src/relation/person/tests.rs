@@ -75,3 +75,55 @@ fn html_and_sql_in_names_are_plain_text() {
     input.last_name = "Berg\u{0}".into();
     assert!(input.validate().is_err());
 }
+
+#[test]
+fn greetings_follow_the_salutation_and_dutch_capitals() {
+    let anna = (Some("Anna"), None, "Jansen");
+    let jan = (Some("Jan"), Some("van der"), "Berg");
+    let nameless = (None, Some("de"), "Vries");
+    let cases = [
+        (Salutation::Automatisch, anna, "Beste Anna"),
+        (
+            Salutation::Automatisch,
+            nameless,
+            "Geachte heer/mevrouw De Vries",
+        ),
+        (Salutation::Informeel, jan, "Beste Jan"),
+        (Salutation::Informeel, nameless, "Beste De Vries"),
+        (Salutation::Heer, jan, "Geachte heer Van der Berg"),
+        (Salutation::Mevrouw, anna, "Geachte mevrouw Jansen"),
+        (
+            Salutation::Mevrouw,
+            (Some("Ölga"), Some("ten"), "Brink"),
+            "Geachte mevrouw Ten Brink",
+        ),
+        (Salutation::Neutraal, jan, "Geachte Jan van der Berg"),
+        (Salutation::Neutraal, nameless, "Geachte De Vries"),
+        (
+            Salutation::Heer,
+            (Some("  "), Some("  "), " Bakker "),
+            "Geachte heer Bakker",
+        ),
+    ];
+    for (salutation, (first, particle, last), expected) in cases {
+        assert_eq!(
+            salutation.greeting(first, particle, last),
+            expected,
+            "{salutation:?}"
+        );
+    }
+}
+
+#[test]
+fn salutations_round_trip_and_default_to_automatic() {
+    for salutation in Salutation::ALL {
+        assert_eq!(Salutation::parse(salutation.as_str()), salutation);
+        let json = serde_json::to_string(&salutation).unwrap();
+        assert_eq!(json, format!("\"{}\"", salutation.as_str()));
+    }
+    assert_eq!(Salutation::parse("mevr."), Salutation::Automatisch);
+    let input: PersonInput = serde_json::from_str(r#"{"last_name": "Jansen"}"#).unwrap();
+    assert_eq!(input.salutation, Salutation::Automatisch);
+    let refused = serde_json::from_str::<PersonInput>(r#"{"last_name": "J", "salutation": "sir"}"#);
+    assert!(refused.is_err());
+}

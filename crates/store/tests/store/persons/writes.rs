@@ -7,7 +7,9 @@ use crate::fixtures::{
 use postkamer_domain::PersonId;
 use postkamer_domain::relation::Actor;
 use postkamer_domain::relation::PersonQuery;
-use postkamer_domain::relation::{Address, CompanyRef, PersonEmail, PersonInput, Phone, PhoneKind};
+use postkamer_domain::relation::{
+    Address, CompanyRef, PersonEmail, PersonInput, Phone, PhoneKind, Salutation,
+};
 use postkamer_store::Store;
 
 pub async fn person_is_created_with_emails_and_phones(store: Store) {
@@ -165,6 +167,7 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
             ("06 9999 8888", PhoneKind::Prive),
         ]),
         company_id: Some(nieuw_bv),
+        salutation: Salutation::Mevrouw,
         ..person_input("", "", "Bergsma")
     };
     let after = store
@@ -177,6 +180,9 @@ pub async fn person_update_keeps_uid_and_replaces_children(store: Store) {
     assert!(after.updated_at > before.updated_at);
     assert_eq!(after.first_name, None);
     assert_eq!(after.display_name, "Bergsma");
+    assert_eq!(before.salutation, Salutation::Automatisch);
+    assert_eq!(after.salutation, Salutation::Mevrouw);
+    assert_eq!(after.greeting(), "Geachte mevrouw Bergsma");
     assert_eq!(
         after.emails,
         vec![
