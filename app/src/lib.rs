@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/e-mail/domeinen/:id") view={Lazy::<routes::DomainRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/e-mail") view={Lazy::<routes::MailboxRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/synchronisatie") view={Lazy::<routes::SyncRoute>::new()} />
+                    <Route path=path!("/beheer/gebruikersinstellingen/mijn-gegevens") view={Lazy::<routes::DetailsRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/wachtwoord") view={Lazy::<routes::PasswordRoute>::new()} />
                     <Route path=path!("/beheer/gebruikersinstellingen/api-tokens") view={Lazy::<routes::TokensRoute>::new()} />
                     <Route path=path!("/beheer/systeem/wachtrij") view={Lazy::<routes::JobsRoute>::new()} />

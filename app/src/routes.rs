@@ -39,6 +39,7 @@ lazy_page!(EditCompanyRoute, relations::EditCompanyPage);
 lazy_page!(BeheerRoute, beheer::BeheerIndex);
 lazy_page!(UsersRoute, beheer::UsersPage);
 lazy_page!(AddressLogRoute, beheer::AddressLogPage);
+lazy_page!(DetailsRoute, beheer::DetailsPage);
 lazy_page!(PasswordRoute, beheer::PasswordPage);
 lazy_page!(TokensRoute, beheer::TokensPage);
 lazy_page!(MailboxRoute, beheer::MailboxPage);

@@ -17,6 +17,7 @@ const PAGES: Array<[string, string]> = [
   ['/beheer/e-mail/domeinen', 'nav-beheer'],
   ['/beheer/gebruikers', 'nav-beheer'],
   ['/beheer/gebruikersinstellingen/e-mail', 'nav-beheer'],
+  ['/beheer/gebruikersinstellingen/mijn-gegevens', 'nav-beheer'],
   ['/beheer/crm-voorkeuren/ai-instellingen', 'nav-beheer'],
   ['/beheer/systeem/wachtrij', 'nav-beheer'],
 ];

@@ -287,3 +287,24 @@ test('Verwijderen is refused while an action type uses the template; leaving wit
   expect(new URL(page.url()).pathname).toMatch(TEMPLATE_PAGE);
   await expect(prose(page)).toContainText('Nog niet opgeslagen');
 });
+
+test('Mijn gegevens: a user keeps their job title and phone number for the gebruiker.* merge fields', async ({ page }) => {
+  await login(page, DEMO.user.email, DEMO.user.password);
+  await gotoApp(page, '/beheer');
+  await page.getByRole('link', { name: 'Mijn gegevens' }).click();
+  await expectPathThenHydrated(page, '/beheer/gebruikersinstellingen/mijn-gegevens');
+  const title = `Adviseur ${RUN}`;
+  await field(page, 'job_title').fill(title);
+  // A phone number that is none: refused at the field, what was typed stays.
+  await field(page, 'phone').fill('bel me');
+  await byTest(page, 'save').click();
+  await expect(byTest(page, 'error-phone')).toBeVisible();
+  await expect(field(page, 'job_title')).toHaveValue(title);
+  await field(page, 'phone').fill('020 123 4567');
+  await byTest(page, 'save').click();
+  await expect(byTest(page, 'details-saved')).toBeVisible();
+
+  await gotoApp(page, '/beheer/gebruikersinstellingen/mijn-gegevens');
+  await expect(field(page, 'job_title')).toHaveValue(title);
+  await expect(field(page, 'phone')).not.toHaveValue('');
+});

@@ -12,16 +12,16 @@ use crate::error::{ApiError, Problem};
 use crate::middleware::{ApiCaller, api_not_found};
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Request, State};
 use axum::routing::get;
 use postkamer_app::ssr::AppState;
-use postkamer_domain::User;
+use postkamer_domain::{User, UserDetails};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/me", get(me))
+        .route("/me", get(me).put(update_me))
         .merge(relations::router())
         .merge(mail::router())
         .merge(domains::router())
@@ -53,13 +53,25 @@ async fn me(ApiCaller(user): ApiCaller) -> Json<User> {
     Json(user)
 }
 
+/// The caller's own name, job title and phone number (Gebruikersinstellingen → Mijn gegevens),
+/// which the merge fields gebruiker.naam, gebruiker.functie and gebruiker.telefoon show.
+#[utoipa::path(put, path = "/api/v1/me", tag = "account", request_body = UserDetails,
+    responses((status = 200, body = User), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn update_me(
+    State(state): State<AppState>,
+    ApiCaller(user): ApiCaller,
+    ApiJson(details): ApiJson<UserDetails>,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(state.core.set_my_details(&user, &details).await?))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Postkamer API", version = "1", description = "Relaties (companies and contact persons) of your organisation and the mail linked to them. \
         Authenticate with `Authorization: Bearer <token>`; create a token under Beheer → Gebruikersinstellingen → API-tokens. \
         Errors are `application/problem+json`; titles follow `Accept-Language` (nl, en)."),
     paths(
-        me,
+        me, update_me,
         relations::list_persons, relations::create_person, relations::get_person, relations::update_person,
         relations::delete_person, relations::persons_by_email, relations::address_log,
         relations::list_companies, relations::create_company, relations::get_company, relations::update_company,

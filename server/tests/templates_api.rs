@@ -484,3 +484,122 @@ async fn template_images_are_checked_kept_per_organisation_and_shown_in_the_prev
         rendered.text
     );
 }
+
+/// Mijn gegevens: users keep their own name, job title and phone number (the page's server
+/// functions and `PUT /api/v1/me`), and the templates' gebruiker.* fields say what they keep.
+#[tokio::test]
+async fn the_senders_own_details_fill_the_gebruiker_merge_fields() {
+    let app = app().await;
+    let admin = app
+        .user("Demo BV", "beheer@demo.nl", Role::SuperAdmin)
+        .await;
+    let anna = app.user("Demo BV", "anna@demo.nl", Role::Gebruiker).await;
+    let (admin_token, anna_token) = (app.token(&admin).await, app.token(&anna).await);
+    let signed = r#"{"type": "doc", "content": [{"type": "paragraph", "content": [
+        {"type": "merge_field", "attrs": {"field": "gebruiker.naam", "fallback": ""}},
+        {"type": "text", "text": " · "},
+        {"type": "merge_field", "attrs": {"field": "gebruiker.functie", "fallback": "medewerker"}},
+        {"type": "text", "text": " · "},
+        {"type": "merge_field", "attrs": {"field": "gebruiker.telefoon", "fallback": "geen telefoon"}}]}]}"#;
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/templates",
+            Some(&admin_token),
+            Some(json!({ "name": "Ondertekend", "subject": "Groet", "body": signed })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let render = format!("/api/v1/templates/{}/render", created.body["id"]);
+    let text = |reply: &Reply| reply.body["text"].as_str().unwrap().trim().to_owned();
+    let before = app.api(Method::GET, &render, Some(&anna_token), None).await;
+    assert_eq!(
+        text(&before),
+        format!("{} · medewerker · geen telefoon", anna.name)
+    );
+
+    // Refused with the fields named; nothing changes.
+    let refused = app
+        .api(
+            Method::PUT,
+            "/api/v1/me",
+            Some(&anna_token),
+            Some(json!({ "name": " ", "job_title": "Office manager", "phone": "bel me" })),
+        )
+        .await;
+    is_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let fields: Vec<&str> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "phone"]);
+    let unknown = app
+        .api(
+            Method::PUT,
+            "/api/v1/me",
+            Some(&anna_token),
+            Some(json!({ "name": "Anna", "role": "superadmin" })),
+        )
+        .await;
+    assert!(unknown.status.is_client_error(), "{}", unknown.text);
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&anna_token), None)
+        .await;
+    assert_eq!(me.body["name"], anna.name.as_str());
+    assert_eq!(me.body["role"], "gebruiker");
+    assert_eq!(me.body["job_title"], Value::Null);
+
+    let saved = app
+        .api(
+            Method::PUT,
+            "/api/v1/me",
+            Some(&anna_token),
+            Some(json!({ "name": "Anna de Vries", "job_title": "Office manager", "phone": "020 123 4567" })),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.body["job_title"], "Office manager");
+    let phone = saved.body["phone"].as_str().unwrap().to_owned();
+    let after = app.api(Method::GET, &render, Some(&anna_token), None).await;
+    assert_eq!(
+        text(&after),
+        format!("Anna de Vries · Office manager · {phone}")
+    );
+    // The admin's own mail still says the admin's.
+    let admins = app
+        .api(Method::GET, &render, Some(&admin_token), None)
+        .await;
+    assert!(text(&admins).starts_with(&format!("{} · medewerker", admin.name)));
+
+    // The page's server functions: the caller's own details, a change only with the CSRF header.
+    let session = session_from(&app.login("anna@demo.nl", "een-lang-wachtwoord").await);
+    let mine = app
+        .server_fn(&fn_path("my_details"), Some(&session), true, json!({}))
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.body["job_title"], "Office manager");
+    let change =
+        json!({ "details": { "name": "Anna de Vries", "job_title": "Directeur", "phone": "" } });
+    let forged = app
+        .server_fn(
+            &fn_path("save_my_details"),
+            Some(&session),
+            false,
+            change.clone(),
+        )
+        .await;
+    assert!(forged.status.is_client_error(), "{}", forged.text);
+    let changed = app
+        .server_fn(&fn_path("save_my_details"), Some(&session), true, change)
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    let last = app.api(Method::GET, &render, Some(&anna_token), None).await;
+    assert_eq!(text(&last), "Anna de Vries · Directeur · geen telefoon");
+    let page = app
+        .page("/beheer/gebruikersinstellingen/mijn-gegevens", &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Directeur"), "{}", page.text);
+}

@@ -1,7 +1,7 @@
 use crate::csrf::CsrfClient;
 use crate::error::AppError;
 use leptos::prelude::*;
-use postkamer_domain::{ApiTokenId, Locale, User};
+use postkamer_domain::{ApiTokenId, Locale, User, UserDetails};
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
@@ -15,6 +15,21 @@ pub async fn me() -> Result<Option<User>, AppError> {
         return Ok(None);
     };
     Ok(Some(ssr::state()?.core.me(&caller).await?))
+}
+
+/// Gebruikersinstellingen → Mijn gegevens: the caller's name, job title and phone number.
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn my_details() -> Result<UserDetails, AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    Ok(UserDetails::of(&state.core.me(&caller).await?))
+}
+
+/// Saves them: what the merge fields gebruiker.naam, .functie and .telefoon say from now on.
+#[server(prefix = "/fn", input = Json, client = CsrfClient)]
+pub async fn save_my_details(details: UserDetails) -> Result<UserDetails, AppError> {
+    let (state, caller) = (ssr::state()?, ssr::caller()?);
+    let user = state.core.set_my_details(&caller, &details).await?;
+    Ok(UserDetails::of(&user))
 }
 
 /// Checks the credentials and starts a session (an HttpOnly cookie).

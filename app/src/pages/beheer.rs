@@ -10,7 +10,7 @@ mod sync;
 mod templates;
 mod users;
 
-pub use account::{PasswordPage, TokensPage};
+pub use account::{DetailsPage, PasswordPage, TokensPage};
 pub use action_types::ActionTypesPage;
 pub use address_log::AddressLogPage;
 pub use domains::{DomainPage, DomainsPage};
@@ -64,6 +64,7 @@ pub fn BeheerIndex() -> impl IntoView {
             <section class="card">
                 <h2>{tr("Gebruikersinstellingen", "User settings")}</h2>
                 <ul class="plain">
+                    {link("/beheer/gebruikersinstellingen/mijn-gegevens", "Mijn gegevens", "My details", false)}
                     {link("/beheer/gebruikersinstellingen/e-mail", "E-mail (uw mailbox)", "E-mail (your mailbox)", false)}
                     {link("/beheer/gebruikersinstellingen/synchronisatie", "Synchronisatie", "Synchronisation", false)}
                     {link("/beheer/gebruikersinstellingen/wachtwoord", "Wachtwoord wijzigen", "Change password", false)}

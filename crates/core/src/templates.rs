@@ -253,7 +253,9 @@ impl Core {
             set(MergeField::BedrijfPlaats, Some(&c.address.city));
         }
         set(MergeField::GebruikerNaam, Some(&caller.name));
+        set(MergeField::GebruikerFunctie, caller.job_title.as_deref());
         set(MergeField::GebruikerEmail, Some(caller.email.as_str()));
+        set(MergeField::GebruikerTelefoon, caller.phone.as_deref());
         set(MergeField::Vandaag, Some(&dutch_long_date(self.now())));
         values
     }

@@ -4,7 +4,7 @@ use crate::auth::check_new_password;
 use crate::{Core, CoreError, CoreResult, password, require_superadmin};
 use postkamer_domain::validate::Invalid;
 use postkamer_domain::{
-    EmailAddress, Locale, NewUser, OrgId, Role, User, UserId, ValidationErrors,
+    EmailAddress, Locale, NewUser, OrgId, Role, User, UserDetails, UserId, ValidationErrors,
 };
 
 use serde::{Deserialize, Serialize};
@@ -118,6 +118,16 @@ impl Core {
         } else {
             Ok(())
         }
+    }
+
+    /// The caller's own name, job title and phone number (Mijn gegevens): what the merge
+    /// fields gebruiker.naam, .functie and .telefoon say in their mail.
+    pub async fn set_my_details(&self, caller: &User, details: &UserDetails) -> CoreResult<User> {
+        let valid = details.validate()?;
+        Ok(self
+            .store
+            .set_user_details(caller.org_id, caller.id, &valid)
+            .await?)
     }
 
     /// The caller's language, remembered for the next visit.

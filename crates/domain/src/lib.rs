@@ -26,5 +26,5 @@ pub use ids::{
 };
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};
-pub use user::{ApiToken, NewUser, Role, User};
+pub use user::{ApiToken, NewUser, Role, User, UserDetails, ValidUserDetails};
 pub use validate::{FieldError, Invalid, ValidationErrors};

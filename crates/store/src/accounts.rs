@@ -1,7 +1,9 @@
 //! Organisations and users.
 
 use crate::{Store, StoreError, StoreResult, affected, with_pool};
-use postkamer_domain::{EmailAddress, Locale, NewUser, OrgId, Role, User, UserId};
+use postkamer_domain::{
+    EmailAddress, Locale, NewUser, OrgId, Role, User, UserId, ValidUserDetails,
+};
 use sqlx::AssertSqlSafe;
 
 /// An organisation (tenant).
@@ -20,6 +22,8 @@ pub(crate) struct UserRow {
     role: String,
     active: bool,
     locale: String,
+    job_title: Option<String>,
+    phone: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -29,7 +33,8 @@ struct LoginRow {
     password_hash: String,
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.id, u.org_id, u.name, u.email, u.role, u.active, u.locale";
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.org_id, u.name, u.email, u.role, u.active, u.locale, u.job_title, u.phone";
 
 impl TryFrom<UserRow> for User {
     type Error = StoreError;
@@ -45,6 +50,8 @@ impl TryFrom<UserRow> for User {
             })?,
             active: row.active,
             locale: Locale::from_code(&row.locale),
+            job_title: row.job_title,
+            phone: row.phone,
         })
     }
 }
@@ -169,6 +176,29 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         affected(done)
+    }
+
+    /// Name, job title and phone number, as the user gave them.
+    pub async fn set_user_details(
+        &self,
+        org: OrgId,
+        id: UserId,
+        details: &ValidUserDetails,
+    ) -> StoreResult<User> {
+        let sql = "UPDATE users SET name = $3, job_title = $4, phone = $5, updated_at = $6 \
+                   WHERE org_id = $1 AND id = $2";
+        let done = with_pool!(self, |pool| sqlx::query(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .bind(&details.name)
+            .bind(&details.job_title)
+            .bind(&details.phone)
+            .bind(self.now())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        affected(done)?;
+        self.user(org, id).await
     }
 
     pub async fn set_active(&self, org: OrgId, id: UserId, active: bool) -> StoreResult<()> {

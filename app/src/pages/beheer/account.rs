@@ -1,13 +1,81 @@
-//! Gebruikersinstellingen of the signed-in user: password and API tokens.
+//! Gebruikersinstellingen of the signed-in user: their details, password and API tokens.
 
 use crate::api::auth::{
-    ChangePassword, CreateApiToken, PasswordChanged, RevokeApiToken, list_api_tokens,
+    ChangePassword, CreateApiToken, PasswordChanged, RevokeApiToken, SaveMyDetails,
+    list_api_tokens, my_details,
 };
 use crate::components::{ErrorBox, TextField, format_date, validation_errors};
 use crate::i18n::{t, tr, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use postkamer_domain::Locale;
+use postkamer_domain::{Locale, UserDetails};
+
+/// Mijn gegevens: name, job title and phone number, which the templates' merge fields
+/// gebruiker.naam, gebruiker.functie and gebruiker.telefoon show in the user's mail.
+#[component]
+pub fn DetailsPage() -> impl IntoView {
+    let locale = use_locale();
+    let details = Resource::new(|| (), |_| my_details());
+    view! {
+        <Title text=move || t(locale.get(), "Mijn gegevens", "My details") />
+        <p class="crumbs"><a href="/beheer">{tr("Beheer", "Settings")}</a></p>
+        <h1>{tr("Mijn gegevens", "My details")}</h1>
+        <p class="muted">{tr(
+            "Uw naam, functie en telefoonnummer zoals ze in uw e-mail komen: de samenvoegvelden Gebruiker – naam, functie en telefoon in de e-mailsjablonen.",
+            "Your name, job title and phone number as they appear in your e-mail: the merge fields User – name, job title and phone in the e-mail templates.",
+        )}</p>
+        <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(initial) => view! { <DetailsForm initial /> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailsForm(initial: UserDetails) -> impl IntoView {
+    let save = ServerAction::<SaveMyDetails>::new();
+    let name = RwSignal::new(initial.name);
+    let job_title = RwSignal::new(initial.job_title);
+    let phone = RwSignal::new(initial.phone);
+    let errors = validation_errors(save.value());
+    // The stored form (a phone number written the one way) once saved.
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            phone.set(saved.phone);
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveMyDetails {
+            details: UserDetails {
+                name: name.get_untracked(),
+                job_title: job_title.get_untracked(),
+                phone: phone.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <form class="card form narrow" on:submit=submit novalidate data-test="details-form">
+            {move || match save.value().get() {
+                Some(Ok(_)) => Some(view! {
+                    <div class="notice ok" data-test="details-saved"><p>{tr("Uw gegevens zijn opgeslagen.", "Your details have been saved.")}</p></div>
+                }.into_any()),
+                Some(Err(error)) if error.validation().is_none() => Some(view! { <ErrorBox error /> }.into_any()),
+                _ => None,
+            }}
+            <TextField label="Naam" label_en="Name" field="name" value=name errors autocomplete="name" required=true />
+            <TextField label="Functie" label_en="Job title" field="job_title" value=job_title errors autocomplete="organization-title" />
+            <TextField label="Telefoon" label_en="Phone" field="phone" value=phone errors input_type="tel" autocomplete="tel" />
+            <div class="form-actions">
+                <button type="submit" class="primary" data-test="save" disabled=move || save.pending().get()>{tr("Opslaan", "Save")}</button>
+            </div>
+        </form>
+    }
+}
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {

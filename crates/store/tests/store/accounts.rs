@@ -125,6 +125,23 @@ pub async fn user_settings_are_updated(store: Store) {
     store.set_role(acme, u.id, Role::Gebruiker).await.unwrap();
     assert_eq!(store.user(acme, u.id).await.unwrap().role, Role::Gebruiker);
 
+    let details = postkamer_domain::UserDetails {
+        name: "Anna de Vries".into(),
+        job_title: "Office manager".into(),
+        phone: "020 123 4567".into(),
+    }
+    .validate()
+    .unwrap();
+    let changed = store.set_user_details(acme, u.id, &details).await.unwrap();
+    assert_eq!(
+        (changed.name.as_str(), changed.job_title.as_deref()),
+        ("Anna de Vries", Some("Office manager"))
+    );
+    assert_eq!(changed.phone, details.phone);
+    assert_eq!(store.user(acme, u.id).await.unwrap(), changed);
+    let elsewhere = org(&store, "Elders").await;
+    assert_not_found(store.set_user_details(elsewhere, u.id, &details).await);
+
     store.set_active(acme, u.id, false).await.unwrap();
     assert!(!store.user(acme, u.id).await.unwrap().active);
     store.set_active(acme, u.id, true).await.unwrap();
