@@ -46,6 +46,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A file from outside (an attachment, a template image) served as it is: its content type
+/// (else `application/octet-stream`), never sniffed, and sandboxed should a browser open it as
+/// a document.
+fn sandboxed_file(bytes: Vec<u8>, content_type: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    response
+}
+
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
     responses((status = 200, body = User), (status = 401, body = Problem)))]

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use postkamer_app::ssr::AppState;
@@ -249,19 +249,11 @@ pub async fn image(
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
     let image = state.core.template_image(&user, &name).await?;
-    let content_type = HeaderValue::from_str(&image.content_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    let mut response = image.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, content_type);
+    let mut response = super::sandboxed_file(image.bytes, &image.content_type);
     // The name is the content's hash: the same name is always the same image.
-    headers.insert(
+    response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     Ok(response)
 }
