@@ -6,14 +6,14 @@
 #
 # Runs, in order: cargo fmt --check, clippy (server side and the wasm frontend), the Rust tests
 # with cargo nextest (against a throw-away PostgreSQL server, a throw-away Dovecot IMAP server and
-# a throw-away Knot authoritative DNS server it starts), then the Playwright browser tests (Debian's
+# a throw-away Knot authoritative DNS server and a throw-away SMTP server with the dkimpy verifier it starts), then the Playwright browser tests (Debian's
 # Chromium, a fresh SQLite database with the demo data) twice: against the debug
 # `cargo leptos build`, and against the release build with split wasm that scripts/run.sh serves. A failing step does not stop
 # the later ones (except that the browser tests need the build); the exit code is non-zero if any
 # failed.
 #
 # Works on a fresh Debian 12 machine as root without input: it installs what is missing
-# (postgresql, dovecot-imapd, knot + knot-dnsutils, vdirsyncer, chromium, the cargo-leptos tool chain, the npm packages) and nothing
+# (postgresql, dovecot-imapd, knot + knot-dnsutils, vdirsyncer, chromium, python3-venv, openssl, the cargo-leptos tool chain, the npm packages, aiosmtpd and dkimpy from PyPI in a venv) and nothing
 # that is there.
 #
 # Environment:
@@ -32,6 +32,10 @@ ROOT=$PWD
 . "$ROOT/scripts/lib/dovecot.sh"
 # shellcheck source=lib/knot.sh
 . "$ROOT/scripts/lib/knot.sh"
+# shellcheck source=lib/python.sh
+. "$ROOT/scripts/lib/python.sh"
+# shellcheck source=lib/smtp.sh
+. "$ROOT/scripts/lib/smtp.sh"
 
 export CARGO_BUILD_JOBS=2
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -55,6 +59,7 @@ cleanup() {
   pg_stop
   dovecot_stop
   knot_stop
+  smtp_stop
   if [ -n "$WORK_TMP" ] && [ -d "$WORK_TMP" ]; then rm -rf "$WORK_TMP"; fi
   WORK_TMP=""
   return "$rc"
@@ -80,6 +85,8 @@ command -v vdirsyncer >/dev/null 2>&1 || missing+=(vdirsyncer)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 pk_apt_install "${missing[@]}"
 
 # ------------------------------------------------------------------ build tools
@@ -150,6 +157,11 @@ printf '  POSTKAMER_TEST_IMAP=%s\n' "$POSTKAMER_TEST_IMAP"
 pk_step "throw-away Knot DNS server"
 knot_start
 printf '  POSTKAMER_TEST_DNS=%s (zone %s)\n' "$POSTKAMER_TEST_DNS" "$POSTKAMER_TEST_DNS_ZONE"
+
+# ------------------------------------------------------------------ SMTP and DKIM for the sending tests
+pk_step "throw-away SMTP server (aiosmtpd, STARTTLS and AUTH) and the DKIM verifier (dkimpy)"
+smtp_start
+printf '  POSTKAMER_TEST_SMTP=%s\n' "$POSTKAMER_TEST_SMTP"
 
 # ------------------------------------------------------------------ static checks
 pk_step "cargo fmt --all --check"

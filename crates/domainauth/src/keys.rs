@@ -26,6 +26,8 @@ pub enum KeyError {
     Der(String),
     #[error("RSA key of {0} bits; DKIM needs at least 1024")]
     TooShort(usize),
+    #[error("RSA key of {0} bits: DKIM signing here takes keys of 2048 to 4096 bits")]
+    UnsupportedSize(usize),
     #[error("the key cannot be used for signing: {0}")]
     Signing(String),
 }
@@ -76,14 +78,21 @@ impl DkimKeyPair {
         if bits < 1024 {
             return Err(KeyError::TooShort(bits));
         }
+        if !(2048..=4096).contains(&bits) {
+            return Err(KeyError::UnsupportedSize(bits));
+        }
         let public = RsaPublicKey::from(&private);
         let spki = public
             .to_public_key_der()
             .map_err(|e| KeyError::Der(e.to_string()))?;
-        Ok(DkimKeyPair {
+        let pair = DkimKeyPair {
             private,
             public_b64: BASE64.encode(spki.as_bytes()),
-        })
+        };
+        // Refused here, when the key is configured, rather than at the first send: ring signs
+        // with RSA keys of 2048 to 4096 bits only.
+        pair.signing_key()?;
+        Ok(pair)
     }
 
     pub fn bits(&self) -> usize {
@@ -151,6 +160,17 @@ mod tests {
         key.signing_key().unwrap();
         let der = BASE64.decode(key.public_key_b64()).unwrap();
         assert_eq!(public_key_bits(&der), Some(2048));
+    }
+
+    #[test]
+    fn a_key_the_signer_cannot_use_is_refused_when_loaded() {
+        use rsa::pkcs8::LineEnding;
+        let mut rng = rsa::rand_core::OsRng;
+        let short = RsaPrivateKey::new(&mut rng, 1024).unwrap();
+        let pem = short.to_pkcs8_pem(LineEnding::LF).unwrap();
+        let err = DkimKeyPair::from_pem(&pem).unwrap_err();
+        assert!(matches!(err, KeyError::UnsupportedSize(1024)), "{err}");
+        assert!(err.to_string().contains("2048 to 4096"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod dmarc;
 pub mod dns;
 mod keys;
 pub mod ownership;
+mod sign;
 pub mod spf;
 mod txt;
 
@@ -19,6 +20,7 @@ use postkamer_domain::{Invalid, valid_domain};
 
 pub use dns::DnsConfig;
 pub use keys::{DkimKeyPair, KEY_BITS, KeyError, dns_record};
+pub use sign::{SIGNED_HEADERS, SignError, sign};
 
 /// What a check compares against.
 #[derive(Debug, Clone)]

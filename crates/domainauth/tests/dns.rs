@@ -18,6 +18,8 @@ use support::dns::{Rr, TOKEN, TestDns};
 mod dkim_keys;
 #[path = "dns/domain.rs"]
 mod domain;
+#[path = "dns/signing.rs"]
+mod signing;
 #[path = "dns/spf.rs"]
 mod spf;
 

@@ -47,7 +47,7 @@ mod idle;
 mod mailbox;
 mod messages;
 mod syntax;
-mod transport;
+pub(crate) mod transport;
 
 use std::fmt;
 use std::str::FromStr;
