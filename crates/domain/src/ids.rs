@@ -71,3 +71,7 @@ id_type!(
     /// An action type (Beheer → E-mail → Actietypen).
     ActionTypeId
 );
+id_type!(
+    /// A message in the outbox (Postvak UIT): written in Postkamer, sent by the job runner.
+    OutboxId
+);

@@ -21,7 +21,7 @@ pub mod validate;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::{EmailAddress, EmailError, valid_domain};
 pub use ids::{
-    ActionTypeId, ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, PersonId,
+    ActionTypeId, ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, OutboxId, PersonId,
     SendingDomainId, TemplateId, UserId,
 };
 pub use locale::Locale;

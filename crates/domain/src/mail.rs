@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod input;
+pub mod outbox;
 mod query;
 pub mod sync;
 

@@ -312,7 +312,7 @@ impl Store {
 }
 
 /// The INSERT of `job`, with `on_conflict` for a job of the kind with the same unique key.
-fn insert<'a>(job: &NewJob<'a>, now: i64, on_conflict: &str) -> Statement<'a> {
+pub(crate) fn insert<'a>(job: &NewJob<'a>, now: i64, on_conflict: &str) -> Statement<'a> {
     Statement::new(format!(
         "INSERT INTO jobs (org_id, kind, payload, unique_key, run_at, max_attempts, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) \

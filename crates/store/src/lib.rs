@@ -14,6 +14,7 @@ pub mod domains;
 mod error;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 mod persons;
 mod search;
 pub mod selections;

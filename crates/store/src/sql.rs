@@ -283,6 +283,14 @@ impl Store {
         }))
     }
 
+    /// Runs one statement on its own; returns the rows it gave.
+    pub(crate) async fn fetch_all<T: Row>(&self, statement: Statement<'_>) -> StoreResult<Vec<T>> {
+        Ok(crate::with_pool!(self, |pool| {
+            let rows = statement.query().fetch_all(pool).await?;
+            rows.iter().map(T::from_row).collect::<Result<_, _>>()?
+        }))
+    }
+
     /// Starts a write transaction (see [`BeginWrite`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.db {

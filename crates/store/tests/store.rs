@@ -20,6 +20,8 @@ mod fixtures;
 mod harness;
 #[path = "store/mail.rs"]
 mod mail;
+#[path = "store/outbox.rs"]
+mod outbox;
 #[path = "store/persons.rs"]
 mod persons;
 #[path = "store/privacy.rs"]
@@ -119,6 +121,10 @@ on_both_engines! {
         templates_keep_their_versions_and_show_who_uses_them,
         template_images_are_kept_once_per_organisation,
         action_types_are_added_renamed_and_switched_off,
+    ],
+    outbox: [
+        a_message_is_queued_with_its_job_and_moves_forward,
+        smtp_accounts_keep_their_password_until_a_new_one_is_given,
     ],
     privacy::copies: [
         a_copy_with_the_same_headers_is_another_message,
