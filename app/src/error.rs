@@ -119,6 +119,36 @@ impl AppError {
                 ("message_too_large", Locale::En) => {
                     "This message is too large to keep in Postkamer; open it in your mail program.".into()
                 }
+                ("no_smtp", Locale::Nl) => {
+                    "Er is nog geen SMTP-server ingesteld om mee te verzenden. Vul die in onder Beheer → Gebruikersinstellingen → E-mail.".into()
+                }
+                ("no_smtp", Locale::En) => {
+                    "No SMTP server is set up to send with yet. Fill it in under Beheer → Gebruikersinstellingen → E-mail.".into()
+                }
+                ("dkim_unusable", Locale::Nl) => {
+                    "Dit bericht moet met DKIM worden ondertekend, maar de sleutel van het domein is niet bruikbaar. Er is niets verzonden; vraag uw SuperAdmin de sleutel te vernieuwen (Beheer → E-mail → Domeinen).".into()
+                }
+                ("dkim_unusable", Locale::En) => {
+                    "This message must be DKIM-signed, but the domain's key cannot be used. Nothing was sent; ask your SuperAdmin to renew the key (Beheer → E-mail → Domeinen).".into()
+                }
+                ("mail_too_large", Locale::Nl) => {
+                    "Het bericht is met de bijlagen te groot om te verzenden. Verwijder een of meer bijlagen.".into()
+                }
+                ("mail_too_large", Locale::En) => {
+                    "With its attachments the message is too large to send. Remove one or more attachments.".into()
+                }
+                ("outbox_not_waiting", Locale::Nl) => {
+                    "Dit bericht wordt al verzonden of is klaar; annuleren kan niet meer.".into()
+                }
+                ("outbox_not_waiting", Locale::En) => {
+                    "This message is being sent or is done; it can no longer be cancelled.".into()
+                }
+                ("outbox_not_failed", Locale::Nl) => {
+                    "Alleen een mislukt bericht kan opnieuw worden verzonden.".into()
+                }
+                ("outbox_not_failed", Locale::En) => {
+                    "Only a failed message can be sent again.".into()
+                }
                 ("template_in_use", Locale::Nl) => {
                     "Dit sjabloon is gekoppeld aan een actietype. Kies eerst onder Actietypen een ander sjabloon voor dat type.".into()
                 }

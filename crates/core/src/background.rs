@@ -5,6 +5,7 @@
 //!   stops; after a failure it is retried with back-off, its error on the mailbox for its user.
 //! - `domain.check`, one recurring job per sending domain: runs when the domain is due for its
 //!   re-check (hourly while pending or broken, daily while active).
+//! - `mail.send`, one job per message of the outbox (see [`crate::sending`]).
 //! - `housekeeping`, hourly and for the whole installation: drops expired sessions, old login
 //!   failures and the relation sync's changes older than 90 days (a phone that last synced
 //!   before that syncs its whole book again), and queues the jobs above where one is missing.
@@ -100,7 +101,7 @@ impl Core {
 
     /// A runner for the kinds `config` switches on (and housekeeping).
     pub fn job_runner(&self, config: &BackgroundConfig) -> JobRunner {
-        let mut kinds = vec![self.housekeeping_kind()];
+        let mut kinds = vec![self.housekeeping_kind(), self.mail_send_kind()];
         if let Some(worker) = &config.mail_sync {
             kinds.push(self.mail_sync_kind(worker.clone(), config.mailboxes_per_instance));
         }

@@ -18,6 +18,7 @@ mod password;
 mod relations;
 mod secrets;
 pub mod selections;
+pub mod sending;
 pub mod templates;
 mod tokens;
 mod users;
@@ -50,6 +51,8 @@ pub struct CoreConfig {
     pub mail_max_message_bytes: u64,
     /// Networks mailbox connections may not reach (`mail_hosts_deny`).
     pub mail_hosts_deny: postkamer_mail::imap::HostDeny,
+    /// Mail out: the relay, retries, limits.
+    pub sending: sending::SendingConfig,
     /// Where every "now" of the use cases comes from (sessions, throttling, leases, jobs): the
     /// system's clock, a manual one in tests.
     pub clock: Arc<dyn Clock>,
@@ -65,6 +68,7 @@ impl CoreConfig {
             domains: DomainsConfig::default(),
             mail_max_message_bytes: postkamer_mail::imap::MAX_MESSAGE_BYTES,
             mail_hosts_deny: Default::default(),
+            sending: sending::SendingConfig::default(),
             clock: Arc::new(SystemClock),
         }
     }

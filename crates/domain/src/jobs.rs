@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const KIND_MAIL_SYNC: &str = "mail.sync";
 /// The kind of a sending domain's re-check; payload `{"domain": <id>}`.
 pub const KIND_DOMAIN_CHECK: &str = "domain.check";
+/// The kind of sending one message of the outbox; payload `{"outbox": <id>}`.
+pub const KIND_MAIL_SEND: &str = "mail.send";
 
 /// Where a queued job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +69,7 @@ pub fn kind_label(kind: &str) -> (String, String) {
     let (nl, en) = match kind {
         KIND_MAIL_SYNC => ("Mailbox synchroniseren", "Mailbox sync"),
         KIND_DOMAIN_CHECK => ("Domeincontrole", "Domain check"),
+        KIND_MAIL_SEND => ("E-mail verzenden", "Send e-mail"),
         other => (other, other),
     };
     (nl.to_owned(), en.to_owned())

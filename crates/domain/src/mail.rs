@@ -11,7 +11,7 @@ pub mod outbox;
 mod query;
 pub mod sync;
 
-pub use input::{MailboxInput, ValidMailbox, is_loopback_host};
+pub use input::{MailboxInput, SmtpInput, ValidMailbox, ValidSmtp, is_loopback_host};
 pub use query::{MessageQuery, TimelineOf};
 
 /// How the connection to the IMAP server is secured.
@@ -39,10 +39,20 @@ impl TlsMode {
         }
     }
 
+    /// The usual IMAP port.
     pub fn default_port(self) -> u16 {
         match self {
             TlsMode::Tls => 993,
             TlsMode::StartTls | TlsMode::None => 143,
+        }
+    }
+
+    /// The usual SMTP submission port.
+    pub fn smtp_default_port(self) -> u16 {
+        match self {
+            TlsMode::Tls => 465,
+            TlsMode::StartTls => 587,
+            TlsMode::None => 25,
         }
     }
 }

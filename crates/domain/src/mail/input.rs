@@ -1,4 +1,5 @@
-//! The mailbox form: what a user types for their IMAP account, and its checks.
+//! The mail account forms: what a user types for their IMAP account and their SMTP server, and
+//! their checks.
 
 use super::TlsMode;
 use serde::{Deserialize, Serialize};
@@ -65,47 +66,18 @@ impl MailboxInput {
     pub fn validate(&self, has_password: bool) -> Result<ValidMailbox, crate::ValidationErrors> {
         use crate::validate::Invalid;
         let mut errors = crate::ValidationErrors::default();
-        let host = self.host.trim().to_owned();
-        let host_ok = !host.is_empty()
-            && host.len() <= 253
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-        if host.is_empty() {
-            errors.push("host", Invalid::Required);
-        } else if !host_ok {
-            errors.push("host", Invalid::Host);
-        }
-        let port = match self.port.trim() {
-            "" => Some(self.tls.default_port()),
-            p => p.parse::<u16>().ok().filter(|p| *p > 0),
-        };
-        if port.is_none() {
-            errors.push("port", Invalid::Port);
-        }
-        if self.tls == TlsMode::None && host_ok && !is_loopback_host(&host) {
-            errors.push("tls", Invalid::PlaintextNotLocal);
-        }
-        let login = self.login.trim().to_owned();
-        if login.is_empty() {
+        let server = check_server(
+            &mut errors,
+            &self.host,
+            &self.port,
+            self.tls,
+            self.tls.default_port(),
+        );
+        let login = check_login(&mut errors, &self.login);
+        if login.is_empty() && errors.0.iter().all(|e| e.field != "login") {
             errors.push("login", Invalid::Required);
-        } else if login.chars().count() > 254 {
-            errors.push("login", Invalid::TooLong { max: 254 });
-        } else if login.chars().any(char::is_control) {
-            errors.push("login", Invalid::ControlCharacters);
         }
-        let password = (!self.password.is_empty()).then(|| self.password.clone());
-        if password.is_none() && !has_password {
-            errors.push("password", Invalid::Required);
-        } else if self.password.chars().count() > 1024 {
-            errors.push("password", Invalid::TooLong { max: 1024 });
-        } else if self
-            .password
-            .chars()
-            .any(|c| c == '\r' || c == '\n' || c == '\0')
-        {
-            errors.push("password", Invalid::ControlCharacters);
-        }
+        let password = check_password(&mut errors, &self.password, has_password);
         let since = match self.since.trim() {
             "" => None,
             s if valid_date(s) => Some(s.to_owned()),
@@ -117,9 +89,10 @@ impl MailboxInput {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let (host, port) = server.unwrap_or_default();
         Ok(ValidMailbox {
             host,
-            port: port.unwrap_or(993),
+            port,
             tls: self.tls,
             login,
             password,
@@ -127,6 +100,145 @@ impl MailboxInput {
             enabled: self.enabled,
         })
     }
+}
+
+/// The SMTP form as typed (Beheer → Gebruikersinstellingen → E-mail, next to the IMAP
+/// account; the API). An empty login sends without AUTH; an empty password keeps the stored
+/// one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SmtpInput {
+    pub host: String,
+    /// Empty: the usual port of the TLS mode (465 TLS, 587 STARTTLS, 25 none).
+    #[serde(default)]
+    pub port: String,
+    pub tls: TlsMode,
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// A checked SMTP form.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ValidSmtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    /// Empty: no AUTH.
+    pub login: String,
+    /// `None`: keep the stored one (or none, without AUTH).
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for ValidSmtp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidSmtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpInput {
+    /// `has_password`: a password is stored already (so an empty one keeps it).
+    pub fn validate(&self, has_password: bool) -> Result<ValidSmtp, crate::ValidationErrors> {
+        let mut errors = crate::ValidationErrors::default();
+        let server = check_server(
+            &mut errors,
+            &self.host,
+            &self.port,
+            self.tls,
+            self.tls.smtp_default_port(),
+        );
+        let login = check_login(&mut errors, &self.login);
+        let password = if login.is_empty() {
+            None
+        } else {
+            check_password(&mut errors, &self.password, has_password)
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (host, port) = server.unwrap_or_default();
+        Ok(ValidSmtp {
+            host,
+            port,
+            tls: self.tls,
+            login,
+            password,
+        })
+    }
+}
+
+/// Host, port and TLS mode of a mail server form; `None` when one of them is wrong (each
+/// error pushed).
+fn check_server(
+    errors: &mut crate::ValidationErrors,
+    host: &str,
+    port: &str,
+    tls: TlsMode,
+    default_port: u16,
+) -> Option<(String, u16)> {
+    use crate::validate::Invalid;
+    let host = host.trim().to_owned();
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if host.is_empty() {
+        errors.push("host", Invalid::Required);
+    } else if !host_ok {
+        errors.push("host", Invalid::Host);
+    }
+    let port = match port.trim() {
+        "" => Some(default_port),
+        p => p.parse::<u16>().ok().filter(|p| *p > 0),
+    };
+    if port.is_none() {
+        errors.push("port", Invalid::Port);
+    }
+    if tls == TlsMode::None && host_ok && !is_loopback_host(&host) {
+        errors.push("tls", Invalid::PlaintextNotLocal);
+    }
+    Some((host, port?)).filter(|_| host_ok)
+}
+
+/// The login, trimmed (empty when none was typed; the caller decides whether that is allowed).
+fn check_login(errors: &mut crate::ValidationErrors, login: &str) -> String {
+    use crate::validate::Invalid;
+    let login = login.trim().to_owned();
+    if login.chars().count() > 254 {
+        errors.push("login", Invalid::TooLong { max: 254 });
+    } else if login.chars().any(char::is_control) {
+        errors.push("login", Invalid::ControlCharacters);
+    }
+    login
+}
+
+/// The typed password; `None` (keep the stored one) when empty and one is stored.
+fn check_password(
+    errors: &mut crate::ValidationErrors,
+    password: &str,
+    has_password: bool,
+) -> Option<String> {
+    use crate::validate::Invalid;
+    let typed = (!password.is_empty()).then(|| password.to_owned());
+    if typed.is_none() && !has_password {
+        errors.push("password", Invalid::Required);
+    } else if password.chars().count() > 1024 {
+        errors.push("password", Invalid::TooLong { max: 1024 });
+    } else if password
+        .chars()
+        .any(|c| c == '\r' || c == '\n' || c == '\0')
+    {
+        errors.push("password", Invalid::ControlCharacters);
+    }
+    typed
 }
 
 fn valid_date(s: &str) -> bool {
@@ -210,5 +322,43 @@ mod form_tests {
         // An empty password keeps the stored one.
         f.password.clear();
         assert_eq!(f.validate(true).expect("keeps").password, None);
+    }
+
+    #[test]
+    fn the_smtp_form_takes_its_own_ports_and_may_go_without_auth() {
+        let mut smtp = SmtpInput {
+            host: "smtp.voorbeeld.nl".into(),
+            port: String::new(),
+            tls: TlsMode::StartTls,
+            login: "jan@voorbeeld.nl".into(),
+            password: "geheim".into(),
+        };
+        let valid = smtp.validate(false).expect("valid");
+        assert_eq!(valid.port, 587);
+        assert!(!format!("{valid:?}").contains("geheim"));
+        smtp.tls = TlsMode::Tls;
+        assert_eq!(smtp.validate(false).unwrap().port, 465);
+        smtp.password.clear();
+        let errors = smtp.validate(false).expect_err("a login needs a password");
+        assert_eq!(errors.0[0].field, "password");
+        smtp.login.clear();
+        let anonymous = smtp.validate(false).expect("a relay without AUTH");
+        assert_eq!((anonymous.login.as_str(), anonymous.password), ("", None));
+        smtp.host = "smtp voorbeeld".into();
+        smtp.port = "0".into();
+        let fields: Vec<_> = smtp
+            .validate(false)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| (e.field.clone(), e.error))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("host".to_owned(), Invalid::Host),
+                ("port".to_owned(), Invalid::Port)
+            ]
+        );
     }
 }

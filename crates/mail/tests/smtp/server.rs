@@ -49,41 +49,48 @@ pub struct Received {
 /// `count` of them are there. The server writes a message before it answers 250, so after a
 /// delivery returned they are all there; the deadline only guards against a broken server.
 pub fn received(marker: &str, count: usize) -> Vec<Received> {
-    let spool = PathBuf::from(var("POSTKAMER_TEST_SMTP_SPOOL"));
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let mut found = Vec::new();
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&spool)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        names.sort();
-        for meta in names {
-            let bytes = std::fs::read(meta.with_extension("eml")).unwrap();
-            if !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
-                continue;
-            }
-            let json: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
-            found.push(Received {
-                bytes,
-                mail_from: json["mail_from"].as_str().unwrap().to_owned(),
-                rcpt_tos: json["rcpt_tos"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.as_str().unwrap().to_owned())
-                    .collect(),
-                listener: json["listener"].as_str().unwrap().to_owned(),
-            });
-        }
+        let found = received_now(marker);
         if found.len() >= count || Instant::now() > deadline {
             assert_eq!(found.len(), count, "messages marked {marker}");
             return found;
         }
         std::thread::yield_now();
     }
+}
+
+/// The messages marked `marker` the server has taken so far.
+pub fn received_now(marker: &str) -> Vec<Received> {
+    let spool = PathBuf::from(var("POSTKAMER_TEST_SMTP_SPOOL"));
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&spool)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    let mut found = Vec::new();
+    for meta in names {
+        let bytes = std::fs::read(meta.with_extension("eml")).unwrap();
+        if !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
+            continue;
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+        let text = |key: &str| json[key].as_str().unwrap_or_default().to_owned();
+        found.push(Received {
+            mail_from: text("mail_from"),
+            listener: text("listener"),
+            rcpt_tos: json["rcpt_tos"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect(),
+            bytes,
+        });
+    }
+    found
 }
 
 /// A marker unique to one test run and test.
