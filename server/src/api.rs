@@ -5,6 +5,7 @@ mod docs;
 mod domains;
 mod jobs;
 pub mod mail;
+mod outbox;
 mod relations;
 mod templates;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(domains::router())
         .merge(jobs::router())
         .merge(templates::router())
+        .merge(outbox::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -110,11 +112,14 @@ async fn update_me(
         templates::template_versions, templates::restore_template, templates::render_template,
         templates::list_action_types, templates::create_action_type, templates::update_action_type,
         templates::upload_image, templates::image,
+        outbox::send, outbox::list_outbox, outbox::get_outgoing, outbox::raw_outgoing,
+        outbox::cancel_outgoing, outbox::retry_outgoing, outbox::get_smtp, outbox::put_smtp,
+        outbox::delete_smtp, outbox::test_smtp,
     ),
-    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, domains::NewDomain, templates::NewActionType, templates::StoredImage)),
+    components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, outbox::SendRequest, outbox::AddressInput, outbox::AttachmentInput, domains::NewDomain, templates::NewActionType, templates::StoredImage)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "outbox", description = "Mail out: sending from the caller's address (DKIM-signed for an active sending domain), the outbox (Postvak UIT) with each message's state, the caller's SMTP account"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
 )]
 pub struct ApiDoc;
 

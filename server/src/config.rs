@@ -81,6 +81,24 @@ pub struct Config {
     /// Re-check a pending (or broken) domain this often, an active one that often (seconds).
     pub domain_recheck_pending_secs: u64,
     pub domain_recheck_active_secs: u64,
+    /// The operator's SMTP relay, used for mail of organisations whose From domain is an
+    /// active sending domain (the platform relay their SPF include names) when the user has no
+    /// SMTP account of their own: `smtp://user:password@host:587` (STARTTLS),
+    /// `smtps://…:465` (TLS from the first byte), `smtp+plain://host:25` (no TLS, this
+    /// computer only). User and password percent-encoded; both may be left out.
+    pub smtp_relay_url: Option<String>,
+    /// A PEM file of certificates trusted for SMTP servers next to the Mozilla roots (an
+    /// organisation's own CA).
+    pub smtp_ca_file: Option<String>,
+    /// The name Postkamer gives in EHLO; default: the host of `public_url`, else `localhost`.
+    pub smtp_hello_name: Option<String>,
+    /// Per SMTP step (connecting, each command, the message), in seconds.
+    pub smtp_timeout_secs: u64,
+    /// A message that fails for now (4xx, server unreachable) is retried for this many hours
+    /// from the moment it was written, then it has failed for good.
+    pub mail_send_retry_hours: u64,
+    /// The largest message that may be sent, attachments included, in bytes.
+    pub mail_send_max_bytes: usize,
     /// A host name that serves only CardDAV, at `/` (`sync.voorbeeld.nl`): what the help texts
     /// tell phone users to enter as the server. The main host serves it at `/dav/` too.
     pub sync_host: Option<String>,
@@ -126,6 +144,12 @@ impl Default for Config {
             domain_recheck_pending_secs: 3600,
             domain_recheck_active_secs: 24 * 3600,
             sync_host: None,
+            smtp_relay_url: None,
+            smtp_ca_file: None,
+            smtp_hello_name: None,
+            smtp_timeout_secs: 60,
+            mail_send_retry_hours: 48,
+            mail_send_max_bytes: 25 * 1024 * 1024,
         }
     }
 }
@@ -158,6 +182,12 @@ const KEYS: &[&str] = &[
     "dkim_key001_file",
     "dkim_key002_file",
     "domain_checks",
+    "smtp_relay_url",
+    "smtp_ca_file",
+    "smtp_hello_name",
+    "smtp_timeout_secs",
+    "mail_send_retry_hours",
+    "mail_send_max_bytes",
     "domain_recheck_pending_secs",
     "domain_recheck_active_secs",
     "sync_host",
@@ -192,6 +222,41 @@ impl Config {
             },
             pending_every: std::time::Duration::from_secs(self.domain_recheck_pending_secs.max(60)),
             active_every: std::time::Duration::from_secs(self.domain_recheck_active_secs.max(60)),
+            ..Default::default()
+        })
+    }
+
+    /// How mail goes out: the relay, its CA certificates, retries, limits.
+    pub fn sending(&self) -> anyhow::Result<postkamer_core::sending::SendingConfig> {
+        use anyhow::Context;
+        let extra_roots = match &self.smtp_ca_file {
+            None => Vec::new(),
+            Some(file) => parse::certificates(
+                &std::fs::read(file).with_context(|| format!("smtp_ca_file: reading {file}"))?,
+            )
+            .with_context(|| format!("smtp_ca_file: {file}"))?,
+        };
+        let hello_name = self.smtp_hello_name.clone().unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .and_then(|url| url.split("://").nth(1))
+                .and_then(|rest| rest.split(['/', ':']).next())
+                .filter(|host| !host.is_empty())
+                .unwrap_or("localhost")
+                .to_owned()
+        });
+        Ok(postkamer_core::sending::SendingConfig {
+            relay: self
+                .smtp_relay_url
+                .as_deref()
+                .map(parse::smtp_relay)
+                .transpose()
+                .context("smtp_relay_url")?,
+            retry_for: std::time::Duration::from_secs(self.mail_send_retry_hours * 3600),
+            smtp_timeout: std::time::Duration::from_secs(self.smtp_timeout_secs.max(1)),
+            hello_name,
+            extra_roots,
+            max_message_bytes: self.mail_send_max_bytes,
             ..Default::default()
         })
     }

@@ -75,6 +75,7 @@ async fn run() -> anyhow::Result<()> {
             domains: config.domains()?,
             mail_max_message_bytes: config.mail_max_message_bytes,
             mail_hosts_deny: config::host_deny(&config.mail_hosts_deny)?,
+            sending: config.sending()?,
             ..CoreConfig::new(config.secret_key()?)
         },
     );

@@ -17,6 +17,8 @@
 mod carddav;
 #[path = "privacy/mail.rs"]
 mod mail;
+#[path = "privacy/outbox.rs"]
+mod outbox;
 #[path = "privacy/routes.rs"]
 mod routes;
 mod support;

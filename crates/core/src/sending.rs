@@ -14,12 +14,14 @@
 use std::time::Duration;
 
 use postkamer_domain::clock::millis;
-use postkamer_domain::mail::outbox::{OutboxState, Recipient, RecipientState};
-use postkamer_domain::mail::{SmtpInput, TlsMode};
+use postkamer_domain::mail::outbox::{OutboxItem, OutboxState, Recipient, RecipientState};
+use postkamer_domain::mail::{SmtpInput, SmtpSettings, TlsMode};
 use postkamer_domain::{
     EmailAddress, Invalid, OutboxId, Page, PageRequest, User, ValidationErrors,
 };
-use postkamer_mail::compose::{Mailbox, Outgoing, Part};
+use postkamer_mail::compose::Outgoing;
+/// A name with an address, and a file sent with a message: what [`NewMail`] is made of.
+pub use postkamer_mail::compose::{Mailbox, Part};
 use postkamer_mail::smtp::{self, Delivery, SmtpError, SmtpServer};
 use postkamer_store::StoreError;
 use postkamer_store::jobs::{JobRecord, NewJob};
@@ -104,16 +106,6 @@ pub struct NewMail {
     pub references: Vec<String>,
 }
 
-/// The caller's SMTP account as the settings page shows it (never the password).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub tls: TlsMode,
-    pub login: String,
-    pub has_password: bool,
-}
-
 /// The payload of a `mail.send` job.
 #[derive(Serialize, Deserialize)]
 struct SendJob {
@@ -123,7 +115,7 @@ struct SendJob {
 impl Core {
     /// Builds, signs (when due) and queues a message from the caller; it is sent by the job
     /// runner at once.
-    pub async fn send_mail(&self, caller: &User, mail: NewMail) -> CoreResult<OutboxRecord> {
+    pub async fn send_mail(&self, caller: &User, mail: NewMail) -> CoreResult<OutboxItem> {
         let recipients = check_recipients(&mail)?;
         let domain = caller.email.domain().to_owned();
         self.route_for(caller, &domain).await?;
@@ -176,17 +168,25 @@ impl Core {
         let (id, _) = self.store.queue_outgoing(&new, MAIL_SEND, u32::MAX).await?;
         self.jobs_wake.notify_one();
         tracing::info!(user = %caller.id, outbox = %id, signed = signed_with.is_some(), "mail queued");
-        Ok(self.store.outgoing(id).await?)
+        Ok(item(self.store.outgoing(id).await?))
     }
 
     /// The caller's outbox, newest first.
-    pub async fn outbox(&self, caller: &User, page: PageRequest) -> CoreResult<Page<OutboxRecord>> {
-        Ok(self.store.outbox(caller.org_id, caller.id, page).await?)
+    pub async fn outbox(&self, caller: &User, page: PageRequest) -> CoreResult<Page<OutboxItem>> {
+        let page = self.store.outbox(caller.org_id, caller.id, page).await?;
+        Ok(Page {
+            items: page.items.into_iter().map(item).collect(),
+            page: page.page,
+            per_page: page.per_page,
+            total: page.total,
+        })
     }
 
     /// One message of the caller's outbox.
-    pub async fn outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxRecord> {
-        Ok(self.store.outgoing_of(caller.org_id, caller.id, id).await?)
+    pub async fn outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxItem> {
+        Ok(item(
+            self.store.outgoing_of(caller.org_id, caller.id, id).await?,
+        ))
     }
 
     /// The exact bytes of a message of the caller, as they are (or were) sent.
@@ -196,7 +196,7 @@ impl Core {
     }
 
     /// Cancels a message of the caller that waits; a `Conflict` once it is being sent or done.
-    pub async fn cancel_outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxRecord> {
+    pub async fn cancel_outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxItem> {
         self.outgoing(caller, id).await?;
         if !self
             .store
@@ -209,7 +209,7 @@ impl Core {
     }
 
     /// "Nu opnieuw proberen": a failed message of the caller is sent again now.
-    pub async fn retry_outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxRecord> {
+    pub async fn retry_outgoing(&self, caller: &User, id: OutboxId) -> CoreResult<OutboxItem> {
         self.outgoing(caller, id).await?;
         if !self
             .store
@@ -510,6 +510,23 @@ impl Core {
             last_error: Some(error),
             retry_at: Some(at),
         }
+    }
+}
+
+fn item(record: OutboxRecord) -> OutboxItem {
+    OutboxItem {
+        id: record.id,
+        message_id: record.message_id,
+        subject: record.subject,
+        recipients: record.recipients,
+        state: record.state,
+        attempts: record.attempts,
+        last_error: record.last_error,
+        retry_at: record.retry_at,
+        signed_with: record.signed_with,
+        size: record.size,
+        created_at: record.created_at,
+        sent_at: record.sent_at,
     }
 }
 

@@ -11,7 +11,7 @@ pub mod outbox;
 mod query;
 pub mod sync;
 
-pub use input::{MailboxInput, SmtpInput, ValidMailbox, ValidSmtp, is_loopback_host};
+pub use input::{MailboxInput, SmtpInput, SmtpSettings, ValidMailbox, ValidSmtp, is_loopback_host};
 pub use query::{MessageQuery, TimelineOf};
 
 /// How the connection to the IMAP server is secured.

@@ -42,6 +42,8 @@ pub enum Invalid {
     OwnAddress,
     /// The mail server changed: the stored password is not sent to a new host.
     PasswordForNewHost,
+    /// An attachment that is not readable (its data is not base64, or its name is empty).
+    Attachment,
     /// A template's document or subject line breaks a rule of the editor's schema.
     Template {
         rule: crate::templates::TemplateRule,
@@ -80,6 +82,7 @@ impl Invalid {
                 NameTaken => "U gebruikt deze naam al; kies een andere.".into(),
                 PasswordForNewHost => "De server is gewijzigd: typ het wachtwoord opnieuw. Het opgeslagen wachtwoord wordt alleen naar de oude server gestuurd.".into(),
                 OwnAddress => "Dit is een adres van uw eigen organisatie (van een collega of op een eigen domein) en kan niet bij een contactpersoon staan.".into(),
+                Attachment => "Een bijlage is onleesbaar: geef een bestandsnaam en de inhoud in base64.".into(),
                 Template { rule } => rule.message(Locale::Nl).into(),
             },
             Locale::En => match self {
@@ -110,6 +113,7 @@ impl Invalid {
                 NameTaken => "You already use this name; choose another.".into(),
                 PasswordForNewHost => "The server has changed: type the password again. The stored password is only sent to the old server.".into(),
                 OwnAddress => "This is an address of your own organisation (a colleague's, or at one of your own domains) and cannot belong to a contact person.".into(),
+                Attachment => "An attachment cannot be read: give a file name and the content in base64.".into(),
                 Template { rule } => rule.message(Locale::En).into(),
             },
         }

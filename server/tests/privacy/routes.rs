@@ -139,6 +139,8 @@ const API_TAGS: &[(&str, Class)] = &[
     ("domains", Class::NoMail),
     ("jobs", Class::NoMail),
     ("templates", Class::NoMail),
+    // The caller's own outgoing mail: probed in privacy/outbox.rs.
+    ("outbox", Class::Mail),
 ];
 
 async fn openapi(app: &TestApp, token: &str) -> Value {

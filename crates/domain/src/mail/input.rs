@@ -120,6 +120,18 @@ pub struct SmtpInput {
     pub password: String,
 }
 
+/// The caller's SMTP account as the settings page shows it (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    /// Empty: sent without AUTH.
+    pub login: String,
+    pub has_password: bool,
+}
+
 /// A checked SMTP form.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ValidSmtp {

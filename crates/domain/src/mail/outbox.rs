@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Locale;
+use crate::{Locale, OutboxId};
 
 /// Where a message in the outbox is.
 ///
@@ -104,6 +104,31 @@ impl Recipient {
             reply: None,
         }
     }
+}
+
+/// A message of the caller's outbox (Postvak UIT) as the UI and the API show it. Times are Unix
+/// milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxItem {
+    pub id: OutboxId,
+    /// Without the angle brackets.
+    pub message_id: String,
+    pub subject: String,
+    pub recipients: Vec<Recipient>,
+    pub state: OutboxState,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The last failure in plain Dutch.
+    pub last_error: Option<String>,
+    /// When it is tried again (failed for now); `None` when it is not.
+    pub retry_at: Option<i64>,
+    /// `key001 example.nl` when DKIM-signed.
+    pub signed_with: Option<String>,
+    /// Bytes, attachments included.
+    pub size: u64,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
 }
 
 #[cfg(test)]
