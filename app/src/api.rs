@@ -6,6 +6,7 @@ pub mod auth;
 pub mod domains;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod relations;
 pub mod selections;
 pub mod sync;

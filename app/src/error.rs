@@ -228,7 +228,7 @@ impl From<postkamer_core::CoreError> for AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    fn from_core(err: postkamer_core::CoreError) -> Self {
+    pub(crate) fn from_core(err: postkamer_core::CoreError) -> Self {
         use postkamer_core::CoreError;
         match err {
             CoreError::Validation(v) => AppError::Validation(v),

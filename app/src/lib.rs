@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("/") view={Lazy::<routes::InboxRoute>::new()} />
                     <Route path=path!("/postvak/:id") view={Lazy::<routes::MessageRoute>::new()} />
+                    <Route path=path!("/postvak-uit") view={Lazy::<routes::OutboxRoute>::new()} />
                     <Route path=path!("/relaties") view={Lazy::<routes::PersonsRoute>::new()} />
                     <Route path=path!("/relaties/bedrijven") view={Lazy::<routes::CompaniesRoute>::new()} />
                     <Route path=path!("/relaties/personen/nieuw") view={Lazy::<routes::NewPersonRoute>::new()} />

@@ -28,6 +28,7 @@ macro_rules! lazy_page {
 
 lazy_page!(InboxRoute, mail::InboxPage);
 lazy_page!(MessageRoute, mail::MessagePage);
+lazy_page!(OutboxRoute, mail::OutboxPage);
 lazy_page!(PersonsRoute, relations::PersonsPage);
 lazy_page!(PersonRoute, relations::PersonPage);
 lazy_page!(NewPersonRoute, relations::NewPersonPage);

@@ -107,7 +107,7 @@ pub fn menu_item(path: &str) -> Option<&'static str> {
         path.strip_prefix(section)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     };
-    if path.is_empty() || within("/postvak") {
+    if path.is_empty() || within("/postvak") || within("/postvak-uit") {
         return Some("/");
     }
     SECTIONS.into_iter().find(|section| within(section))
@@ -122,6 +122,7 @@ mod tests {
         for (path, item) in [
             ("/", Some("/")),
             ("/postvak/12", Some("/")),
+            ("/postvak-uit", Some("/")),
             ("/relaties", Some("/relaties")),
             ("/relaties/bedrijven/3/bewerken", Some("/relaties")),
             ("/beheer/e-mail/sjablonen", Some("/beheer")),

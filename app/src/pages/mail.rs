@@ -4,11 +4,13 @@
 
 mod inbox;
 mod message;
+mod outbox;
 mod timeline;
 mod unknown;
 
 pub use inbox::InboxPage;
 pub use message::MessagePage;
+pub use outbox::OutboxPage;
 pub use timeline::{MailTimeline, TimelineResource, timeline_resource};
 
 use crate::components::format_local_date;

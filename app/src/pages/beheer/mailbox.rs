@@ -1,5 +1,6 @@
 //! Beheer → Gebruikersinstellingen → E-mail: the user's own IMAP mailbox and how its sync is
-//! doing. The password is never sent back to the browser; an empty password field keeps it.
+//! doing, and the SMTP server their mail leaves through (`smtp`). The passwords are never sent
+//! back to the browser; an empty password field keeps the stored one.
 
 use crate::api::mail::{
     delete_mailbox, get_mailbox, get_sync_status, save_mailbox, sync_now, test_mailbox,
@@ -12,6 +13,8 @@ use leptos_meta::Title;
 use postkamer_domain::mail::{FolderRole, MailboxInput, MailboxSettings, SyncStatus, TlsMode};
 use postkamer_domain::{Locale, ValidationErrors};
 use std::time::Duration;
+
+mod smtp;
 
 /// How often the status refreshes while the first sync runs.
 const STATUS_REFRESH: Duration = Duration::from_secs(2);
@@ -41,6 +44,8 @@ pub fn MailboxPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Outside the Suspense above: it loads its own settings.
+        <smtp::SmtpSection />
     }
 }
 
@@ -55,7 +60,7 @@ enum Feedback {
     Failed(AppError),
 }
 
-fn tls_label(mode: TlsMode, locale: Locale) -> &'static str {
+pub(super) fn tls_label(mode: TlsMode, locale: Locale) -> &'static str {
     match mode {
         TlsMode::Tls => "TLS",
         TlsMode::StartTls => "STARTTLS",

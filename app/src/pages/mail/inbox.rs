@@ -69,6 +69,7 @@ pub fn InboxPage() -> impl IntoView {
                 <a href=list_href(role, "") class:active=move || folder() == role
                     data-test=format!("folder-{role}")>{move || folder_label(role, locale.get())}</a>
             }).collect_view()}
+            <a href="/postvak-uit" data-test="folder-outbox">{tr("Postvak UIT", "Outbox")}</a>
         </nav>
         <Form method="GET" action="/" attr:class="search">
             <input
