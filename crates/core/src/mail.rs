@@ -106,7 +106,11 @@ impl Core {
     ) -> CoreResult<MailboxSettings> {
         let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
         let valid = input.validate(existing.is_some())?;
-        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
+        stored_password_stays_home(
+            existing.as_ref().map(|m| m.settings.host.as_str()),
+            &valid.host,
+            valid.password.is_some(),
+        )?;
         let update = MailboxUpdate {
             host: valid.host,
             port: valid.port,
@@ -143,7 +147,11 @@ impl Core {
     ) -> CoreResult<ConnectionReport> {
         let existing = self.store.mailbox_of_user(caller.org_id, caller.id).await?;
         let valid = input.validate(existing.is_some())?;
-        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
+        stored_password_stays_home(
+            existing.as_ref().map(|m| m.settings.host.as_str()),
+            &valid.host,
+            valid.password.is_some(),
+        )?;
         let password = match valid.password {
             Some(p) => p,
             None => match &existing {
@@ -282,12 +290,14 @@ impl Core {
 
 /// The stored password goes to the host it was typed for only: with another host in the form,
 /// it must be typed again (else anyone who can edit the form could send it anywhere).
-fn stored_password_stays_home(
-    existing: Option<&MailboxRecord>,
+/// A stored password goes only to the host it was stored for: a form that names another host
+/// must carry its own (`stored_host`: where the stored password belongs, if one is stored).
+pub(crate) fn stored_password_stays_home(
+    stored_host: Option<&str>,
     host: &str,
     typed: bool,
 ) -> CoreResult<()> {
-    let moved = existing.is_some_and(|m| !m.settings.host.eq_ignore_ascii_case(host));
+    let moved = stored_host.is_some_and(|stored| !stored.eq_ignore_ascii_case(host));
     if moved && !typed {
         return Err(ValidationErrors::single(
             "password",

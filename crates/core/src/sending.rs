@@ -31,6 +31,7 @@ use postkamer_store::outbox::{
 use serde::{Deserialize, Serialize};
 
 use crate::jobs::{JobKind, JobResult, Next};
+use crate::mail::stored_password_stays_home;
 use crate::{Core, CoreError, CoreResult};
 
 /// Job kind: send one message of the outbox.
@@ -268,7 +269,11 @@ impl Core {
                 .as_ref()
                 .is_some_and(|a| a.password_sealed.is_some()),
         )?;
-        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
+        stored_password_stays_home(
+            stored_host(existing.as_ref()),
+            &valid.host,
+            valid.password.is_some(),
+        )?;
         let account = SmtpAccountRecord {
             user: caller.id,
             org: caller.org_id,
@@ -296,7 +301,11 @@ impl Core {
         let existing = self.store.smtp_account(caller.id).await?;
         let stored = existing.as_ref().and_then(|a| a.password_sealed.as_deref());
         let valid = input.validate(stored.is_some())?;
-        stored_password_stays_home(existing.as_ref(), &valid.host, valid.password.is_some())?;
+        stored_password_stays_home(
+            stored_host(existing.as_ref()),
+            &valid.host,
+            valid.password.is_some(),
+        )?;
         let password = match (valid.password, stored) {
             (Some(typed), _) => Some(typed),
             (None, Some(sealed)) => Some(self.config.secret.open_str(sealed).map_err(|_| {
@@ -635,17 +644,11 @@ fn mail_error(err: SmtpError) -> CoreError {
     }
 }
 
-fn stored_password_stays_home(
-    existing: Option<&SmtpAccountRecord>,
-    host: &str,
-    typed: bool,
-) -> CoreResult<()> {
-    let moved =
-        existing.is_some_and(|a| a.password_sealed.is_some() && !a.host.eq_ignore_ascii_case(host));
-    if moved && !typed {
-        return Err(ValidationErrors::single("password", Invalid::PasswordForNewHost).into());
-    }
-    Ok(())
+/// Where the stored SMTP password belongs, if one is stored.
+fn stored_host(account: Option<&SmtpAccountRecord>) -> Option<&str> {
+    account
+        .filter(|a| a.password_sealed.is_some())
+        .map(|a| a.host.as_str())
 }
 
 fn human_duration(d: Duration) -> String {

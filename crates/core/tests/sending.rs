@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../domainauth/tests/support/dkimpy.rs"]
+mod dkimpy;
 #[path = "../../domainauth/tests/support/dns.rs"]
 mod dns;
 #[path = "../../store/tests/store/harness.rs"]
@@ -17,8 +19,6 @@ mod signed;
 #[path = "../../mail/tests/smtp/server.rs"]
 mod smtp;
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -173,24 +173,5 @@ async fn publish_all(dns: &TestDns, view: &DomainView) {
     ] {
         dns.set(&kind.host(domain), &[txt(&value(view, kind))])
             .await;
-    }
-}
-
-/// What dkimpy says of `message`: `Ok` on pass, its reason on failure.
-fn dkimpy(message: &[u8]) -> Result<(), String> {
-    let command = std::env::var("POSTKAMER_TEST_DKIM_VERIFY")
-        .expect("POSTKAMER_TEST_DKIM_VERIFY is not set: run scripts/test.sh");
-    let mut child = Command::new(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(message).unwrap();
-    let output = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    if output.status.success() && said == "pass" {
-        Ok(())
-    } else {
-        Err(said)
     }
 }

@@ -10,9 +10,10 @@ use postkamer_domain::{PageRequest, Role};
 use postkamer_mail::compose::Part;
 use postkamer_store::Store;
 
+use crate::dkimpy::dkimpy;
 use crate::dns::TestDns;
 use crate::smtp::{marker, received};
-use crate::{activate, clock, config, dkimpy, mail, runner, to, user};
+use crate::{activate, clock, config, mail, runner, to, user};
 use postkamer_core::Core;
 
 pub(crate) async fn a_message_from_an_active_domain_goes_out_signed_through_the_relay(

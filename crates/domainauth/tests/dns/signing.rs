@@ -1,13 +1,11 @@
 //! Signed mail checked by an independent verifier: dkimpy (`POSTKAMER_TEST_DKIM_VERIFY`, from
 //! scripts/lib/smtp.sh) looks the key up on the test DNS server, where each test publishes it.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use postkamer_domain::sending::Selector;
 use postkamer_domainauth::sign;
 
 use crate::keys;
+use crate::support::dkimpy::dkimpy;
 use crate::support::dns::{TestDns, txt};
 
 const MESSAGE: &str = "From: =?utf-8?q?Jos=C3=A9?= <jose@DOMAIN>\r\n\
@@ -29,26 +27,6 @@ Content-Type: text/html; charset=utf-8\r\n\
 \r\n\
 <p>Beste klant,</p>\r\n\
 --b1--\r\n";
-
-/// What dkimpy says of `message`: `Ok` on pass, the reason on failure.
-fn dkimpy(message: &[u8]) -> Result<(), String> {
-    let command = std::env::var("POSTKAMER_TEST_DKIM_VERIFY").expect(
-        "POSTKAMER_TEST_DKIM_VERIFY is not set: run scripts/test.sh (scripts/lib/smtp.sh provides it)",
-    );
-    let mut child = Command::new(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(message).unwrap();
-    let output = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    if output.status.success() && said == "pass" {
-        Ok(())
-    } else {
-        Err(said)
-    }
-}
 
 async fn signed_domain(dns: &TestDns, tag: &str, selector: Selector) -> (String, Vec<u8>) {
     let domain = dns.domain(tag);

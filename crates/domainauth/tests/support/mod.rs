@@ -1,1 +1,2 @@
+pub mod dkimpy;
 pub mod dns;
