@@ -101,7 +101,11 @@ impl Core {
 
     /// A runner for the kinds `config` switches on (and housekeeping).
     pub fn job_runner(&self, config: &BackgroundConfig) -> JobRunner {
-        let mut kinds = vec![self.housekeeping_kind(), self.mail_send_kind()];
+        let mut kinds = vec![
+            self.housekeeping_kind(),
+            self.mail_send_kind(),
+            self.mail_append_kind(),
+        ];
         if let Some(worker) = &config.mail_sync {
             kinds.push(self.mail_sync_kind(worker.clone(), config.mailboxes_per_instance));
         }

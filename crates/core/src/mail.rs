@@ -280,7 +280,7 @@ impl Core {
             .ok_or(CoreError::NotFound)
     }
 
-    async fn connect(&self, mailbox: &MailboxRecord) -> CoreResult<ImapConnection> {
+    pub(crate) async fn connect(&self, mailbox: &MailboxRecord) -> CoreResult<ImapConnection> {
         let account = self.imap_account(mailbox)?;
         let mut conn = ImapConnection::connect(&account, IMAP_TIMEOUT).await?;
         conn.set_max_message_bytes(self.config.mail_max_message_bytes);

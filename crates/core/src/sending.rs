@@ -10,29 +10,31 @@
 //! connection is retried with back-off for as long as the message is younger than
 //! [`SendingConfig::retry_for`]; a 5xx is final (`geweigerd`). Recipients are handled one by
 //! one: those the server took are never sent to again.
+//!
+//! The writer's copy is stored with the message when it is queued, so it is in Verzonden and
+//! on the relation's timeline at once, and stored on their IMAP server once sent (`copy`).
 
 use std::time::Duration;
 
 use postkamer_domain::clock::millis;
-use postkamer_domain::mail::outbox::{OutboxItem, OutboxState, Recipient, RecipientState};
-use postkamer_domain::mail::{SmtpInput, SmtpSettings, TlsMode};
+use postkamer_domain::mail::TlsMode;
+use postkamer_domain::mail::outbox::{OutboxItem, Recipient};
 use postkamer_domain::{
     EmailAddress, Invalid, OutboxId, Page, PageRequest, User, ValidationErrors,
 };
 use postkamer_mail::compose::Outgoing;
 /// A name with an address, and a file sent with a message: what [`NewMail`] is made of.
 pub use postkamer_mail::compose::{Mailbox, Part};
-use postkamer_mail::smtp::{self, Delivery, SmtpError, SmtpServer};
-use postkamer_store::StoreError;
-use postkamer_store::jobs::{JobRecord, NewJob};
-use postkamer_store::outbox::{
-    NewOutgoing, OutboxRecord, SendOutcome, SmtpAccountRecord, outbox_job_key,
-};
-use serde::{Deserialize, Serialize};
+use postkamer_store::jobs::NewJob;
+use postkamer_store::outbox::{NewOutgoing, OutboxRecord, outbox_job_key};
 
-use crate::jobs::{JobKind, JobResult, Next};
-use crate::mail::stored_password_stays_home;
 use crate::{Core, CoreError, CoreResult};
+
+mod account;
+mod copy;
+mod job;
+
+use job::SendJob;
 
 /// Job kind: send one message of the outbox.
 pub use postkamer_domain::jobs::KIND_MAIL_SEND as MAIL_SEND;
@@ -105,12 +107,9 @@ pub struct NewMail {
     pub attachments: Vec<Part>,
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
-}
-
-/// The payload of a `mail.send` job.
-#[derive(Serialize, Deserialize)]
-struct SendJob {
-    outbox: OutboxId,
+    /// How long it waits in the outbox before it goes: the time to undo sending ("Verzenden
+    /// ongedaan maken"); zero sends at once.
+    pub hold: Duration,
 }
 
 impl Core {
@@ -156,6 +155,7 @@ impl Core {
             None => (mime, None),
         };
         let recipients: Vec<Recipient> = recipients.into_iter().map(Recipient::open).collect();
+        let copy = self.sent_copy(caller.org_id, caller.id, &raw).await?;
         let new = NewOutgoing {
             org: caller.org_id,
             user: caller.id,
@@ -165,6 +165,8 @@ impl Core {
             recipients: &recipients,
             raw: &raw,
             signed_with: signed_with.as_deref(),
+            send_at: now.saturating_add(millis(mail.hold)),
+            copy: Some(copy),
         };
         let (id, _) = self.store.queue_outgoing(&new, MAIL_SEND, u32::MAX).await?;
         self.jobs_wake.notify_one();
@@ -244,282 +246,6 @@ impl Core {
         self.jobs_wake.notify_one();
         Ok(())
     }
-
-    /// The caller's SMTP account, if set.
-    pub async fn smtp_settings(&self, caller: &User) -> CoreResult<Option<SmtpSettings>> {
-        Ok(self
-            .store
-            .smtp_account(caller.id)
-            .await?
-            .map(|a| SmtpSettings {
-                host: a.host,
-                port: a.port,
-                tls: a.tls,
-                login: a.login,
-                has_password: a.password_sealed.is_some(),
-            }))
-    }
-
-    /// Saves the caller's SMTP account (the password sealed). Does not connect: use
-    /// [`Core::test_smtp`] for that.
-    pub async fn save_smtp(&self, caller: &User, input: &SmtpInput) -> CoreResult<SmtpSettings> {
-        let existing = self.store.smtp_account(caller.id).await?;
-        let valid = input.validate(
-            existing
-                .as_ref()
-                .is_some_and(|a| a.password_sealed.is_some()),
-        )?;
-        stored_password_stays_home(
-            stored_host(existing.as_ref()),
-            &valid.host,
-            valid.password.is_some(),
-        )?;
-        let account = SmtpAccountRecord {
-            user: caller.id,
-            org: caller.org_id,
-            host: valid.host,
-            port: valid.port,
-            tls: valid.tls,
-            login: valid.login,
-            password_sealed: valid
-                .password
-                .as_deref()
-                .map(|p| self.config.secret.seal_str(p))
-                .transpose()?,
-            updated_at: 0,
-        };
-        self.store.set_smtp_account(&account).await?;
-        tracing::info!(user = %caller.id, host = %account.host, "SMTP account saved");
-        self.smtp_settings(caller)
-            .await?
-            .ok_or_else(|| CoreError::Internal("the SMTP account just saved is gone".into()))
-    }
-
-    /// "Verbinding testen": connects with the typed settings (an empty password: the stored
-    /// one), secures the connection and logs in. A precise Dutch error when a step fails.
-    pub async fn test_smtp(&self, caller: &User, input: &SmtpInput) -> CoreResult<()> {
-        let existing = self.store.smtp_account(caller.id).await?;
-        let stored = existing.as_ref().and_then(|a| a.password_sealed.as_deref());
-        let valid = input.validate(stored.is_some())?;
-        stored_password_stays_home(
-            stored_host(existing.as_ref()),
-            &valid.host,
-            valid.password.is_some(),
-        )?;
-        let password = match (valid.password, stored) {
-            (Some(typed), _) => Some(typed),
-            (None, Some(sealed)) => Some(self.config.secret.open_str(sealed).map_err(|_| {
-                CoreError::Internal("the stored SMTP password cannot be opened".into())
-            })?),
-            (None, None) => None,
-        };
-        let server = self.smtp_server(
-            valid.host,
-            valid.port,
-            valid.tls,
-            (!valid.login.is_empty())
-                .then_some(valid.login)
-                .zip(password),
-        );
-        smtp::check(&server).await.map_err(mail_error)
-    }
-
-    pub async fn delete_smtp(&self, caller: &User) -> CoreResult<()> {
-        self.store.delete_smtp_account(caller.id).await?;
-        Ok(())
-    }
-
-    /// The server a message of `user` from `domain` goes through: their own SMTP account, else
-    /// the relay when the domain is an active sending domain of their organisation. A
-    /// `Conflict` when there is neither.
-    async fn route_for(&self, user: &User, domain: &str) -> CoreResult<SmtpServer> {
-        if let Some(account) = self.store.smtp_account(user.id).await? {
-            let password = account
-                .password_sealed
-                .as_deref()
-                .map(|sealed| self.config.secret.open_str(sealed))
-                .transpose()
-                .map_err(|_| {
-                    CoreError::Internal("the stored SMTP password cannot be opened".into())
-                })?;
-            let credentials = (!account.login.is_empty())
-                .then_some(account.login)
-                .zip(password);
-            return Ok(self.smtp_server(account.host, account.port, account.tls, credentials));
-        }
-        if let Some(relay) = &self.config.sending.relay
-            && self.is_dkim_active(user.org_id, domain).await?
-        {
-            return Ok(self.smtp_server(
-                relay.host.clone(),
-                relay.port,
-                relay.tls,
-                relay.credentials.clone(),
-            ));
-        }
-        Err(CoreError::Conflict("no_smtp"))
-    }
-
-    fn smtp_server(
-        &self,
-        host: String,
-        port: u16,
-        tls: TlsMode,
-        credentials: Option<(String, String)>,
-    ) -> SmtpServer {
-        let sending = &self.config.sending;
-        SmtpServer {
-            host,
-            port,
-            tls,
-            credentials,
-            hello_name: sending.hello_name.clone(),
-            timeout: sending.smtp_timeout,
-            extra_roots: sending.extra_roots.clone(),
-            deny: self.config.mail_hosts_deny.clone(),
-        }
-    }
-
-    pub(crate) fn mail_send_kind(&self) -> JobKind {
-        let core = self.clone();
-        let timeout = self.config.sending.smtp_timeout;
-        JobKind::new(MAIL_SEND, move |job| {
-            let core = core.clone();
-            async move { core.send_job(&job).await }
-        })
-        .concurrency(8)
-        .max_attempts(u32::MAX)
-        // Connecting, EHLO, STARTTLS, AUTH, MAIL, RCPTs, DATA, the message, QUIT: each may
-        // take up to the timeout.
-        .lease(timeout.saturating_mul(12) + Duration::from_secs(60))
-        .backoff(self.config.sending.backoff, self.config.sending.max_backoff)
-    }
-
-    /// One attempt at sending one message.
-    async fn send_job(&self, job: &JobRecord) -> JobResult {
-        let SendJob { outbox: id } = serde_json::from_str(&job.payload)
-            .map_err(|e| format!("De taak heeft een onleesbare opdracht ({e})."))?;
-        let failed = |err: CoreError| format!("Verzenden is mislukt: {err}");
-        let record = match self.store.start_sending(id).await {
-            Ok(Some(record)) => record,
-            // Sent, refused or cancelled meanwhile, or deleted with its organisation.
-            Ok(None) | Err(StoreError::NotFound) => return Ok(Next::Done),
-            Err(err) => return Err(failed(err.into())),
-        };
-        let outcome = self.attempt(&record).await;
-        let next = match outcome.retry_at {
-            Some(at) => Next::At(at),
-            None => Next::Done,
-        };
-        if outcome.state == OutboxState::Mislukt {
-            tracing::warn!(outbox = %id, attempts = record.attempts, error = ?outcome.last_error, "sending failed");
-        }
-        self.store
-            .finish_sending(id, &outcome)
-            .await
-            .map_err(|e| failed(e.into()))?;
-        Ok(next)
-    }
-
-    async fn attempt(&self, record: &OutboxRecord) -> SendOutcome {
-        let open: Vec<String> = record
-            .recipients
-            .iter()
-            .filter(|r| r.state == RecipientState::Open)
-            .map(|r| r.address.clone())
-            .collect();
-        if open.is_empty() {
-            return settled(record.recipients.clone());
-        }
-        let user = match self.store.user(record.org, record.user).await {
-            Ok(user) => user,
-            Err(err) => {
-                return self.retry_or_give_up(record, record.recipients.clone(), err.to_string());
-            }
-        };
-        let server = match self.route_for(&user, user.email.domain()).await {
-            Ok(server) => server,
-            Err(CoreError::Conflict(_)) => {
-                return final_failure(
-                    record.recipients.clone(),
-                    "Er is geen SMTP-server ingesteld (Beheer → Gebruikersinstellingen → E-mail)."
-                        .to_owned(),
-                );
-            }
-            Err(err) => {
-                return self.retry_or_give_up(record, record.recipients.clone(), err.to_string());
-            }
-        };
-        let raw = match self.store.outgoing_raw(record.id).await {
-            Ok(raw) => raw,
-            Err(err) => {
-                return self.retry_or_give_up(record, record.recipients.clone(), err.to_string());
-            }
-        };
-        match smtp::deliver(&server, &record.envelope_from, &open, &raw).await {
-            Ok(delivery) => {
-                let recipients = apply(&record.recipients, &delivery);
-                if recipients.iter().any(|r| r.state == RecipientState::Open) {
-                    let why = delivery
-                        .refused
-                        .iter()
-                        .find(|(_, reply)| !reply.is_permanent())
-                        .map(|(address, reply)| format!("{address}: {}", reply.explain_nl()))
-                        .unwrap_or_default();
-                    self.retry_or_give_up(record, recipients, why)
-                } else {
-                    settled(recipients)
-                }
-            }
-            Err(err) if err.is_permanent() => {
-                let state = match &err {
-                    SmtpError::Refused { .. } => OutboxState::Geweigerd,
-                    _ => OutboxState::Mislukt,
-                };
-                SendOutcome {
-                    state,
-                    recipients: record.recipients.clone(),
-                    last_error: Some(err.message_nl()),
-                    retry_at: None,
-                }
-            }
-            Err(err) => self.retry_or_give_up(record, record.recipients.clone(), err.message_nl()),
-        }
-    }
-
-    /// Failed for now: again after the back-off, unless the message is too old by then.
-    fn retry_or_give_up(
-        &self,
-        record: &OutboxRecord,
-        recipients: Vec<Recipient>,
-        error: String,
-    ) -> SendOutcome {
-        let sending = &self.config.sending;
-        let now = self.now();
-        let doublings = record.attempts.saturating_sub(1).min(31);
-        let wait = sending
-            .backoff
-            .saturating_mul(1 << doublings)
-            .min(sending.max_backoff);
-        let at = now.saturating_add(millis(wait));
-        let deadline = record.created_at.saturating_add(millis(sending.retry_for));
-        if at > deadline {
-            return final_failure(
-                recipients,
-                format!(
-                    "{error} Opgegeven na {} pogingen in {}.",
-                    record.attempts,
-                    human_duration(sending.retry_for)
-                ),
-            );
-        }
-        SendOutcome {
-            state: OutboxState::Mislukt,
-            recipients,
-            last_error: Some(error),
-            retry_at: Some(at),
-        }
-    }
 }
 
 fn item(record: OutboxRecord) -> OutboxItem {
@@ -537,67 +263,6 @@ fn item(record: OutboxRecord) -> OutboxItem {
         created_at: record.created_at,
         sent_at: record.sent_at,
     }
-}
-
-/// Every recipient has its answer: sent when the server took it for one at least.
-fn settled(recipients: Vec<Recipient>) -> SendOutcome {
-    let any_accepted = recipients
-        .iter()
-        .any(|r| r.state == RecipientState::Accepted);
-    let refused: Vec<String> = recipients
-        .iter()
-        .filter(|r| r.state == RecipientState::Refused)
-        .map(|r| {
-            format!(
-                "{}: {}",
-                r.address,
-                r.reply.as_deref().unwrap_or("geweigerd")
-            )
-        })
-        .collect();
-    SendOutcome {
-        state: if any_accepted {
-            OutboxState::Verzonden
-        } else {
-            OutboxState::Geweigerd
-        },
-        last_error: (!refused.is_empty()).then(|| format!("Geweigerd: {}", refused.join("; "))),
-        recipients,
-        retry_at: None,
-    }
-}
-
-fn final_failure(recipients: Vec<Recipient>, error: String) -> SendOutcome {
-    SendOutcome {
-        state: OutboxState::Mislukt,
-        recipients,
-        last_error: Some(error),
-        retry_at: None,
-    }
-}
-
-/// The recipients after a delivery: the accepted and the refused for good settled, the
-/// refused for now open with the server's reply.
-fn apply(recipients: &[Recipient], delivery: &Delivery) -> Vec<Recipient> {
-    recipients
-        .iter()
-        .map(|r| {
-            let mut r = r.clone();
-            if delivery.accepted.contains(&r.address) {
-                r.state = RecipientState::Accepted;
-                r.reply = None;
-            } else if let Some((_, reply)) = delivery.refused.iter().find(|(a, _)| *a == r.address)
-            {
-                r.state = if reply.is_permanent() {
-                    RecipientState::Refused
-                } else {
-                    RecipientState::Open
-                };
-                r.reply = Some(reply.explain_nl());
-            }
-            r
-        })
-        .collect()
 }
 
 /// To, Cc and Bcc, each address once and valid; at least one.
@@ -635,28 +300,4 @@ fn unique_part() -> CoreResult<String> {
     let mut bytes = [0u8; 16];
     SystemEntropy.fill(&mut bytes)?;
     Ok(hex::encode(bytes))
-}
-
-fn mail_error(err: SmtpError) -> CoreError {
-    CoreError::Mail {
-        nl: err.message_nl(),
-        en: err.message_en(),
-    }
-}
-
-/// Where the stored SMTP password belongs, if one is stored.
-fn stored_host(account: Option<&SmtpAccountRecord>) -> Option<&str> {
-    account
-        .filter(|a| a.password_sealed.is_some())
-        .map(|a| a.host.as_str())
-}
-
-fn human_duration(d: Duration) -> String {
-    let hours = d.as_secs() / 3600;
-    match hours {
-        0 => format!("{} minuten", d.as_secs() / 60),
-        1 => "1 uur".to_owned(),
-        h if h % 24 == 0 && h >= 48 => format!("{} dagen", h / 24),
-        h => format!("{h} uur"),
-    }
 }

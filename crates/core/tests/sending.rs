@@ -12,12 +12,16 @@ mod dns;
 #[path = "../../store/tests/store/harness.rs"]
 #[macro_use]
 mod harness;
+#[path = "sending/copies.rs"]
+mod copies;
 #[path = "sending/faults.rs"]
 mod faults;
 #[path = "sending/signed.rs"]
 mod signed;
 #[path = "../../mail/tests/smtp/server.rs"]
 mod smtp;
+#[path = "../../mail/tests/support/mod.rs"]
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +36,7 @@ use postkamer_domain::{ManualClock, Role, User};
 use postkamer_domainauth::{CheckConfig, DnsConfig};
 use postkamer_mail::compose::Mailbox;
 
+use copies::a_sent_message_is_in_verzonden_at_once_and_on_the_server_once;
 use faults::{
     a_refused_message_is_not_retried_and_refused_recipients_are_not_resent,
     a_server_that_is_down_is_retried_until_the_message_is_too_old,
@@ -49,6 +54,7 @@ on_both_engines![
     a_refused_message_is_not_retried_and_refused_recipients_are_not_resent,
     cancel_while_waiting_and_retry_now,
     no_message_is_lost_when_sending_is_cut_off_anywhere,
+    a_sent_message_is_in_verzonden_at_once_and_on_the_server_once,
 ];
 
 /// The test SMTP server's STARTTLS listener as the operator's relay.

@@ -10,6 +10,9 @@ pub const KIND_MAIL_SYNC: &str = "mail.sync";
 pub const KIND_DOMAIN_CHECK: &str = "domain.check";
 /// The kind of sending one message of the outbox; payload `{"outbox": <id>}`.
 pub const KIND_MAIL_SEND: &str = "mail.send";
+/// The kind of storing a sent message in the writer's Sent folder on their IMAP server (APPEND);
+/// payload `{"outbox": <id>}`.
+pub const KIND_MAIL_APPEND: &str = "mail.append";
 
 /// Where a queued job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +73,7 @@ pub fn kind_label(kind: &str) -> (String, String) {
         KIND_MAIL_SYNC => ("Mailbox synchroniseren", "Mailbox sync"),
         KIND_DOMAIN_CHECK => ("Domeincontrole", "Domain check"),
         KIND_MAIL_SEND => ("E-mail verzenden", "Send e-mail"),
+        KIND_MAIL_APPEND => ("Kopie in Verzonden bewaren", "Keep a copy in Sent"),
         other => (other, other),
     };
     (nl.to_owned(), en.to_owned())

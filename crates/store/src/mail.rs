@@ -15,7 +15,9 @@ mod message;
 mod read;
 mod sync;
 
+pub(crate) use batch::store_message;
 pub use message::{MessageRecord, OwnLocation};
+pub(crate) use sync::gc_messages;
 
 use crate::sql::{Statement, Tx};
 use crate::{Store, StoreError, StoreResult, with_pool};

@@ -8,6 +8,7 @@
 
 use postkamer_domain::mail::TlsMode;
 use postkamer_domain::mail::outbox::{OutboxState, Recipient};
+use postkamer_domain::mail::sync::{FolderId, IncomingMessage};
 use postkamer_domain::{JobId, OrgId, OutboxId, Page, PageRequest, UserId};
 
 use crate::jobs::NewJob;
@@ -25,6 +26,24 @@ pub struct NewOutgoing<'a> {
     pub recipients: &'a [Recipient],
     pub raw: &'a [u8],
     pub signed_with: Option<&'a str>,
+    /// When the job sends it: now, or a few seconds on (the time to undo sending).
+    pub send_at: i64,
+    /// The message as it is stored at once, for the timeline and Verzonden.
+    pub copy: Option<SentCopy>,
+}
+
+/// A message sent from Postkamer as the writer's own stored message: in their Sent folder (at a
+/// provisional UID until its copy on the server is known) when they have a mailbox; without
+/// one, on the timelines of the relations it was sent to.
+#[derive(Debug, Clone)]
+pub struct SentCopy {
+    pub message: IncomingMessage,
+    pub folder: Option<FolderId>,
+}
+
+/// The provisional UID in Verzonden of outbox message `id`.
+fn provisional_uid(id: OutboxId) -> i64 {
+    -id.0
 }
 
 /// A message in the outbox (without its bytes: [`Store::outgoing_raw`]).
@@ -142,6 +161,11 @@ pub fn outbox_job_key(id: OutboxId) -> String {
     format!("outbox:{}", id.0)
 }
 
+/// The unique key of a sent message's `mail.append` job.
+pub fn append_job_key(id: OutboxId) -> String {
+    format!("append:{}", id.0)
+}
+
 impl Store {
     /// Queues a message and its job (kind `kind`, payload `{"outbox": id}`, due now) in one
     /// transaction. A Message-ID the organisation queued before is `AlreadyExists`.
@@ -174,13 +198,34 @@ impl Store {
             )
             .await?;
         let id = OutboxId(inserted.ok_or(StoreError::AlreadyExists("message_id"))?.0);
+        if let Some(copy) = &new.copy {
+            let sort_at = copy.message.sort_at;
+            let message =
+                crate::mail::store_message(&mut tx, new.org, copy.message.clone(), now).await?;
+            let link = Statement::new("UPDATE outbox SET copy_id = $1 WHERE id = $2");
+            tx.execute(link.bind(message).bind(id.0)).await?;
+            if let Some(folder) = copy.folder {
+                let place = Statement::new(
+                    "INSERT INTO mail_locations (folder_id, uid, message_id, seen, flagged, sort_at) \
+                     VALUES ($1, $2, $3, TRUE, FALSE, $4) ON CONFLICT DO NOTHING",
+                );
+                tx.execute(
+                    place
+                        .bind(folder.0)
+                        .bind(provisional_uid(id))
+                        .bind(message)
+                        .bind(sort_at),
+                )
+                .await?;
+            }
+        }
         let payload = format!("{{\"outbox\":{}}}", id.0);
         let key = outbox_job_key(id);
         let job = NewJob {
             org: Some(new.org),
             kind,
             payload: &payload,
-            run_at: now,
+            run_at: new.send_at.max(now),
             max_attempts,
             unique_key: Some(&key),
         };
@@ -239,10 +284,16 @@ impl Store {
     }
 
     /// Records what an attempt came to. Only a message being sent changes.
-    pub async fn finish_sending(&self, id: OutboxId, outcome: &SendOutcome) -> StoreResult<bool> {
+    pub async fn finish_sending(
+        &self,
+        id: OutboxId,
+        outcome: &SendOutcome,
+        when_sent: Option<&NewJob<'_>>,
+    ) -> StoreResult<bool> {
         let now = self.now();
-        let sent_at = (outcome.state == OutboxState::Verzonden).then_some(now);
-        let changed = self
+        let sent = outcome.state == OutboxState::Verzonden;
+        let mut tx = self.begin().await?;
+        let changed = tx
             .execute(
                 Statement::new(
                     "UPDATE outbox SET state = $2, recipients = $3, last_error = $4, \
@@ -255,9 +306,17 @@ impl Store {
                 .bind(outcome.last_error.as_deref())
                 .bind(outcome.retry_at)
                 .bind(now)
-                .bind(sent_at),
+                .bind(sent.then_some(now)),
             )
             .await?;
+        if changed == 1
+            && sent
+            && let Some(job) = when_sent
+        {
+            tx.execute(crate::jobs::insert(job, now, "DO NOTHING"))
+                .await?;
+        }
+        tx.commit().await?;
         Ok(changed == 1)
     }
 
@@ -270,7 +329,8 @@ impl Store {
         id: OutboxId,
     ) -> StoreResult<bool> {
         let now = self.now();
-        let changed = self
+        let mut tx = self.begin().await?;
+        let changed = tx
             .execute(
                 Statement::new(
                     "UPDATE outbox SET state = 'geannuleerd', retry_at = NULL, updated_at = $4 \
@@ -283,7 +343,62 @@ impl Store {
                 .bind(now),
             )
             .await?;
+        if changed == 1 {
+            // Not sent: not in Verzonden, not on a timeline.
+            let unplace = Statement::new(
+                "DELETE FROM mail_locations WHERE uid = $1 AND message_id = \
+                   (SELECT copy_id FROM outbox WHERE id = $2)",
+            );
+            tx.execute(unplace.bind(provisional_uid(id)).bind(id.0))
+                .await?;
+            let copy: Option<(Option<i64>,)> = tx
+                .fetch_optional(
+                    Statement::new("SELECT copy_id FROM outbox WHERE id = $1").bind(id.0),
+                )
+                .await?;
+            if let Some((Some(copy),)) = copy {
+                crate::mail::gc_messages(&mut tx, &[copy]).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(changed == 1)
+    }
+
+    /// The sent message's copy on the server is at `uid` in `folder` (whose UIDVALIDITY is
+    /// `uid_validity`): its provisional place in Verzonden gives way to that one. With another
+    /// UIDVALIDITY stored for the folder, the next sync brings the copy.
+    pub async fn settle_sent_copy(
+        &self,
+        id: OutboxId,
+        folder: FolderId,
+        uid: u32,
+        uid_validity: u32,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let unplace = Statement::new(
+            "DELETE FROM mail_locations WHERE folder_id = $1 AND uid = $2 RETURNING message_id",
+        );
+        let held: Vec<(i64,)> = tx
+            .fetch_all(unplace.bind(folder.0).bind(provisional_uid(id)))
+            .await?;
+        let place = Statement::new(
+            "INSERT INTO mail_locations (folder_id, uid, message_id, seen, flagged, sort_at) \
+             SELECT f.id, $3, m.id, TRUE, FALSE, m.sort_at FROM outbox o \
+               JOIN messages m ON m.id = o.copy_id JOIN mail_folders f ON f.id = $2 \
+             WHERE o.id = $1 AND f.uid_validity = $4 ON CONFLICT DO NOTHING",
+        );
+        tx.execute(
+            place
+                .bind(id.0)
+                .bind(folder.0)
+                .bind(i64::from(uid))
+                .bind(i64::from(uid_validity)),
+        )
+        .await?;
+        let held: Vec<i64> = held.into_iter().map(|(m,)| m).collect();
+        crate::mail::gc_messages(&mut tx, &held).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// "Nu opnieuw proberen": a failed message of `user` is due now. `false` when it is not

@@ -124,6 +124,7 @@ on_both_engines! {
     ],
     outbox: [
         a_message_is_queued_with_its_job_and_moves_forward,
+        a_sent_message_is_in_verzonden_at_once_and_only_once,
         smtp_accounts_keep_their_password_until_a_new_one_is_given,
     ],
     privacy::copies: [

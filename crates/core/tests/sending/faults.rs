@@ -16,7 +16,7 @@ use crate::{clock, config, mail, runner, user};
 
 /// A user of an organisation without an active domain, sending through `smtp` (the test server
 /// on `port`, or a closed port when `None`).
-async fn sender(core: &Core, dns: &TestDns, tag: &str, port: Option<u16>) -> User {
+pub(crate) async fn sender(core: &Core, dns: &TestDns, tag: &str, port: Option<u16>) -> User {
     let anna = user(
         core,
         tag,
@@ -41,7 +41,7 @@ async fn sender(core: &Core, dns: &TestDns, tag: &str, port: Option<u16>) -> Use
     anna
 }
 
-fn port() -> Option<u16> {
+pub(crate) fn port() -> Option<u16> {
     Some(crate::smtp::server(TlsMode::StartTls).port)
 }
 

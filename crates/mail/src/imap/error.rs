@@ -122,6 +122,8 @@ pub enum BadInput {
     FolderName,
     /// A date that does not exist.
     Date,
+    /// A Message-ID to search for that is empty, or has line breaks or non-ASCII characters.
+    MessageId,
     /// A command that needs a selected folder, before any [`super::ImapConnection::select`].
     NoFolderSelected,
 }
@@ -133,6 +135,7 @@ impl BadInput {
             BadInput::Credentials => "user name or password contains a line break",
             BadInput::FolderName => "invalid folder name",
             BadInput::Date => "invalid date",
+            BadInput::MessageId => "invalid Message-ID",
             BadInput::NoFolderSelected => "no folder selected",
         }
     }
@@ -143,6 +146,7 @@ impl BadInput {
             BadInput::Credentials => "Gebruikersnaam of wachtwoord bevat een regeleinde.",
             BadInput::FolderName => "De mapnaam is ongeldig.",
             BadInput::Date => "De datum is ongeldig.",
+            BadInput::MessageId => "De Message-ID is ongeldig.",
             BadInput::NoFolderSelected => "Er is geen map geopend.",
         }
     }

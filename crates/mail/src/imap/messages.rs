@@ -2,13 +2,13 @@
 //! Fetching whole messages is in `fetch.rs`.
 
 use async_imap::imap_proto::rfc4315::UidSetMember;
-use async_imap::imap_proto::{AttributeValue, Response, ResponseCode};
+use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response, ResponseCode};
 use tokio::io::AsyncWriteExt;
 
 use super::connection::{ImapConnection, next_response};
-use super::error::{ImapError, ImapStep, io_error};
+use super::error::{BadInput, ImapError, ImapStep, io_error};
 use super::syntax::{
-    copyuid_lookup, flag_list, outcome_text, quote_mailbox, response_code, uid_sets,
+    copyuid_lookup, flag_list, outcome_text, quote, quote_mailbox, response_code, uid_sets,
 };
 use super::{Changes, FlagUpdate, Flags};
 
@@ -267,6 +267,28 @@ impl ImapConnection {
         })
         .await?;
         Ok(uid)
+    }
+}
+
+impl ImapConnection {
+    /// The UIDs in the selected folder of the messages whose Message-ID header holds
+    /// `message_id` (without angle brackets), ascending: how a copy stored earlier is found
+    /// again (`UID SEARCH HEADER Message-ID`).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn with_message_id(&mut self, message_id: &str) -> Result<Vec<u32>, ImapError> {
+        self.require_selected()?;
+        let wanted = quote(&format!("<{message_id}>"), BadInput::MessageId)?;
+        let mut uids = Vec::new();
+        let command = format!("UID SEARCH HEADER Message-ID {wanted}");
+        self.run(ImapStep::Search, &command, &mut |response| {
+            if let Response::MailboxData(MailboxDatum::Search(found)) = response {
+                uids.extend_from_slice(found);
+                return true;
+            }
+            false
+        })
+        .await?;
+        Ok(sorted_uids(&uids))
     }
 }
 

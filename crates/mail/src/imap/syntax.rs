@@ -10,13 +10,19 @@ use super::error::{BadInput, ImapError};
 /// The mailbox name as an IMAP quoted string. Refuses empty names, line breaks, NUL and
 /// non-ASCII (mailbox names from LIST are modified UTF-7, so always ASCII).
 pub(crate) fn quote_mailbox(name: &str) -> Result<String, ImapError> {
+    quote(name, BadInput::FolderName)
+}
+
+/// `value` as an IMAP quoted string; `invalid` when it is empty, long, or not plain ASCII on
+/// one line.
+pub(crate) fn quote(name: &str, invalid: BadInput) -> Result<String, ImapError> {
     let valid = !name.is_empty()
         && name.len() <= 1000
         && name
             .bytes()
             .all(|b| b.is_ascii() && b != b'\r' && b != b'\n' && b != 0);
     if !valid {
-        return Err(ImapError::InvalidInput(BadInput::FolderName));
+        return Err(ImapError::InvalidInput(invalid));
     }
     let mut quoted = String::with_capacity(name.len() + 2);
     quoted.push('"');

@@ -52,6 +52,24 @@ async fn append_uids_fetch_round_trip() {
         assert!(message.modseq.is_some());
     }
     assert!(conn.fetch(&[]).await.expect("empty fetch").is_empty());
+
+    // Found again by Message-ID (how a sent copy is recognised before it is APPENDed twice).
+    assert_eq!(
+        conn.with_message_id("tweede@example.nl")
+            .await
+            .expect("search"),
+        [uids[1]]
+    );
+    assert!(
+        conn.with_message_id("vierde@example.nl")
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    assert!(matches!(
+        conn.with_message_id("a\r\nb").await,
+        Err(ImapError::InvalidInput(_))
+    ));
 }
 
 #[tokio::test]

@@ -72,12 +72,52 @@ pub(super) async fn store_batch(
     }
     let mut replaced = held_before(tx, folder, batch).await?;
     write_locations(tx, folder, batch, &ids.by_key).await?;
+    drop_provisional(tx, folder).await?;
     if let Some(first_new) = ids.new.iter().map(|&(_, id)| id).min() {
         carry_private_marks(tx, folder, first_new).await?;
     }
     let kept: HashSet<i64> = ids.by_key.values().copied().collect();
     replaced.retain(|id| !kept.contains(id));
     gc_messages(tx, &replaced).await
+}
+
+/// Stores one message for the organisation without a location (the row it has when it has
+/// these bytes already); its id.
+pub(crate) async fn store_message(
+    tx: &mut Tx,
+    org: OrgId,
+    message: IncomingMessage,
+    now: i64,
+) -> StoreResult<i64> {
+    let unplaced = Located {
+        uid: 0,
+        seen: false,
+        flagged: false,
+        modseq: None,
+    };
+    let batch = [(unplaced, message)];
+    let keys = Keys::of(&batch);
+    let mut ids = Ids::default();
+    insert_new(tx, org, &batch, &keys, now, &mut ids).await?;
+    find_known(tx, org, &batch, &keys, &mut ids).await?;
+    insert_addresses(tx, org, &batch, &ids.new).await?;
+    if tx.engine() == Engine::Sqlite {
+        insert_search_rows(tx, &batch, &ids.new).await?;
+    }
+    let id = ids.by_key.values().next().copied();
+    id.ok_or_else(|| StoreError::Corrupt("a stored message has no row".into()))
+}
+
+/// A message sent from Postkamer waits in Verzonden at a provisional (negative) UID until its
+/// copy on the server is known; once the folder holds the same message at a real UID, the
+/// provisional place goes.
+async fn drop_provisional(tx: &mut Tx, folder: FolderId) -> StoreResult<()> {
+    let drop = Statement::new(
+        "DELETE FROM mail_locations WHERE folder_id = $1 AND uid < 0 AND message_id IN \
+           (SELECT message_id FROM mail_locations WHERE folder_id = $1 AND uid > 0)",
+    );
+    tx.execute(drop.bind(folder.0)).await?;
+    Ok(())
 }
 
 /// Inserts the messages new to the organisation; a key it already has is skipped.

@@ -21,7 +21,7 @@ pub(super) async fn clear_folder(tx: &mut Tx, folder: i64) -> StoreResult<()> {
 }
 
 /// Deletes those of the message ids that no folder holds any more, and their index entries.
-pub(super) async fn gc_messages(tx: &mut Tx, ids: &[i64]) -> StoreResult<()> {
+pub(crate) async fn gc_messages(tx: &mut Tx, ids: &[i64]) -> StoreResult<()> {
     let unique: BTreeSet<i64> = ids.iter().copied().collect();
     for id in unique {
         let delete = Statement::new(
@@ -115,10 +115,11 @@ impl Store {
         row.into_record()
     }
 
-    /// How many messages are stored for a folder.
+    /// How many messages of the server's folder are stored (a sent message waiting for its
+    /// copy on the server is not one of them).
     pub async fn folder_count(&self, folder: FolderId) -> StoreResult<u64> {
         let n: i64 = with_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM mail_locations WHERE folder_id = $1",
+            "SELECT COUNT(*) FROM mail_locations WHERE folder_id = $1 AND uid > 0",
         )
         .bind(folder.0)
         .fetch_one(pool)
@@ -218,7 +219,7 @@ impl Store {
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT f.role, f.name, f.on_server, f.first_sync_done, f.last_success_at, f.last_error, \
-                   (SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = f.id) \
+                   (SELECT COUNT(*) FROM mail_locations l WHERE l.folder_id = f.id AND l.uid > 0) \
                  FROM mail_folders f WHERE f.mailbox_id = $1 ORDER BY f.role",
             )
             .bind(mailbox.0)
