@@ -7,6 +7,7 @@
 mod auth;
 pub mod background;
 pub mod carddav;
+pub mod compose;
 mod database;
 pub mod demo;
 pub mod domains;

@@ -19,6 +19,7 @@ mod storage;
 pub use postkamer_mail::imap::HostDeny;
 pub use postkamer_mail::worker::WorkerConfig;
 
+pub(crate) use messages::unpack;
 pub use postkamer_domain::mail::TimelineOf as Timeline;
 pub use storage::MailStorage;
 

@@ -77,6 +77,9 @@ pub struct SendingConfig {
     pub extra_roots: Vec<Vec<u8>>,
     /// The most a message may weigh, attachments included.
     pub max_message_bytes: usize,
+    /// How long a message sent from the compose window waits before it goes, for "Verzenden
+    /// ongedaan maken".
+    pub undo_window: Duration,
 }
 
 impl Default for SendingConfig {
@@ -90,6 +93,7 @@ impl Default for SendingConfig {
             hello_name: "localhost".to_owned(),
             extra_roots: Vec::new(),
             max_message_bytes: 25 * 1024 * 1024,
+            undo_window: Duration::from_secs(10),
         }
     }
 }
@@ -110,6 +114,10 @@ pub struct NewMail {
     /// How long it waits in the outbox before it goes: the time to undo sending ("Verzenden
     /// ongedaan maken"); zero sends at once.
     pub hold: Duration,
+    /// The draft it was written as (it is being sent from now on).
+    pub draft: Option<postkamer_domain::DraftId>,
+    /// The action type it is sent as (E-mail uit).
+    pub action_type: Option<postkamer_domain::ActionTypeId>,
 }
 
 impl Core {
@@ -167,6 +175,8 @@ impl Core {
             signed_with: signed_with.as_deref(),
             send_at: now.saturating_add(millis(mail.hold)),
             copy: Some(copy),
+            draft: mail.draft,
+            action_type: mail.action_type,
         };
         let (id, _) = self.store.queue_outgoing(&new, MAIL_SEND, u32::MAX).await?;
         self.jobs_wake.notify_one();

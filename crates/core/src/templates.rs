@@ -228,7 +228,7 @@ impl Core {
         })
     }
 
-    fn merge_values(
+    pub(crate) fn merge_values(
         &self,
         caller: &User,
         person: Option<&Person>,

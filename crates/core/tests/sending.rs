@@ -12,6 +12,8 @@ mod dns;
 #[path = "../../store/tests/store/harness.rs"]
 #[macro_use]
 mod harness;
+#[path = "sending/compose.rs"]
+mod compose;
 #[path = "sending/copies.rs"]
 mod copies;
 #[path = "sending/faults.rs"]
@@ -36,6 +38,10 @@ use postkamer_domain::{ManualClock, Role, User};
 use postkamer_domainauth::{CheckConfig, DnsConfig};
 use postkamer_mail::compose::Mailbox;
 
+use compose::{
+    a_new_mail_opens_with_the_template_and_goes_after_the_undo_window,
+    reply_reply_all_and_forward_carry_the_original,
+};
 use copies::a_sent_message_is_in_verzonden_at_once_and_on_the_server_once;
 use faults::{
     a_refused_message_is_not_retried_and_refused_recipients_are_not_resent,
@@ -55,6 +61,8 @@ on_both_engines![
     cancel_while_waiting_and_retry_now,
     no_message_is_lost_when_sending_is_cut_off_anywhere,
     a_sent_message_is_in_verzonden_at_once_and_on_the_server_once,
+    a_new_mail_opens_with_the_template_and_goes_after_the_undo_window,
+    reply_reply_all_and_forward_carry_the_original,
 ];
 
 /// The test SMTP server's STARTTLS listener as the operator's relay.

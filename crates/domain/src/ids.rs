@@ -75,3 +75,11 @@ id_type!(
     /// A message in the outbox (Postvak UIT): written in Postkamer, sent by the job runner.
     OutboxId
 );
+id_type!(
+    /// A message being written (Concepten), saved as its writer types.
+    DraftId
+);
+id_type!(
+    /// A file attached to a draft.
+    DraftFileId
+);

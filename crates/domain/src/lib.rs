@@ -21,8 +21,8 @@ pub mod validate;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::{EmailAddress, EmailError, valid_domain};
 pub use ids::{
-    ActionTypeId, ApiTokenId, CompanyId, JobId, MailboxId, MessageId, OrgId, OutboxId, PersonId,
-    SendingDomainId, TemplateId, UserId,
+    ActionTypeId, ApiTokenId, CompanyId, DraftFileId, DraftId, JobId, MailboxId, MessageId, OrgId,
+    OutboxId, PersonId, SendingDomainId, TemplateId, UserId,
 };
 pub use locale::Locale;
 pub use page::{Page, PageRequest, SortDir};

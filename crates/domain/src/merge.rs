@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One merge field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MergeField {
     #[serde(rename = "relatie.aanhef")]
     Aanhef,

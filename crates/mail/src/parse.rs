@@ -33,6 +33,9 @@ pub struct ParsedMessage {
     /// In-Reply-To, else its own Message-ID (else its hash). Replies share it with the original
     /// whichever arrives first.
     pub thread_key: String,
+    /// The References header's Message-IDs (without angle brackets), oldest first: what a reply
+    /// carries on, with this message's own.
+    pub references: Vec<String>,
     pub subject: String,
     /// The Date header as Unix milliseconds, when present and plausible.
     pub date: Option<i64>,
@@ -72,6 +75,7 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
             content_hash: hash,
             display_key,
             message_id: None,
+            references: Vec::new(),
             subject: String::new(),
             date: None,
             addresses: Vec::new(),
@@ -89,8 +93,8 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
     let references = id_list(message.references());
     let in_reply_to = id_list(message.in_reply_to());
     let thread_key = references
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .or_else(|| in_reply_to.into_iter().next())
         .or_else(|| message_id.clone())
         .unwrap_or_else(|| hash.clone());
@@ -135,6 +139,7 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
         display_key,
         message_id,
         thread_key,
+        references,
         subject: message.subject().unwrap_or_default().trim().to_owned(),
         date,
         addresses,

@@ -11,6 +11,7 @@ mod accounts;
 pub mod cards;
 mod companies;
 pub mod domains;
+pub mod drafts;
 mod error;
 pub mod jobs;
 pub mod mail;

@@ -9,7 +9,7 @@
 use postkamer_domain::mail::TlsMode;
 use postkamer_domain::mail::outbox::{OutboxState, Recipient};
 use postkamer_domain::mail::sync::{FolderId, IncomingMessage};
-use postkamer_domain::{JobId, OrgId, OutboxId, Page, PageRequest, UserId};
+use postkamer_domain::{ActionTypeId, DraftId, JobId, OrgId, OutboxId, Page, PageRequest, UserId};
 
 use crate::jobs::NewJob;
 use crate::sql::Statement;
@@ -30,6 +30,11 @@ pub struct NewOutgoing<'a> {
     pub send_at: i64,
     /// The message as it is stored at once, for the timeline and Verzonden.
     pub copy: Option<SentCopy>,
+    /// The draft it was written as: being sent from now on (`InUse("draft_sending")` when it is
+    /// already, or is not the writer's).
+    pub draft: Option<DraftId>,
+    /// The action type it is sent as (E-mail uit).
+    pub action_type: Option<ActionTypeId>,
 }
 
 /// A message sent from Postkamer as the writer's own stored message: in their Sent folder (at a
@@ -198,6 +203,29 @@ impl Store {
             )
             .await?;
         let id = OutboxId(inserted.ok_or(StoreError::AlreadyExists("message_id"))?.0);
+        if let Some(action_type) = new.action_type {
+            let record = Statement::new("UPDATE outbox SET action_type_id = $1 WHERE id = $2");
+            tx.execute(record.bind(action_type.0).bind(id.0)).await?;
+        }
+        if let Some(draft) = new.draft {
+            let sql = format!(
+                "UPDATE drafts SET outbox_id = $1 WHERE id IN (SELECT d.id FROM drafts d \
+                   WHERE d.id = $2 AND d.org_id = $3 AND d.user_id = $4 AND {})",
+                crate::drafts::EDITABLE
+            );
+            let taken = tx
+                .execute(
+                    Statement::new(sql)
+                        .bind(id.0)
+                        .bind(draft.0)
+                        .bind(new.org.0)
+                        .bind(new.user.0),
+                )
+                .await?;
+            if taken != 1 {
+                return Err(StoreError::InUse("draft_sending"));
+            }
+        }
         if let Some(copy) = &new.copy {
             let sort_at = copy.message.sort_at;
             let message =
@@ -309,12 +337,14 @@ impl Store {
                 .bind(sent.then_some(now)),
             )
             .await?;
-        if changed == 1
-            && sent
-            && let Some(job) = when_sent
-        {
-            tx.execute(crate::jobs::insert(job, now, "DO NOTHING"))
-                .await?;
+        if changed == 1 && sent {
+            // Sent: its draft has done its work.
+            let done = Statement::new("DELETE FROM drafts WHERE outbox_id = $1");
+            tx.execute(done.bind(id.0)).await?;
+            if let Some(job) = when_sent {
+                tx.execute(crate::jobs::insert(job, now, "DO NOTHING"))
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(changed == 1)

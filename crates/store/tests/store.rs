@@ -18,6 +18,8 @@ mod fixtures;
 #[path = "store/harness.rs"]
 #[macro_use]
 mod harness;
+#[path = "store/drafts.rs"]
+mod drafts;
 #[path = "store/mail.rs"]
 mod mail;
 #[path = "store/outbox.rs"]
@@ -121,6 +123,9 @@ on_both_engines! {
         templates_keep_their_versions_and_show_who_uses_them,
         template_images_are_kept_once_per_organisation,
         action_types_are_added_renamed_and_switched_off,
+    ],
+    drafts: [
+        drafts_are_their_writers_and_wait_while_they_are_sent,
     ],
     outbox: [
         a_message_is_queued_with_its_job_and_moves_forward,

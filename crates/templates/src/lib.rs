@@ -10,6 +10,6 @@ pub mod subject;
 pub mod validate;
 
 pub use doc::{Document, Mark, Node};
-pub use render::{Values, html, text};
+pub use render::{Values, html, text, unfilled};
 pub use subject::Subject;
 pub use validate::{Invalid, parse};

@@ -41,6 +41,30 @@ const LIST: &str = "margin:0 0 1em 0;padding:0 0 0 1.5em";
 const RULE: &str = "border:none;border-top:1px solid #c0c0c0;margin:1em 0";
 const LINK: &str = "color:#1a5fb4;text-decoration:underline";
 
+/// The merge fields of the subject and the document that would come out empty for `values`
+/// (no value and no fallback: "Beste ," would go out), each once, in the order they appear.
+pub fn unfilled(subject: &crate::Subject, doc: &Document, values: &Values) -> Vec<MergeField> {
+    fn walk(node: &Node, values: &Values, out: &mut Vec<MergeField>) {
+        if let Node::MergeField { attrs } = node
+            && values.field(attrs.field, &attrs.fallback).trim().is_empty()
+            && !out.contains(&attrs.field)
+        {
+            out.push(attrs.field);
+        }
+        node.children()
+            .iter()
+            .for_each(|child| walk(child, values, out));
+    }
+    let mut out: Vec<MergeField> = Vec::new();
+    for (field, fallback) in subject.fields_with_fallback() {
+        if values.field(field, fallback).trim().is_empty() && !out.contains(&field) {
+            out.push(field);
+        }
+    }
+    walk(&doc.0, values, &mut out);
+    out
+}
+
 /// The document as the HTML part of a mail.
 pub fn html(doc: &Document, values: &Values) -> String {
     let mut out = format!("<div style=\"{WRAPPER}\">\n");

@@ -81,6 +81,14 @@ impl Subject {
         out.replace(['\r', '\n'], " ").trim().to_owned()
     }
 
+    /// The merge fields it uses, each with its fallback.
+    pub fn fields_with_fallback(&self) -> impl Iterator<Item = (MergeField, &str)> + '_ {
+        self.0.iter().filter_map(|p| match p {
+            Piece::Field { field, fallback } => Some((*field, fallback.as_str())),
+            Piece::Text(_) => None,
+        })
+    }
+
     /// The merge fields it uses.
     pub fn fields(&self) -> impl Iterator<Item = MergeField> + '_ {
         self.0.iter().filter_map(|p| match p {

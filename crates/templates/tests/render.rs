@@ -154,3 +154,43 @@ fn stored_images_are_listed_once_and_shown_from_where_the_values_say() {
     );
     assert!(shown.contains(r#"src="cid:img-ffff.gif""#), "{shown}");
 }
+
+/// The pre-send check: the fields that would come out empty, each once, subject first; a value
+/// or a fallback fills a field.
+#[test]
+fn unfilled_fields_are_the_empty_ones_without_a_fallback() {
+    let doc = parse(EVERYTHING).unwrap();
+    let subject = postkamer_templates::Subject::parse(
+        "Offerte {bedrijf.naam} voor {relatie.voornaam|u} {relatie.achternaam}",
+    )
+    .unwrap();
+    let none = Values::default();
+    assert_eq!(
+        postkamer_templates::unfilled(&subject, &doc, &none),
+        [
+            MergeField::BedrijfNaam,
+            MergeField::Achternaam,
+            MergeField::GebruikerNaam,
+            MergeField::Vandaag
+        ],
+        "aanhef and plaats have fallbacks; bedrijf.naam is listed once"
+    );
+    let mut filled = Values::default();
+    filled
+        .fields
+        .insert(MergeField::BedrijfNaam, "Bakkerij Jansen".to_owned());
+    filled
+        .fields
+        .insert(MergeField::Achternaam, "   ".to_owned());
+    filled
+        .fields
+        .insert(MergeField::GebruikerNaam, "Anna".to_owned());
+    filled
+        .fields
+        .insert(MergeField::Vandaag, "8 december 2026".to_owned());
+    assert_eq!(
+        postkamer_templates::unfilled(&subject, &doc, &filled),
+        [MergeField::Achternaam],
+        "blank is empty"
+    );
+}

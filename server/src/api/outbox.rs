@@ -123,7 +123,7 @@ impl SendRequest {
             attachments,
             in_reply_to: self.in_reply_to,
             references: self.references,
-            hold: std::time::Duration::ZERO,
+            ..NewMail::default()
         })
     }
 }

@@ -17,13 +17,18 @@ use crate::{clock, config, mail, runner, user};
 /// A user of an organisation without an active domain, sending through `smtp` (the test server
 /// on `port`, or a closed port when `None`).
 pub(crate) async fn sender(core: &Core, dns: &TestDns, tag: &str, port: Option<u16>) -> User {
-    let anna = user(
-        core,
-        tag,
-        &format!("anna@{}", dns.domain(tag)),
-        Role::Gebruiker,
-    )
-    .await;
+    sender_as(core, dns, tag, port, Role::Gebruiker).await
+}
+
+/// [`sender`] with the role `role`.
+pub(crate) async fn sender_as(
+    core: &Core,
+    dns: &TestDns,
+    tag: &str,
+    port: Option<u16>,
+    role: Role,
+) -> User {
+    let anna = user(core, tag, &format!("anna@{}", dns.domain(tag)), role).await;
     let server = crate::smtp::server(TlsMode::StartTls);
     let closed = || {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

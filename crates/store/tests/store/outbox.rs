@@ -32,6 +32,8 @@ pub async fn a_message_is_queued_with_its_job_and_moves_forward(store: Store) {
         signed_with: Some("key001 org.nl"),
         send_at: 0,
         copy: None,
+        draft: None,
+        action_type: None,
     };
     let (id, job) = store.queue_outgoing(&new, "mail.send", 1000).await.unwrap();
     let again = store.queue_outgoing(&new, "mail.send", 1000).await;
@@ -216,6 +218,8 @@ pub async fn a_sent_message_is_in_verzonden_at_once_and_only_once(store: Store) 
                 signed_with: None,
                 send_at: 0,
                 copy: Some(copy),
+                draft: None,
+                action_type: None,
             };
             store.queue_outgoing(&new, "mail.send", 10).await.unwrap().0
         }
