@@ -149,6 +149,20 @@ impl AppError {
                 ("outbox_not_failed", Locale::En) => {
                     "Only a failed message can be sent again.".into()
                 }
+                ("draft_sending", Locale::Nl) => {
+                    "Dit bericht wordt verzonden. Maak het verzenden eerst ongedaan om het te wijzigen.".into()
+                }
+                ("draft_sending", Locale::En) => {
+                    "This message is being sent. Undo sending first to change it.".into()
+                }
+                ("draft_not_sending", Locale::Nl) => "Dit concept wordt niet verzonden.".into(),
+                ("draft_not_sending", Locale::En) => "This draft is not being sent.".into(),
+                ("attachments_too_large", Locale::Nl) => {
+                    "De bijlagen worden samen te groot om te verzenden. Verwijder een bijlage of stuur een kleiner bestand.".into()
+                }
+                ("attachments_too_large", Locale::En) => {
+                    "Together the attachments get too large to send. Remove one or send a smaller file.".into()
+                }
                 ("template_in_use", Locale::Nl) => {
                     "Dit sjabloon is gekoppeld aan een actietype. Kies eerst onder Actietypen een ander sjabloon voor dat type.".into()
                 }

@@ -3,6 +3,7 @@
 
 mod docs;
 mod domains;
+pub mod drafts;
 mod jobs;
 pub mod mail;
 mod outbox;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(jobs::router())
         .merge(templates::router())
         .merge(outbox::router())
+        .merge(drafts::router())
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(api_not_found)
@@ -115,11 +117,14 @@ async fn update_me(
         outbox::send, outbox::list_outbox, outbox::get_outgoing, outbox::raw_outgoing,
         outbox::cancel_outgoing, outbox::retry_outgoing, outbox::get_smtp, outbox::put_smtp,
         outbox::delete_smtp, outbox::test_smtp,
+        drafts::start_draft, drafts::list_drafts, drafts::get_draft, drafts::save_draft,
+        drafts::delete_draft, drafts::check_draft, drafts::send_draft, drafts::undo_send,
+        drafts::upload, drafts::get_file, drafts::remove_file,
     ),
     components(schemas(Problem, crate::error::ProblemField, mail::MessageChange, outbox::SendRequest, outbox::AddressInput, outbox::AttachmentInput, domains::NewDomain, templates::NewActionType, templates::StoredImage)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "outbox", description = "Mail out: sending from the caller's address (DKIM-signed for an active sending domain), the outbox (Postvak UIT) with each message's state, the caller's SMTP account"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
+    tags((name = "relations", description = "Companies and contact persons"), (name = "account", description = "The caller"), (name = "mail", description = "Synced mail: the caller's folders and a relation's messages"), (name = "domains", description = "Sending domains (SuperAdmins): SPF, DKIM key001/key002 and DMARC records to publish and their check against live DNS"), (name = "templates", description = "E-mail templates (the editor's document, merge fields, versions, rendering for a relation) and action types"), (name = "outbox", description = "Mail out: sending from the caller's address (DKIM-signed for an active sending domain), the outbox (Postvak UIT) with each message's state, the caller's SMTP account"), (name = "drafts", description = "Writing mail: drafts started from the template of E-mail uit (new, on a relation, reply, reply to all, forward), saved as typed, their files, the pre-send check of empty merge fields, sending after the time to undo it, and undoing it"), (name = "jobs", description = "The organisation's background job queue (SuperAdmins): mailbox syncs, domain checks; their state, attempts and last error, and retrying them"))
 )]
 pub struct ApiDoc;
 

@@ -309,6 +309,7 @@ impl Config {
         crate::limits::Limits {
             max_body_bytes: self.max_body_bytes,
             body_timeout: std::time::Duration::from_secs(self.http_body_timeout_secs.max(1)),
+            max_upload_bytes: self.mail_send_max_bytes,
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Longest time to receive a request body.
     pub body_timeout: Duration,
+    /// Largest file uploaded to a draft (its own route; the mail's size limit).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Limits {
@@ -28,6 +30,18 @@ impl Default for Limits {
         Self {
             max_body_bytes: 1024 * 1024,
             body_timeout: Duration::from_secs(30),
+            max_upload_bytes: 25 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// The limits of a file upload: its size, and ten minutes to arrive (a slow line).
+    pub fn for_uploads(self) -> Limits {
+        Limits {
+            max_body_bytes: self.max_upload_bytes,
+            body_timeout: self.body_timeout.max(Duration::from_secs(600)),
+            ..self
         }
     }
 }

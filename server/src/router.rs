@@ -52,6 +52,15 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         // Every body read whole and bounded before a handler runs: the server functions read
         // theirs without axum's extractors, so DefaultBodyLimit alone would not hold them.
         .layer(axum::middleware::from_fn_with_state(limits, bounded_body))
+        // A draft's files come with their own, larger limit.
+        .merge(
+            Router::new()
+                .route("/api/v1/drafts/{id}/files", post(api::drafts::upload))
+                .layer(axum::middleware::from_fn(crate::error::localize_problems))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
+                .layer(DefaultBodyLimit::max(limits.max_upload_bytes))
+                .layer(axum::middleware::from_fn_with_state(limits.for_uploads(), bounded_body)),
+        )
         // CardDAV authenticates itself (HTTP Basic) and reads its own, larger bodies.
         .route("/.well-known/carddav", any(crate::dav::well_known))
         .route("/dav", any(crate::dav::handler))

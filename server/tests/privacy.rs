@@ -15,6 +15,8 @@
 
 #[path = "privacy/carddav.rs"]
 mod carddav;
+#[path = "privacy/drafts.rs"]
+mod drafts;
 #[path = "privacy/mail.rs"]
 mod mail;
 #[path = "privacy/outbox.rs"]

@@ -149,6 +149,8 @@ const API_TAGS: &[(&str, Class)] = &[
     ("templates", Class::NoMail),
     // The caller's own outgoing mail: probed in privacy/outbox.rs.
     ("outbox", Class::Mail),
+    // Drafts quote and forward mail: probed in privacy/drafts.rs.
+    ("drafts", Class::Mail),
 ];
 
 async fn openapi(app: &TestApp, token: &str) -> Value {

@@ -15,6 +15,8 @@ use std::time::Duration;
 use tower::ServiceExt;
 
 pub const LIMIT: usize = 64 * 1024;
+/// The largest file a draft takes in the tests.
+pub const UPLOAD_LIMIT: usize = 256 * 1024;
 
 pub struct TestApp {
     pub router: Router,
@@ -80,6 +82,7 @@ pub async fn app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
             postkamer_server::limits::Limits {
                 max_body_bytes: LIMIT,
                 body_timeout: Duration::from_secs(5),
+                max_upload_bytes: UPLOAD_LIMIT,
             },
         ),
         core,

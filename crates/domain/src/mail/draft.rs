@@ -27,7 +27,7 @@ pub struct DraftAddress {
 /// What the compose window saves (every few seconds while its writer types).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DraftInput {
     pub to: Vec<DraftAddress>,
     pub cc: Vec<DraftAddress>,
@@ -75,7 +75,7 @@ pub struct DraftFile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub id: DraftId,
-    #[serde(flatten)]
+    /// What the compose window shows and saves.
     pub content: DraftInput,
     /// The message it answers or forwards.
     pub reply_of: Option<MessageId>,
